@@ -1,0 +1,16 @@
+// Terraform-backed tests (__tests__/terraform/) run unless TERRAFORM_TESTS=off;
+// when they run, a missing terraform fails the run in global setup.
+const terraformTests = process.env.TERRAFORM_TESTS !== "off";
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", ...(terraformTests ? [] : ["<rootDir>/__tests__/terraform/"])],
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/jest-setup.ts"],
+  globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
+  testTimeout: 10 * 60_000,
+  maxWorkers: 2,
+};

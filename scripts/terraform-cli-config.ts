@@ -1,0 +1,50 @@
+import * as fs from "fs";
+import * as path from "path";
+
+/** Names a filesystem mirror of providers (offline machines: `/opt/tf-plugins`). */
+export const MIRROR_ENV = "TERRAFORM_PROVIDER_MIRROR";
+
+/** Where the project's own Terraform CLI configuration is written (git-ignored). */
+export const CLI_CONFIG_DIR = ".terraform-cli";
+
+/** The CLI configuration text: the mirror for hashicorp/aws if one is named, the registry otherwise. */
+export function cliConfigText(mirror: string | undefined): string {
+  if (!mirror) return "# No provider mirror named: providers come from the public registry.\n";
+  return [
+    `# Written by scripts/terraform-cli-config.ts: providers from ${MIRROR_ENV}.`,
+    "provider_installation {",
+    "  filesystem_mirror {",
+    `    path    = ${JSON.stringify(path.resolve(mirror))}`,
+    '    include = ["registry.terraform.io/hashicorp/aws"]',
+    "  }",
+    "  direct {",
+    '    exclude = ["registry.terraform.io/hashicorp/aws"]',
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Writes the CLI configuration under `projectDir` and returns an environment
+ * for terraform and cdktf that uses it. Without this, an inherited
+ * TF_CLI_CONFIG_FILE that names a missing file makes every terraform call warn
+ * (and `cdktf synth` print the warning as [ERROR]).
+ */
+export function terraformEnv(projectDir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const mirror = env[MIRROR_ENV];
+  if (mirror && !fs.existsSync(mirror)) {
+    throw new Error(`${MIRROR_ENV} "${mirror}" does not exist; point it at a Terraform provider mirror or unset it`);
+  }
+  const dir = path.join(projectDir, CLI_CONFIG_DIR);
+  const file = path.join(dir, mirror ? "mirror.tfrc" : "registry.tfrc");
+  const text = cliConfigText(mirror);
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) {
+    fs.mkdirSync(dir, { recursive: true });
+    // Written to a temporary name and renamed, so parallel test workers never read half a file.
+    const temporary = `${file}.${process.pid}`;
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, file);
+  }
+  return { ...env, TF_CLI_CONFIG_FILE: file, CHECKPOINT_DISABLE: "1" };
+}
