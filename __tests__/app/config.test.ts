@@ -1,0 +1,90 @@
+import { loadAppConfig } from "../../app/config";
+
+const noContext = () => undefined;
+const contextOf = (values: { [key: string]: unknown }) => (key: string) => values[key];
+
+describe("loadAppConfig", () => {
+  it("defaults to us-east-1, the default stack name, no options and local state", () => {
+    expect(loadAppConfig({}, noContext)).toEqual({
+      stackName: "pinpoint-ses-sending-role",
+      region: "us-east-1",
+      roleName: undefined,
+      roleNamePrefix: undefined,
+      sesIdentities: undefined,
+      configurationSets: undefined,
+      pinpointApplicationIds: undefined,
+      tags: undefined,
+      backend: { kind: "local" },
+    });
+  });
+
+  it("reads every option from environment variables", () => {
+    const config = loadAppConfig({
+      PINPOINT_SES_STACK_NAME: "email-role",
+      PINPOINT_SES_REGION: "eu-west-1",
+      PINPOINT_SES_ROLE_NAME: "pinpoint-email",
+      PINPOINT_SES_IDENTITIES: "example.com, news@example.org",
+      PINPOINT_SES_CONFIGURATION_SETS: "marketing",
+      PINPOINT_SES_APPLICATION_IDS: "0123456789abcdef0123456789abcdef",
+      PINPOINT_SES_TAGS: '{"team":"messaging"}',
+    }, noContext);
+    expect(config).toMatchObject({
+      stackName: "email-role",
+      region: "eu-west-1",
+      roleName: "pinpoint-email",
+      sesIdentities: ["example.com", "news@example.org"],
+      configurationSets: ["marketing"],
+      pinpointApplicationIds: ["0123456789abcdef0123456789abcdef"],
+      tags: { team: "messaging" },
+    });
+  });
+
+  it("reads options from cdktf.json context when no variable is set", () => {
+    const config = loadAppConfig({}, contextOf({
+      region: "cn-north-1",
+      roleNamePrefix: "team-a-",
+      sesIdentities: ["example.com"],
+      tags: { team: "a" },
+    }));
+    expect(config).toMatchObject({
+      region: "cn-north-1", roleNamePrefix: "team-a-", sesIdentities: ["example.com"], tags: { team: "a" },
+    });
+  });
+
+  it("prefers an environment variable to the context", () => {
+    expect(loadAppConfig({ PINPOINT_SES_REGION: "us-west-2" }, contextOf({ region: "eu-west-1" })).region)
+      .toBe("us-west-2");
+  });
+
+  it("selects Terraform Cloud when organization and workspace are set", () => {
+    expect(loadAppConfig({ TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "pinpoint-prod" }, noContext).backend)
+      .toEqual({ kind: "cloud", organization: "acme", workspace: "pinpoint-prod", hostname: undefined });
+  });
+
+  it("selects S3 with a key per stack and the stack's Region by default", () => {
+    expect(loadAppConfig({ PINPOINT_SES_STATE_BUCKET: "acme-tfstate", PINPOINT_SES_REGION: "eu-west-1" }, noContext).backend)
+      .toEqual({ kind: "s3", bucket: "acme-tfstate", key: "pinpoint-ses-sending-role/terraform.tfstate", region: "eu-west-1" });
+  });
+
+  it.each([
+    ["tags that are not JSON", { PINPOINT_SES_TAGS: "team=messaging" }, noContext,
+      /^environment variable PINPOINT_SES_TAGS is "team=messaging"; expected a JSON object/],
+    ["tags with a number value", { PINPOINT_SES_TAGS: '{"n":1}' }, noContext,
+      /^environment variable PINPOINT_SES_TAGS is \{"n":1\}; expected an object of string values$/],
+    ["a context list that is a string", {}, contextOf({ sesIdentities: "example.com" }),
+      /^cdktf.json context "sesIdentities" is "example.com"; expected an array of strings$/],
+    ["a context region that is a number", {}, contextOf({ region: 1 }),
+      /^cdktf.json context "region" is 1; expected a string$/],
+    ["an organization without a workspace", { TF_CLOUD_ORGANIZATION: "acme" }, noContext,
+      /^Terraform Cloud needs both TF_CLOUD_ORGANIZATION and TF_WORKSPACE; got only TF_CLOUD_ORGANIZATION$/],
+    ["both Terraform Cloud and an S3 bucket",
+      { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "w", PINPOINT_SES_STATE_BUCKET: "acme-tfstate" }, noContext,
+      /^PINPOINT_SES_STATE_BUCKET "acme-tfstate" and Terraform Cloud .* are both set; state goes to one backend/],
+    ["a bucket name with capitals", { PINPOINT_SES_STATE_BUCKET: "Acme" }, noContext,
+      /^PINPOINT_SES_STATE_BUCKET "Acme" is not an S3 bucket name/],
+    ["a stack name with a space", { PINPOINT_SES_STACK_NAME: "my stack" }, noContext,
+      /^PINPOINT_SES_STACK_NAME "my stack" is not a valid stack name/],
+  ])("rejects %s, naming the setting", (_name, env, context, message) => {
+    expect(() => loadAppConfig(env, context)).toThrow(message);
+  });
+});

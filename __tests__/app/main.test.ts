@@ -1,0 +1,34 @@
+/** Runs main.ts as cdktf does, to see what a user sees for good and bad configuration. */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PROJECT_DIR, run } from "../support/terraform";
+
+async function synthMain(env: { [name: string]: string }) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-main-"));
+  const result = await run(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "main.ts"], {
+    cwd: PROJECT_DIR,
+    env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
+    allowFailure: true,
+  });
+  return { ...result, outdir };
+}
+
+describe("main.ts", () => {
+  it("synthesizes the stack named by the configuration, with cdktf's local backend", async () => {
+    const { status, outdir } = await synthMain({ PINPOINT_SES_STACK_NAME: "email-role", PINPOINT_SES_REGION: "eu-west-1" });
+    expect(status).toBe(0);
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "email-role", "cdk.tf.json"), "utf8"));
+    expect(json.provider.aws[0].region).toBe("eu-west-1");
+    expect(json.terraform.backend).toEqual({ local: { path: path.join(PROJECT_DIR, "terraform.email-role.tfstate") } });
+    fs.rmSync(outdir, { recursive: true });
+  });
+
+  it("stops with the setting, the rule and the value when a value is bad, and writes no stack", async () => {
+    const { status, stderr, outdir } = await synthMain({ PINPOINT_SES_APPLICATION_IDS: "not-an-id" });
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('pinpointApplicationIds ["not-an-id"] has "not-an-id", which is not a Pinpoint application id');
+    expect(fs.readdirSync(outdir, { recursive: true }).filter((file) => String(file).endsWith(".tf.json"))).toEqual([]);
+    fs.rmSync(outdir, { recursive: true });
+  });
+});
