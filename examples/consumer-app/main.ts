@@ -1,0 +1,17 @@
+// A cdktf app of another team that installs this package: the README's usage
+// example, compiled and synthesized by __tests__/package/pack.test.ts.
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { App, TerraformOutput, TerraformStack } from "cdktf";
+import { PinpointSesSendingRole } from "pinpoint-ses-sending-role";
+
+const app = new App();
+const stack = new TerraformStack(app, "consumer");
+new AwsProvider(stack, "aws", { region: "eu-west-1" });
+
+const sender = new PinpointSesSendingRole(stack, "sender", {
+  roleNamePrefix: "consumer-",
+  sesIdentities: ["example.com"],
+});
+
+new TerraformOutput(stack, "arn", { value: sender.roleArn });
+app.synth();
