@@ -1,4 +1,5 @@
-// Terraform-backed tests (__tests__/terraform/) run unless TERRAFORM_TESTS=off;
+// Terraform-backed tests (__tests__/terraform/, and *.terraform.test.ts elsewhere)
+// run unless TERRAFORM_TESTS=off;
 // when they run, a missing terraform fails the run in global setup.
 const terraformTests = process.env.TERRAFORM_TESTS !== "off";
 
@@ -7,7 +8,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  testPathIgnorePatterns: ["/node_modules/", ...(terraformTests ? [] : ["<rootDir>/__tests__/terraform/"])],
+  testPathIgnorePatterns: ["/node_modules/", ...(terraformTests ? [] : ["<rootDir>/__tests__/terraform/", "\\.terraform\\.test\\.ts$"])],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/jest-setup.ts"],
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",

@@ -1,7 +1,10 @@
 import { App } from "cdktf";
-import { loadAppConfig } from "./app/config";
+import { loadAppConfigs } from "./app/config";
 import { PinpointSesStack } from "./app/stack";
 
 const app = new App();
-new PinpointSesStack(app, loadAppConfig(process.env, (key) => app.node.tryGetContext(key)));
+// One stack, or one per entry of the deployments file (PINPOINT_SES_DEPLOYMENTS_FILE).
+for (const config of loadAppConfigs(process.env, (key) => app.node.tryGetContext(key))) {
+  new PinpointSesStack(app, config);
+}
 app.synth();

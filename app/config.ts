@@ -1,27 +1,44 @@
 /**
  * Configuration of the app, read from environment variables (first) and
- * cdktf.json context (second). Only this file and main.ts read the
- * environment; the construct gets plain props.
+ * cdktf.json context (second), and from a deployments file when one is named.
+ * Only this file and main.ts read the environment or files; the construct
+ * gets plain props.
  */
+import * as fs from "fs";
+import { AssumeRoleConfig, Deployment, EmailChannelConfig, parseDeployments, RoleOptions } from "./deployments";
 
 /** Where Terraform keeps state for the stack. */
 export type StateBackend =
   | { readonly kind: "local" }
-  | { readonly kind: "cloud"; readonly organization: string; readonly workspace: string; readonly hostname?: string }
+  | CloudBackendConfig
   | { readonly kind: "s3"; readonly bucket: string; readonly key: string; readonly region: string };
 
-/** Everything main.ts needs to build the stack. */
-export interface AppConfig {
+/**
+ * Terraform Cloud (or Enterprise): one named workspace, or the workspaces
+ * carrying all of `workspaceTags` (Terraform then picks one with
+ * `terraform workspace select` or TF_WORKSPACE at run time).
+ */
+export interface CloudBackendConfig {
+  readonly kind: "cloud";
+  readonly organization: string;
+  readonly workspace?: string;
+  readonly workspaceTags?: string[];
+  readonly project?: string;
+  readonly hostname?: string;
+}
+
+/** Everything main.ts needs to build one stack. */
+export interface AppConfig extends RoleOptions {
   readonly stackName: string;
   readonly region: string;
-  readonly roleName?: string;
-  readonly roleNamePrefix?: string;
-  readonly sesIdentities?: string[];
-  readonly configurationSets?: string[];
-  readonly pinpointApplicationIds?: string[];
-  readonly tags?: { [key: string]: string };
   readonly backend: StateBackend;
+  /** The provider assumes this role: the stack's account. @default - the ambient credentials' account */
+  readonly assumeRole?: AssumeRoleConfig;
+  /** Where the configuration came from, for messages: a deployments file entry. @default - environment and context */
+  readonly source?: string;
 }
+
+export type { AssumeRoleConfig, EmailChannelConfig, RoleOptions };
 
 /** One setting: its environment variable and its cdktf.json context key. */
 interface Setting {
@@ -45,10 +62,22 @@ export const SETTINGS = {
   cloudOrganization: { env: "TF_CLOUD_ORGANIZATION", context: "cloudOrganization" },
   cloudWorkspace: { env: "TF_WORKSPACE", context: "cloudWorkspace" },
   cloudHostname: { env: "TF_CLOUD_HOSTNAME", context: "cloudHostname" },
+  cloudProject: { env: "TF_CLOUD_PROJECT", context: "cloudProject" },
+  cloudWorkspaceTags: { env: "TF_CLOUD_WORKSPACE_TAGS", context: "cloudWorkspaceTags" },
+  deploymentsFile: { env: "PINPOINT_SES_DEPLOYMENTS_FILE", context: "deploymentsFile" },
 } as const satisfies { [name: string]: Setting };
 
 export const DEFAULT_STACK_NAME = "pinpoint-ses-sending-role";
 export const DEFAULT_REGION = "us-east-1";
+/** Where `{stack}` in the S3 state key stands for the stack's name. */
+export const STACK_PLACEHOLDER = "{stack}";
+export const DEFAULT_STATE_KEY = `${STACK_PLACEHOLDER}/terraform.tfstate`;
+/** Terraform Cloud tags: letters, digits, `:`, `_` and `-`, starting and ending with a letter or digit. */
+const WORKSPACE_TAG = /^[A-Za-z0-9]([A-Za-z0-9:_-]{0,253}[A-Za-z0-9])?$/;
+
+/** The settings a deployments file takes over: each entry has its own. */
+const PER_DEPLOYMENT: ReadonlyArray<keyof typeof SETTINGS> = ["stackName", "region", "roleName", "roleNamePrefix",
+  "sesIdentities", "configurationSets", "pinpointApplicationIds", "tags", "cloudWorkspace"];
 
 type Env = { readonly [name: string]: string | undefined };
 type Context = (key: string) => unknown;
@@ -60,6 +89,19 @@ function source(setting: Setting, fromEnv: boolean): string {
 
 class Reader {
   constructor(private readonly env: Env, private readonly context: Context) {}
+
+  /** Whether the setting has a value, in the environment or the context. */
+  isSet(setting: Setting): boolean {
+    const fromEnv = this.env[setting.env];
+    const fromContext = this.context(setting.context);
+    return (fromEnv !== undefined && fromEnv !== "") || (fromContext !== undefined && fromContext !== null);
+  }
+
+  /** Where the setting's value comes from, for messages. */
+  where(setting: Setting): string {
+    const fromEnv = this.env[setting.env];
+    return source(setting, fromEnv !== undefined && fromEnv !== "");
+  }
 
   text(setting: Setting): string | undefined {
     const fromEnv = this.env[setting.env];
@@ -112,8 +154,9 @@ class Reader {
 }
 
 /**
- * Reads the app's configuration. Throws with the variable or context key
- * named when a value has the wrong shape; the construct checks the values.
+ * Reads the configuration of the app's one stack. Throws with the variable or
+ * context key named when a value has the wrong shape; the construct checks
+ * the values.
  */
 export function loadAppConfig(env: Env, context: Context): AppConfig {
   const read = new Reader(env, context);
@@ -132,36 +175,119 @@ export function loadAppConfig(env: Env, context: Context): AppConfig {
     configurationSets: read.list(SETTINGS.configurationSets),
     pinpointApplicationIds: read.list(SETTINGS.pinpointApplicationIds),
     tags: read.map(SETTINGS.tags),
-    backend: readBackend(read, stackName, region),
+    backend: readBackend(read, { stackName, workspace: read.text(SETTINGS.cloudWorkspace) }, region, false),
   };
 }
 
-function readBackend(read: Reader, stackName: string, region: string): StateBackend {
-  const organization = read.text(SETTINGS.cloudOrganization);
-  const workspace = read.text(SETTINGS.cloudWorkspace);
-  const bucket = read.text(SETTINGS.stateBucket);
-  if ((organization === undefined) !== (workspace === undefined)) {
-    throw new Error(`Terraform Cloud needs both ${SETTINGS.cloudOrganization.env} and ${SETTINGS.cloudWorkspace.env}; ` +
-      `got only ${organization !== undefined ? SETTINGS.cloudOrganization.env : SETTINGS.cloudWorkspace.env}`);
+/**
+ * Reads the configuration of every stack: one per entry of the deployments
+ * file when PINPOINT_SES_DEPLOYMENTS_FILE (or context `deploymentsFile`)
+ * names one, otherwise the one stack of {@link loadAppConfig}. With a file,
+ * environment and context give only what the stacks share: where state goes.
+ */
+export function loadAppConfigs(
+  env: Env,
+  context: Context,
+  readFile: (file: string) => string = (file) => fs.readFileSync(file, "utf8"),
+): AppConfig[] {
+  const read = new Reader(env, context);
+  const file = read.text(SETTINGS.deploymentsFile);
+  if (file === undefined) return [loadAppConfig(env, context)];
+  for (const name of PER_DEPLOYMENT) {
+    if (read.isSet(SETTINGS[name])) {
+      throw new Error(`${read.where(SETTINGS[name])} is set, but the deployments file ${file} ` +
+        `(${SETTINGS.deploymentsFile.env}) gives each deployment its own; set it in the file, or unset it`);
+    }
   }
-  if (organization !== undefined && workspace !== undefined) {
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (error) {
+    throw new Error(`${SETTINGS.deploymentsFile.env} names ${JSON.stringify(file)}, which cannot be read: ` +
+      `${(error as Error).message}`);
+  }
+  // The state bucket is in one Region for all stacks: not a deployment's.
+  const stateRegion = read.text(SETTINGS.stateRegion) ?? DEFAULT_REGION;
+  return parseDeployments(text, file).map((deployment) => configOf(deployment, file, read, stateRegion));
+}
+
+function configOf(deployment: Deployment, file: string, read: Reader, stateRegion: string): AppConfig {
+  return {
+    ...deployment.options,
+    stackName: deployment.name,
+    region: deployment.region,
+    assumeRole: deployment.assumeRole,
+    source: `${deployment.where} in ${file}`,
+    backend: readBackend(read, { stackName: deployment.name, workspace: deployment.workspace ?? deployment.name },
+      stateRegion, true),
+  };
+}
+
+/** What names one stack's state: its S3 key part and its Terraform Cloud workspace. */
+interface StackState {
+  readonly stackName: string;
+  readonly workspace?: string;
+}
+
+function readBackend(read: Reader, stack: StackState, region: string, manyStacks: boolean): StateBackend {
+  const organization = read.text(SETTINGS.cloudOrganization);
+  const tags = read.list(SETTINGS.cloudWorkspaceTags);
+  const bucket = read.text(SETTINGS.stateBucket);
+  if (organization === undefined) {
+    const orphan = [SETTINGS.cloudWorkspace, SETTINGS.cloudWorkspaceTags, SETTINGS.cloudProject, SETTINGS.cloudHostname]
+      .find((setting) => read.isSet(setting));
+    if (orphan) {
+      throw new Error(`Terraform Cloud needs ${SETTINGS.cloudOrganization.env}; got only ${read.where(orphan)}`);
+    }
+  } else {
     if (bucket !== undefined) {
       throw new Error(`${SETTINGS.stateBucket.env} ${JSON.stringify(bucket)} and Terraform Cloud ` +
         `(${SETTINGS.cloudOrganization.env}) are both set; state goes to one backend, choose one`);
     }
-    return { kind: "cloud", organization, workspace, hostname: read.text(SETTINGS.cloudHostname) };
+    return cloudBackend(read, organization, tags, stack, manyStacks);
   }
   if (bucket !== undefined) {
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
       throw new Error(`${SETTINGS.stateBucket.env} ${JSON.stringify(bucket)} is not an S3 bucket name ` +
         "(3 to 63 of lowercase letters, digits, dots and hyphens)");
     }
+    const key = read.text(SETTINGS.stateKey) ?? DEFAULT_STATE_KEY;
+    if (manyStacks && !key.includes(STACK_PLACEHOLDER)) {
+      throw new Error(`${SETTINGS.stateKey.env} ${JSON.stringify(key)} has no ${STACK_PLACEHOLDER}, so every ` +
+        `deployment would write its state to one object; put ${STACK_PLACEHOLDER} where the deployment's name goes`);
+    }
     return {
       kind: "s3",
       bucket,
-      key: read.text(SETTINGS.stateKey) ?? `${stackName}/terraform.tfstate`,
+      key: key.split(STACK_PLACEHOLDER).join(stack.stackName),
       region: read.text(SETTINGS.stateRegion) ?? region,
     };
   }
   return { kind: "local" };
+}
+
+function cloudBackend(
+  read: Reader, organization: string, tags: string[] | undefined, stack: StackState, manyStacks: boolean,
+): CloudBackendConfig {
+  const common = { kind: "cloud" as const, organization, project: read.text(SETTINGS.cloudProject),
+    hostname: read.text(SETTINGS.cloudHostname) };
+  if (tags !== undefined) {
+    if (manyStacks) {
+      throw new Error(`${read.where(SETTINGS.cloudWorkspaceTags)} is set, but with a deployments file each ` +
+        "deployment has a workspace of its own (its \"workspace\", or its name); tags would give them all one");
+    }
+    const bad = tags.find((tag) => !WORKSPACE_TAG.test(tag));
+    if (tags.length === 0 || bad !== undefined) {
+      throw new Error(`${read.where(SETTINGS.cloudWorkspaceTags)} ${JSON.stringify(tags)} ` +
+        (bad === undefined ? "is empty" : `has ${JSON.stringify(bad)}, which is not a workspace tag`) +
+        " (1 to 255 of letters, digits, :, _ and -, starting and ending with a letter or digit)");
+    }
+    // TF_WORKSPACE, if set, is left to Terraform: it picks one of the tagged workspaces.
+    return { ...common, workspaceTags: tags };
+  }
+  if (stack.workspace === undefined) {
+    throw new Error(`Terraform Cloud needs a workspace: ${SETTINGS.cloudWorkspace.env} (one named workspace) or ` +
+      `${SETTINGS.cloudWorkspaceTags.env} (comma-separated tags); got only ${SETTINGS.cloudOrganization.env}`);
+  }
+  return { ...common, workspace: stack.workspace };
 }

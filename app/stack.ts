@@ -1,28 +1,65 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CloudBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import {
+  CloudBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack,
+} from "cdktf";
 import { Construct } from "constructs";
-import { PinpointSesSendingRole } from "../modules";
+import { PinpointSesEmailChannel, PinpointSesSendingRole } from "../modules";
+import { ALL } from "../modules/policy-documents";
 import { AppConfig, StateBackend } from "./config";
 
-/** The app's one stack: a provider, a state backend, the role and its outputs. */
+/**
+ * One stack of the app: a provider (in the configured account through an
+ * assumed role, when there is one), a state backend, the role, optionally the
+ * email channel, and outputs.
+ */
 export class PinpointSesStack extends TerraformStack {
   public readonly sendingRole: PinpointSesSendingRole;
+  public readonly emailChannel?: PinpointSesEmailChannel;
 
   constructor(scope: Construct, config: AppConfig) {
     super(scope, config.stackName);
     // Credentials and endpoints come from the environment (AWS_PROFILE,
     // AWS_ENDPOINT_URL_IAM, ...), as with any Terraform configuration.
-    new AwsProvider(this, "aws", { region: config.region });
+    new AwsProvider(this, "aws", {
+      region: config.region,
+      ...(config.assumeRole && {
+        assumeRole: [{
+          roleArn: config.assumeRole.roleArn,
+          externalId: config.assumeRole.externalId,
+          sessionName: config.assumeRole.sessionName,
+        }],
+        // Refuses to plan in any other account, whatever the credentials resolve to.
+        allowedAccountIds: [config.assumeRole.account],
+      }),
+    });
     configureBackend(this, config.backend);
 
-    this.sendingRole = new PinpointSesSendingRole(this, "pinpoint-ses-sending-role", {
-      roleName: config.roleName,
-      roleNamePrefix: config.roleNamePrefix,
-      sesIdentities: config.sesIdentities,
-      configurationSets: config.configurationSets,
-      pinpointApplicationIds: config.pinpointApplicationIds,
-      tags: config.tags,
-    });
+    try {
+      this.sendingRole = new PinpointSesSendingRole(this, "pinpoint-ses-sending-role", {
+        roleName: config.roleName,
+        roleNamePrefix: config.roleNamePrefix,
+        path: config.path,
+        description: config.description,
+        permissionsBoundaryArn: config.permissionsBoundaryArn,
+        maxSessionDuration: config.maxSessionDuration,
+        policyName: config.policyName,
+        sesIdentities: config.sesIdentities,
+        configurationSets: config.configurationSets,
+        pinpointApplicationIds: config.pinpointApplicationIds,
+        tags: config.tags,
+      });
+      if (config.emailChannel) {
+        checkChannelIdentityAllowed(config);
+        this.emailChannel = new PinpointSesEmailChannel(this, "pinpoint-email-channel", {
+          ...config.emailChannel,
+          sendingRole: this.sendingRole,
+        });
+      }
+    } catch (error) {
+      // With many deployments, say which one is wrong.
+      if (config.source) (error as Error).message = `${config.source}: ${(error as Error).message}`;
+      throw error;
+    }
 
     new TerraformOutput(this, "role_arn", {
       value: this.sendingRole.roleArn,
@@ -35,6 +72,17 @@ export class PinpointSesStack extends TerraformStack {
   }
 }
 
+/** The channel's identity must be one the role may send through, or Pinpoint's sends fail at run time. */
+function checkChannelIdentityAllowed(config: AppConfig): void {
+  const identities = config.sesIdentities ?? [ALL];
+  const identity = config.emailChannel?.identity;
+  if (identity === undefined || identities.includes(ALL)) return;
+  if (!identities.some((allowed) => allowed.toLowerCase() === identity.toLowerCase())) {
+    throw new Error(`emailChannel.identity ${JSON.stringify(identity)} is not in sesIdentities ` +
+      `${JSON.stringify(identities)}; the role could not send through it, so list it there too`);
+  }
+}
+
 function configureBackend(stack: TerraformStack, backend: StateBackend): void {
   switch (backend.kind) {
     case "local":
@@ -42,7 +90,9 @@ function configureBackend(stack: TerraformStack, backend: StateBackend): void {
     case "cloud":
       new CloudBackend(stack, {
         organization: backend.organization,
-        workspaces: new NamedCloudWorkspace(backend.workspace),
+        workspaces: backend.workspaceTags
+          ? new TaggedCloudWorkspaces(backend.workspaceTags, backend.project)
+          : new NamedCloudWorkspace(backend.workspace as string, backend.project),
         hostname: backend.hostname,
       });
       return;

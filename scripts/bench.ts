@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { benchDeployments, report as deploymentsReport } from "./bench-deployments";
 
 const projectDir = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -68,6 +69,8 @@ function main(): void {
   console.log(`| bare cdktf app, one aws_iam_role | ${bare.wallMs.toFixed(0)} | ${bare.peakRssMb.toFixed(1)} |`);
   console.log(`| this app (PinpointSesSendingRole) | ${module.wallMs.toFixed(0)} | ${module.peakRssMb.toFixed(1)} |`);
   console.log(`| ratio | ${(module.wallMs / bare.wallMs).toFixed(2)} | ${(module.peakRssMb / bare.peakRssMb).toFixed(2)} |`);
+  console.log("");
+  console.log(deploymentsReport(benchDeployments(RUNS, { compiled: true }), RUNS));
 }
 
 if (require.main === module) main();

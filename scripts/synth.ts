@@ -18,6 +18,8 @@ function option(name: string, fallback: string): string {
 }
 
 function synth(outdir: string, extra: string[]): string[] {
+  // cdktf creates the output folder but not its parents.
+  fs.mkdirSync(path.resolve(projectDir, outdir), { recursive: true });
   const run = spawnSync(cdktf, ["synth", "--output", outdir, ...extra], { cwd: projectDir, env, encoding: "utf8" });
   const output = `${run.stdout}${run.stderr}`;
   if (run.status !== 0 || /\[ERROR\]/.test(output)) {

@@ -76,7 +76,7 @@ describe("loadAppConfig", () => {
     ["a context region that is a number", {}, contextOf({ region: 1 }),
       /^cdktf.json context "region" is 1; expected a string$/],
     ["an organization without a workspace", { TF_CLOUD_ORGANIZATION: "acme" }, noContext,
-      /^Terraform Cloud needs both TF_CLOUD_ORGANIZATION and TF_WORKSPACE; got only TF_CLOUD_ORGANIZATION$/],
+      /^Terraform Cloud needs a workspace: TF_WORKSPACE \(one named workspace\) or TF_CLOUD_WORKSPACE_TAGS .*; got only TF_CLOUD_ORGANIZATION$/],
     ["both Terraform Cloud and an S3 bucket",
       { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "w", PINPOINT_SES_STATE_BUCKET: "acme-tfstate" }, noContext,
       /^PINPOINT_SES_STATE_BUCKET "acme-tfstate" and Terraform Cloud .* are both set; state goes to one backend/],
@@ -86,5 +86,50 @@ describe("loadAppConfig", () => {
       /^PINPOINT_SES_STACK_NAME "my stack" is not a valid stack name/],
   ])("rejects %s, naming the setting", (_name, env, context, message) => {
     expect(() => loadAppConfig(env, context)).toThrow(message);
+  });
+});
+
+describe("loadAppConfig for Terraform Cloud workspace tags", () => {
+  it("selects the workspaces carrying the tags of TF_CLOUD_WORKSPACE_TAGS, with a project", () => {
+    expect(loadAppConfig({
+      TF_CLOUD_ORGANIZATION: "acme", TF_CLOUD_WORKSPACE_TAGS: "pinpoint, env:prod", TF_CLOUD_PROJECT: "messaging",
+    }, noContext).backend).toEqual({
+      kind: "cloud", organization: "acme", workspaceTags: ["pinpoint", "env:prod"], project: "messaging", hostname: undefined,
+    });
+  });
+
+  it("leaves TF_WORKSPACE to Terraform when tags are set: it picks one of the tagged workspaces", () => {
+    const backend = loadAppConfig({ TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "pinpoint-prod", TF_CLOUD_WORKSPACE_TAGS: "pinpoint" },
+      noContext).backend;
+    expect(backend).toEqual(expect.objectContaining({ workspaceTags: ["pinpoint"] }));
+    expect(backend).not.toHaveProperty("workspace");
+  });
+
+  it("reads the tags from an array in cdktf.json context", () => {
+    expect(loadAppConfig({}, contextOf({ cloudOrganization: "acme", cloudWorkspaceTags: ["pinpoint"] })).backend)
+      .toEqual(expect.objectContaining({ kind: "cloud", workspaceTags: ["pinpoint"] }));
+  });
+
+  it.each([
+    ["a tag of 255 characters", "t".repeat(255)],
+    ["a tag of one character", "t"],
+  ])("accepts %s", (_name, tag) => {
+    expect(loadAppConfig({ TF_CLOUD_ORGANIZATION: "acme", TF_CLOUD_WORKSPACE_TAGS: tag }, noContext).backend)
+      .toEqual(expect.objectContaining({ workspaceTags: [tag] }));
+  });
+
+  it.each([
+    ["a tag of 256 characters", { TF_CLOUD_WORKSPACE_TAGS: "t".repeat(256) }, /has "t+", which is not a workspace tag/],
+    ["a tag with a space", { TF_CLOUD_WORKSPACE_TAGS: "team a" }, /has "team a", which is not a workspace tag/],
+    ["a tag ending in a hyphen", { TF_CLOUD_WORKSPACE_TAGS: "pinpoint-" }, /has "pinpoint-", which is not a workspace tag/],
+    ["an empty tag between commas", { TF_CLOUD_WORKSPACE_TAGS: "a,,b" }, /has "", which is not a workspace tag/],
+  ])("rejects %s, naming the variable", (_name, env, message) => {
+    expect(() => loadAppConfig({ TF_CLOUD_ORGANIZATION: "acme", ...env }, noContext))
+      .toThrow(new RegExp(`^environment variable TF_CLOUD_WORKSPACE_TAGS .*${message.source}`));
+  });
+
+  it("rejects tags without an organization, naming what was set", () => {
+    expect(() => loadAppConfig({ TF_CLOUD_WORKSPACE_TAGS: "pinpoint" }, noContext))
+      .toThrow(/^Terraform Cloud needs TF_CLOUD_ORGANIZATION; got only environment variable TF_CLOUD_WORKSPACE_TAGS$/);
   });
 });

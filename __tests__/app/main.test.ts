@@ -31,4 +31,31 @@ describe("main.ts", () => {
     expect(fs.readdirSync(outdir, { recursive: true }).filter((file) => String(file).endsWith(".tf.json"))).toEqual([]);
     fs.rmSync(outdir, { recursive: true });
   });
+
+  it("synthesizes one stack per entry of a deployments file", async () => {
+    const file = path.join(os.tmpdir(), `pinpoint-ses-deployments-${process.pid}.json`);
+    fs.writeFileSync(file, JSON.stringify({ deployments: [
+      { name: "prod-us", region: "us-east-1" },
+      { name: "prod-eu", region: "eu-west-1", assumeRoleArn: "arn:aws:iam::222222222222:role/deployer" },
+    ] }));
+    const { status, outdir } = await synthMain({ PINPOINT_SES_DEPLOYMENTS_FILE: file });
+    fs.rmSync(file);
+    expect(status).toBe(0);
+    const provider = (name: string) =>
+      JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8")).provider.aws[0];
+    expect(provider("prod-us")).toEqual({ region: "us-east-1" });
+    expect(provider("prod-eu")).toMatchObject({ region: "eu-west-1", allowed_account_ids: ["222222222222"] });
+    fs.rmSync(outdir, { recursive: true });
+  });
+
+  it("stops with the entry and the field named when the deployments file is wrong, and writes no stack", async () => {
+    const file = path.join(os.tmpdir(), `pinpoint-ses-bad-deployments-${process.pid}.json`);
+    fs.writeFileSync(file, JSON.stringify({ deployments: [{ name: "prod-us", region: "us-east-1", options: { sesIdentity: [] } }] }));
+    const { status, stderr, outdir } = await synthMain({ PINPOINT_SES_DEPLOYMENTS_FILE: file });
+    fs.rmSync(file);
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('deployments[0] ("prod-us").options.sesIdentity is not a field here');
+    expect(fs.readdirSync(outdir, { recursive: true }).filter((entry) => String(entry).endsWith(".tf.json"))).toEqual([]);
+    fs.rmSync(outdir, { recursive: true });
+  });
 });

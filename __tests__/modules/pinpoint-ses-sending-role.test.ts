@@ -3,6 +3,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { PinpointSesSendingRole } from "../../modules";
@@ -187,5 +188,57 @@ describe("PinpointSesSendingRole options", () => {
     expect(() => new PinpointSesSendingRole(stack, "role", { maxSessionDuration: 1 })).toThrow(/maxSessionDuration/);
     expect(stack.node.tryFindChild("role")).toBeUndefined();
     expect(stack.node.children).toHaveLength(0);
+  });
+});
+
+describe("PinpointSesSendingRole lifecycle options", () => {
+  /** The logical name of the only resource of a type, to check references without hard-coding hashes. */
+  const onlyName = (json: any, type: string) => {
+    const names = Object.keys(json.resource?.[type] ?? {});
+    expect(names).toHaveLength(1);
+    return names[0];
+  };
+
+  it("leaves other inline policies alone and imports nothing by default", () => {
+    const json = JSON.parse(constructStack().synthesized);
+    expect(json.resource.aws_iam_role_policies_exclusive).toBeUndefined();
+    expect(json.import).toBeUndefined();
+  });
+
+  it("makes its inline policy the role's only one with exclusiveInlinePolicy", () => {
+    const { synthesized } = constructStack({ exclusiveInlinePolicy: true });
+    expect(synthesized).toHaveResource(IamRolePoliciesExclusive);
+    const json = JSON.parse(synthesized);
+    const [exclusive] = resourcesOf(synthesized, "resource", "aws_iam_role_policies_exclusive");
+    expect(exclusive.role_name).toBe(`\${aws_iam_role.${onlyName(json, "aws_iam_role")}.name}`);
+    expect(exclusive.policy_names).toEqual([`\${aws_iam_role_policy.${onlyName(json, "aws_iam_role_policy")}.name}`]);
+  });
+
+  it("imports the role by name and its inline policy as ROLE:POLICY with adoptExistingRole", () => {
+    const json = JSON.parse(constructStack({
+      roleName: "pinpoint-console-role",
+      path: "/service-role/",
+      policyName: "console-policy",
+      adoptExistingRole: true,
+    }).synthesized);
+    expect(json.import).toEqual([
+      { id: "pinpoint-console-role", to: `aws_iam_role.${onlyName(json, "aws_iam_role")}` },
+      { id: "pinpoint-console-role:console-policy", to: `aws_iam_role_policy.${onlyName(json, "aws_iam_role_policy")}` },
+    ]);
+  });
+
+  it("imports the inline policy under its default name when policyName is not given", () => {
+    const json = JSON.parse(constructStack({ roleName: "r", adoptExistingRole: true }).synthesized);
+    expect(json.import.map((block: any) => block.id)).toEqual(["r", "r:PinpointUsesSESForEmailSends"]);
+  });
+
+  it("imports through the construct's aliased provider", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const other = new AwsProvider(stack, "other", { region: "eu-west-1", alias: "other" });
+    new PinpointSesSendingRole(stack, "role", { provider: other, roleName: "r", adoptExistingRole: true });
+    const imports = JSON.parse(Testing.synth(stack)).import;
+    expect(imports.map((block: any) => block.provider)).toEqual(["aws.other", "aws.other"]);
   });
 });

@@ -1,5 +1,6 @@
 import {
   configurationSetArn,
+  ListOperations,
   pinpointApplicationArn,
   pinpointTrustPolicy,
   policySize,
@@ -65,5 +66,28 @@ describe("policy documents", () => {
     const pretty = JSON.stringify(policy, null, 4);
     expect(policySize(policy)).toBe(pretty.replace(/\s+(?=(?:[^"]*"[^"]*")*[^"]*$)/g, "").length);
     expect(policySize(policy)).toBeLessThan(pretty.length);
+  });
+});
+
+describe("policy documents with other list operations", () => {
+  const at = placements[0];
+  /** Operations that write what they were asked, so the test sees each list, ARN template and label. */
+  const recording: ListOperations = {
+    map: (names, arnOf, label) => [`map ${label}: ${arnOf("%s")} × ${names.join(",")}`],
+    concat: (lists, label) => [`concat ${label}: ${lists.map((list) => list.join(";")).join(" + ")}`],
+  };
+
+  it("maps identities and configuration sets, then joins them, through the given operations", () => {
+    expect(sesSendingPolicy(at, ["example.com"], ["*"], recording).Statement[0].Resource).toEqual([
+      "concat ses_sending_resources: " +
+        "map ses_identity_arns: arn:aws:ses:us-east-1:111122223333:identity/%s × example.com + " +
+        "map configuration_set_arns: arn:aws:ses:us-east-1:111122223333:configuration-set/%s × *",
+    ]);
+  });
+
+  it("maps the Pinpoint app ids of the trust condition through the given operations", () => {
+    expect(pinpointTrustPolicy(at, ["id1"], recording).Statement[0].Condition?.ArnLike).toEqual({
+      "aws:SourceArn": ["map pinpoint_application_arns: arn:aws:mobiletargeting:us-east-1:111122223333:apps/%s × id1"],
+    });
   });
 });

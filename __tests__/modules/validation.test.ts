@@ -32,6 +32,7 @@ const accepted: Array<[string, PinpointSesSendingRoleProps]> = [
   ["a configuration set of 64 characters", { configurationSets: ["c".repeat(64)] }],
   ["a Region in China", { region: "cn-northwest-1" }],
   ["a policyName of 128 characters", { policyName: "p".repeat(128) }],
+  ["adoptExistingRole with a roleName", { adoptExistingRole: true, roleName: "console-made" }],
   // Worst case per app id ARN: 100 characters with its quotes; 220 + 31 + 17 × 100 + 16 = 1,967 ≤ 2,048.
   ["17 Pinpoint app ids", { pinpointApplicationIds: appIds(17) }],
   // Worst case: 154 + 70 (configuration-set/*) + 123 × 80 + 123 = 10,187 ≤ 10,240.
@@ -89,6 +90,10 @@ const refused: Array<[string, PinpointSesSendingRoleProps, RegExp]> = [
   ["* as an app id", { pinpointApplicationIds: ["*"] }, /has "\*", which is not a Pinpoint application id/],
   ["a Region that is not one", { region: "useast1" }, /^region "useast1" is not an AWS Region name/],
   ["a policyName of 129 characters", { policyName: "p".repeat(129) }, /^policyName "p+…p+" is 129 characters/],
+  ["adoptExistingRole without roleName", { adoptExistingRole: true },
+    /^adoptExistingRole needs roleName: an existing role is imported by its exact name$/],
+  ["adoptExistingRole with a roleNamePrefix", { adoptExistingRole: true, roleNamePrefix: "pinpoint-" },
+    /^adoptExistingRole needs roleName: .*, and roleNamePrefix "pinpoint-" only makes new ones$/],
   ["18 Pinpoint app ids", { pinpointApplicationIds: appIds(18) },
     /^pinpointApplicationIds "18 ids" make a trust policy of up to 2068 characters; IAM's limit for a role trust policy is 2048/],
   ["60 Pinpoint app ids", { pinpointApplicationIds: appIds(60) }, /IAM's limit for a role trust policy is 2048/],

@@ -37,3 +37,23 @@ export function seedPermissionsPolicy(at: Placement): any {
 export function seedTrustPolicy(at: Placement): any {
   return place(jsonBlocks()[1], at);
 }
+
+/** The seed's trust policy, also limited to the given Pinpoint projects (`aws:SourceArn`). */
+export function seedTrustPolicyFor(at: Placement, pinpointApplicationIds: readonly string[]): any {
+  const policy = seedTrustPolicy(at);
+  policy.Statement[0].Condition.ArnLike = {
+    "aws:SourceArn": pinpointApplicationIds.map((id) => `arn:${at.partition}:mobiletargeting:${at.region}:${at.account}:apps/${id}`),
+  };
+  return policy;
+}
+
+/** The seed's permissions policy, limited to the given SES identities and configuration sets. */
+export function seedPermissionsPolicyFor(at: Placement, identities: readonly string[], configurationSets: readonly string[]): any {
+  const policy = seedPermissionsPolicy(at);
+  const arn = `arn:${at.partition}:ses:${at.region}:${at.account}`;
+  policy.Statement[0].Resource = [
+    ...identities.map((identity) => `${arn}:identity/${identity}`),
+    ...configurationSets.map((name) => `${arn}:configuration-set/${name}`),
+  ];
+  return policy;
+}

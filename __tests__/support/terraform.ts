@@ -1,7 +1,8 @@
 /**
  * Runs the real terraform CLI for tests: each configuration shape gets one
  * temporary working directory, initialised once, in which configurations of
- * that shape are planned one after another.
+ * that shape are planned one after another; `fork` gives a scenario its own
+ * directory and state without another `terraform init`.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -24,20 +25,23 @@ export interface RunResult {
 
 /**
  * Runs a command with a time limit; rejects with its output if it fails,
- * unless `allowFailure`. Asynchronous on purpose: the local AWS endpoint runs
- * in the test's own process and must keep answering while terraform waits.
+ * unless `allowFailure`. With `echo`, its output goes straight to this
+ * process's stdout and stderr (a terminal stays a terminal) and is not kept.
+ * Asynchronous on purpose: the local AWS endpoint runs in the test's own
+ * process and must keep answering while terraform waits.
  */
 export function run(
   command: string,
   args: readonly string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean; timeoutMs?: number },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean; timeoutMs?: number; echo?: boolean },
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? testEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const output = options.echo ? "inherit" : "pipe";
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? testEnv(), stdio: ["ignore", output, output] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.stdout?.on("data", (chunk) => (stdout += chunk));
+    child.stderr?.on("data", (chunk) => (stderr += chunk));
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 5 * 60_000);
     child.on("error", (error) => {
       clearTimeout(timer);
@@ -61,11 +65,31 @@ export interface PlanJson {
   readonly resource_changes?: ReadonlyArray<{
     readonly address: string;
     readonly type: string;
-    readonly change: { readonly actions: readonly string[]; readonly before: any; readonly after: any };
+    readonly change: {
+      readonly actions: readonly string[];
+      readonly before: any;
+      readonly after: any;
+      /** Set when the resource is imported by an import block. */
+      readonly importing?: { readonly id: string };
+    };
   }>;
   readonly planned_values?: any;
   readonly output_changes?: { readonly [name: string]: { readonly after: unknown } };
 }
+
+/** A state as `terraform state pull` prints it (format version 4; the parts the tests read). */
+export interface StateJson {
+  readonly outputs: { readonly [name: string]: { readonly value: unknown } };
+  readonly resources: ReadonlyArray<{
+    readonly mode: "managed" | "data";
+    readonly type: string;
+    readonly name: string;
+    readonly instances: ReadonlyArray<{ readonly attributes: any }>;
+  }>;
+}
+
+/** The local state file, relative to the working directory. */
+const STATE_FILE = "terraform.tfstate";
 
 /** A temporary terraform working directory. */
 export class TerraformWorkdir {
@@ -85,12 +109,26 @@ export class TerraformWorkdir {
     return run("terraform", args, { cwd: this.dir, env: env ?? testEnv(), allowFailure });
   }
 
-  /** `terraform init`, with any local state kept inside this directory. */
+  /**
+   * `terraform init`, with any local state kept inside the working directory
+   * (a relative path, so that a `fork` keeps its state in its own directory).
+   */
   async init(options: { backend?: boolean } = {}): Promise<void> {
-    const backend = options.backend === false
-      ? ["-backend=false"]
-      : [`-backend-config=path=${path.join(this.dir, "terraform.tfstate")}`];
+    const backend = options.backend === false ? ["-backend=false"] : [`-backend-config=path=${STATE_FILE}`];
     await this.terraform(["init", "-input=false", "-no-color", ...backend]);
+  }
+
+  /**
+   * A new directory that shares this one's `terraform init` (providers, lock
+   * file, backend settings: a copy of `.terraform`, whose providers are links)
+   * and has its own, empty state. Configurations written to it must have the
+   * same providers and backend block as the one this directory was initialised for.
+   */
+  fork(label: string): TerraformWorkdir {
+    const fork = TerraformWorkdir.create(label);
+    fs.cpSync(path.join(this.dir, ".terraform"), path.join(fork.dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
+    fs.copyFileSync(path.join(this.dir, ".terraform.lock.hcl"), path.join(fork.dir, ".terraform.lock.hcl"));
+    return fork;
   }
 
   async validate(): Promise<{ valid: boolean; diagnostics: unknown[] }> {
@@ -103,9 +141,45 @@ export class TerraformWorkdir {
     return JSON.parse((await this.terraform(["show", "-json", "tfplan"], env)).stdout);
   }
 
+  /**
+   * `terraform apply -auto-approve`, or of the plan saved by `plan` when
+   * `savedPlan`. With `allowFailure` a failed apply resolves with its output.
+   */
+  apply(env: NodeJS.ProcessEnv, options: { savedPlan?: boolean; allowFailure?: boolean } = {}): Promise<RunResult> {
+    const what = options.savedPlan ? ["tfplan"] : ["-auto-approve"];
+    return this.terraform(["apply", "-input=false", "-no-color", "-lock=false", ...what], env, options.allowFailure);
+  }
+
+  destroy(env: NodeJS.ProcessEnv): Promise<RunResult> {
+    return this.terraform(["destroy", "-input=false", "-no-color", "-lock=false", "-auto-approve"], env);
+  }
+
+  /** `terraform plan -detailed-exitcode`: status 0 means no changes, 2 changes (its output says which). */
+  planExitCode(env: NodeJS.ProcessEnv): Promise<RunResult> {
+    return this.terraform(["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"], env, true);
+  }
+
+  /**
+   * The state, from `terraform state pull` (well under a second: it loads no
+   * provider, unlike `terraform show -json`). An empty state when there is none.
+   */
+  async state(): Promise<StateJson> {
+    const text = (await this.terraform(["state", "pull"])).stdout;
+    return text.trim() === "" ? { outputs: {}, resources: [] } : JSON.parse(text);
+  }
+
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The attributes of each managed resource in a state, by type (`aws_iam_role` → one object per instance). */
+export function managedResources(state: StateJson): { [type: string]: any[] } {
+  const byType: { [type: string]: any[] } = {};
+  for (const resource of state.resources.filter((r) => r.mode === "managed")) {
+    byType[resource.type] = [...(byType[resource.type] ?? []), ...resource.instances.map((i) => i.attributes)];
+  }
+  return byType;
 }
 
 /** The change of the one resource of `type` in a plan; fails if there is not exactly one. */

@@ -1,0 +1,128 @@
+import { PinpointEmailChannel } from "@cdktf/provider-aws/lib/pinpoint-email-channel";
+import { TerraformProvider, Token } from "cdktf";
+import { Construct } from "constructs";
+import { PinpointSesSendingRole } from "./pinpoint-ses-sending-role";
+import { sesIdentityArn } from "./policy-documents";
+import { isConfigurationSetName, isPinpointApplicationId, isSesIdentity, show } from "./validation";
+
+/** Options of {@link PinpointSesEmailChannel}. */
+export interface PinpointSesEmailChannelProps {
+  /** Id of the Pinpoint project (application): 32 lowercase hex characters. */
+  readonly applicationId: string;
+  /**
+   * The verified SES identity Pinpoint sends through: a domain (`example.com`)
+   * or an email address. Its ARN is built from the sending role's partition,
+   * Region and account.
+   */
+  readonly identity: string;
+  /**
+   * Address the email comes from, plain (`news@example.com`) or with a
+   * display name (`News <news@example.com>`). For a domain identity an
+   * address at that domain or one of its subdomains; for an address identity
+   * that address.
+   */
+  readonly fromAddress: string;
+  /** The role Pinpoint assumes to send: its ARN is the channel's orchestration sending role. */
+  readonly sendingRole: PinpointSesSendingRole;
+  /**
+   * Name of an SES configuration set applied to every message of the channel.
+   * @default - no configuration set
+   */
+  readonly configurationSet?: string;
+  /**
+   * Whether the channel is enabled.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Provider for the channel.
+   * @default - the sending role's provider, so the channel is in the role's account and Region
+   */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * The email channel of a Pinpoint project, sending through an SES identity of
+ * the account with a {@link PinpointSesSendingRole}: the last step of the AWS
+ * procedure, "configure Amazon Pinpoint to use your Amazon SES resources".
+ *
+ * Amazon Pinpoint reached end of support on 2026-10-30, and newer releases of
+ * the hashicorp/aws provider deprecate `aws_pinpoint_email_channel`.
+ */
+export class PinpointSesEmailChannel extends Construct {
+  /** The `aws_pinpoint_email_channel` resource. */
+  public readonly channel: PinpointEmailChannel;
+  /** ARN of the SES identity the channel sends through. */
+  public readonly identityArn: string;
+
+  constructor(scope: Construct, id: string, props: PinpointSesEmailChannelProps) {
+    // Checked before super(): a bad option must leave nothing behind in the tree.
+    validateEmailChannelProps(props);
+    super(scope, id);
+
+    this.identityArn = sesIdentityArn(props.sendingRole.accountScope, props.identity);
+    this.channel = new PinpointEmailChannel(this, "channel", {
+      provider: props.provider ?? props.sendingRole.role.provider,
+      applicationId: props.applicationId,
+      identity: this.identityArn,
+      fromAddress: props.fromAddress,
+      configurationSet: props.configurationSet,
+      enabled: props.enabled,
+      orchestrationSendingRoleArn: props.sendingRole.roleArn,
+    });
+  }
+}
+
+const known = (value: unknown): value is string => typeof value === "string" && !Token.isUnresolved(value);
+
+/** The address of a from address, without a display name: `News <a@b.co>` → `a@b.co`. */
+export function addressOf(fromAddress: string): string {
+  const named = /^[^<>]*<([^<>]+)>$/.exec(fromAddress.trim());
+  return named ? named[1] : fromAddress;
+}
+
+/** An email address: local part @ domain, as SES takes them. */
+export function isEmailAddress(value: string): boolean {
+  return value.includes("@") && isSesIdentity(value);
+}
+
+/**
+ * Why SES would refuse to send from `address` through `identity`, or
+ * `undefined` when it may: a domain identity covers the addresses of the
+ * domain and of its subdomains, an address identity only itself (SES
+ * Developer Guide, "Creating and verifying identities").
+ */
+export function identityMismatch(address: string, identity: string): string | undefined {
+  if (identity.includes("@")) {
+    return address.toLowerCase() === identity.toLowerCase()
+      ? undefined
+      : `is not the identity ${show(identity)}; an email-address identity sends only from itself`;
+  }
+  const domain = address.slice(address.lastIndexOf("@") + 1).toLowerCase();
+  const identityDomain = identity.toLowerCase();
+  return domain === identityDomain || domain.endsWith(`.${identityDomain}`)
+    ? undefined
+    : `is not at the identity's domain ${show(identity)} or a subdomain of it, so SES would refuse to send from it`;
+}
+
+function validateEmailChannelProps(props: PinpointSesEmailChannelProps): void {
+  const fail = (option: string, value: unknown, rule: string): never => {
+    throw new Error(`${option} ${show(value)} ${rule}`);
+  };
+  if (known(props.applicationId) && !isPinpointApplicationId(props.applicationId)) {
+    fail("applicationId", props.applicationId, "is not a Pinpoint application id (32 lowercase hex characters)");
+  }
+  if (known(props.identity) && !isSesIdentity(props.identity)) {
+    fail("identity", props.identity, "is not an SES identity (an email address or a domain)");
+  }
+  if (known(props.configurationSet) && !isConfigurationSetName(props.configurationSet)) {
+    fail("configurationSet", props.configurationSet, "is not an SES configuration set name (1 to 64 of [A-Za-z0-9_-])");
+  }
+  if (!known(props.fromAddress)) return;
+  const address = addressOf(props.fromAddress);
+  if (!isEmailAddress(address)) {
+    fail("fromAddress", props.fromAddress, "is not an email address (local@domain, or Name <local@domain>)");
+  }
+  const mismatch = known(props.identity) ? identityMismatch(address, props.identity) : undefined;
+  if (mismatch) fail("fromAddress", props.fromAddress, mismatch);
+}

@@ -1,0 +1,79 @@
+/**
+ * `npm run -s review -- PLAN.json [options]`: reviews the IAM roles of a
+ * Terraform plan (the output of `terraform show -json tfplan`; `-` reads
+ * standard input) and prints Markdown.
+ *
+ * Exit codes: 0 reviewed; 1 a finding reached --fail-on; 2 bad input or usage
+ * (one line on standard error, never a stack trace).
+ */
+import * as fs from "fs";
+import { command, InputError, parseArguments, runFromCommandLine } from "./arguments";
+import { reachesThreshold, Severity } from "./findings";
+import { renderMarkdown } from "./markdown";
+import { parsePlan } from "./plan";
+import { reviewPlan, ReviewOptions } from "./review";
+
+export const USAGE = "usage: review PLAN.json|- [--fail-on=warning|error] [--out=FILE] " +
+  "[--partition=P] [--region=R] [--account=ID] [--policy=ARN=FILE ...]";
+
+export interface CliArguments {
+  readonly plan: string;
+  readonly failOn?: Severity;
+  readonly out?: string;
+  readonly options: ReviewOptions;
+}
+
+function readFile(file: string, what: string): string {
+  try {
+    return file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(file, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    throw new InputError(`cannot read ${what} ${file}: ${reason}`);
+  }
+}
+
+/** Parses the command line; throws an InputError naming what is wrong. */
+export function parseCommandLine(argv: readonly string[]): CliArguments {
+  const args = parseArguments(argv, { withValue: ["fail-on", "out", "partition", "region", "account", "policy"] }, USAGE);
+  if (args.positional.length !== 1) throw new InputError(`expected one plan file, got ${args.positional.length}; ${USAGE}`);
+  const failOn = args.value("fail-on");
+  if (failOn !== undefined && failOn !== "warning" && failOn !== "error") {
+    throw new InputError(`--fail-on is ${JSON.stringify(failOn)}; expected warning or error`);
+  }
+  const account = args.value("account");
+  if (account !== undefined && !/^\d{12}$/.test(account)) throw new InputError(`--account ${account} is not a 12-digit account id`);
+  const policies = new Map<string, unknown>();
+  for (const pair of args.values("policy")) {
+    const [arn, file] = pair.split(/=(.*)/s, 2);
+    if (!arn.startsWith("arn:") || !file) throw new InputError(`--policy ${pair} is not ARN=FILE`);
+    const text = readFile(file, "policy");
+    try {
+      policies.set(arn, JSON.parse(text));
+    } catch (error) {
+      throw new InputError(`policy file ${file} is not JSON (${(error as Error).message})`);
+    }
+  }
+  return {
+    plan: args.positional[0],
+    failOn,
+    out: args.value("out"),
+    options: { facts: { partition: args.value("partition"), region: args.value("region"), account }, policies },
+  };
+}
+
+/** The command: returns the exit code; output goes through `write`, errors through `fail`. */
+export const main = command("review", async (argv, write, fail) => {
+  const args = parseCommandLine(argv);
+  const source = args.plan === "-" ? "standard input" : args.plan;
+  const review = await reviewPlan(parsePlan(readFile(args.plan, "plan"), source), args.options);
+  const markdown = renderMarkdown(review);
+  if (args.out) fs.writeFileSync(args.out, markdown);
+  else write(markdown);
+  if (args.failOn && reachesThreshold(review.findings, args.failOn)) {
+    fail(`review: ${review.findings.length} finding(s); failing on ${args.failOn}\n`);
+    return 1;
+  }
+  return 0;
+});
+
+if (require.main === module) runFromCommandLine(main);

@@ -1,0 +1,216 @@
+/**
+ * Reads the JSON of a saved Terraform plan (`terraform show -json tfplan`)
+ * and checks that it is one this tool understands. Every problem is a
+ * PlanInputError with a one-line message naming it.
+ */
+
+import { InputError } from "./arguments";
+
+/** A plan this tool cannot read: the CLI prints the message alone and exits 2. */
+export class PlanInputError extends InputError {}
+
+/** The plan format this tool was written for (Terraform 1.x writes 1.0 to 1.2). */
+export const KNOWN_FORMAT = { major: 1, minor: 2 } as const;
+
+/**
+ * Every top-level field of format 1.2, as Terraform's `jsonplan` package
+ * writes it. A plan that claims a known format but carries other fields was
+ * written by another tool (or edited), and is refused rather than half-read.
+ */
+export const KNOWN_PLAN_FIELDS: ReadonlySet<string> = new Set([
+  "format_version", "terraform_version", "variables", "planned_values", "resource_drift", "resource_changes",
+  "deferred_changes", "deferred_action_invocations", "output_changes", "action_invocations", "prior_state",
+  "configuration", "relevant_attributes", "checks", "timestamp", "applyable", "complete", "errored",
+]);
+
+/** The action lists Terraform writes in `change.actions`. */
+const KNOWN_ACTIONS: ReadonlySet<string> = new Set(["no-op", "create", "read", "update", "delete", "forget"]);
+
+/** One entry of `resource_changes`. */
+export interface ResourceChange {
+  readonly address: string;
+  readonly module_address?: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly index?: string | number;
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before: any;
+    readonly after: any;
+    readonly after_unknown?: any;
+    readonly replace_paths?: ReadonlyArray<ReadonlyArray<string | number>>;
+  };
+  readonly action_reason?: string;
+}
+
+/** A plan, with the parts this tool reads. */
+export interface Plan {
+  readonly format_version: string;
+  readonly terraform_version?: string;
+  readonly resource_changes: readonly ResourceChange[];
+  readonly prior_state?: any;
+  readonly configuration?: any;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/**
+ * Parses and checks the text of `terraform show -json` of a saved plan.
+ * `source` names the input in messages (a file name or "standard input").
+ */
+export function parsePlan(text: string, source: string): Plan {
+  if (text.startsWith("PK")) {
+    throw new PlanInputError(`${source} is a binary plan file; give this tool its JSON: terraform show -json ${source} > plan.json`);
+  }
+  if (text.trim() === "") throw new PlanInputError(`${source} is empty; expected the output of terraform show -json`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new PlanInputError(`${source} is not JSON (${(error as Error).message})`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new PlanInputError(`${source} is not a Terraform plan: the JSON is ${describe(json)}, not an object`);
+  }
+  const plan = json as { [key: string]: unknown };
+  checkFormat(plan, source);
+  checkResourceChanges(plan.resource_changes, source);
+  return plan as unknown as Plan;
+}
+
+function checkFormat(plan: { [key: string]: unknown }, source: string): void {
+  const version = plan.format_version;
+  if (version === undefined) {
+    const hint = "resource" in plan || "provider" in plan || "terraform" in plan
+      ? "it looks like Terraform configuration (such as cdk.tf.json)"
+      : "it has no format_version";
+    throw new PlanInputError(`${source} is not a Terraform plan: ${hint}; run terraform show -json on a saved plan`);
+  }
+  const match = typeof version === "string" ? /^(\d+)\.(\d+)$/.exec(version) : null;
+  if (!match) throw new PlanInputError(`${source} has format_version ${JSON.stringify(version)}; expected "MAJOR.MINOR"`);
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  if (major !== KNOWN_FORMAT.major) {
+    throw new PlanInputError(`${source} has format_version ${version}; this tool reads the ${KNOWN_FORMAT.major}.x ` +
+      "plan format of Terraform 1.x");
+  }
+  if (!("resource_changes" in plan) && !("planned_values" in plan) && "values" in plan) {
+    throw new PlanInputError(`${source} is Terraform state, not a plan; run terraform show -json on a saved plan file`);
+  }
+  if (minor <= KNOWN_FORMAT.minor) {
+    const unknown = Object.keys(plan).filter((key) => !KNOWN_PLAN_FIELDS.has(key));
+    if (unknown.length > 0) {
+      throw new PlanInputError(`${source} has field${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}, unknown in ` +
+        `plan format ${version}: was it written by another tool or edited?`);
+    }
+  }
+  if (plan.errored === true) {
+    throw new PlanInputError(`${source} is a plan that errored (errored: true); review the plan of a successful terraform plan`);
+  }
+}
+
+function checkResourceChanges(changes: unknown, source: string): void {
+  if (changes === undefined || (Array.isArray(changes) && changes.length === 0)) {
+    throw new PlanInputError(`${source} is an empty plan: it has no resource_changes, so there is nothing to review`);
+  }
+  if (!Array.isArray(changes)) {
+    throw new PlanInputError(`${source} has resource_changes that is ${describe(changes)}, not an array`);
+  }
+  changes.forEach((entry: any, index) => {
+    const where = `resource_changes[${index}]`;
+    if (typeof entry?.address !== "string" || typeof entry?.type !== "string" || !Array.isArray(entry?.change?.actions)) {
+      throw new PlanInputError(`${source}: ${where} lacks address, type or change.actions`);
+    }
+    const unknown = entry.change.actions.filter((action: unknown) => !KNOWN_ACTIONS.has(action as string));
+    if (unknown.length > 0) {
+      throw new PlanInputError(`${source}: ${where} (${entry.address}) has action ${JSON.stringify(unknown[0])}, ` +
+        "unknown to this tool");
+    }
+  });
+}
+
+/** What a change does to the object, in a reviewer's words. */
+export type ChangeKind = "create" | "update" | "replace" | "delete" | "no change" | "forget" | "read";
+
+export function changeKind(actions: readonly string[]): ChangeKind {
+  if (actions.includes("create") && (actions.includes("delete") || actions.includes("forget"))) return "replace";
+  if (actions.includes("create")) return "create";
+  if (actions.includes("delete")) return "delete";
+  if (actions.includes("update")) return "update";
+  if (actions.includes("forget")) return "forget";
+  if (actions.includes("read")) return "read";
+  return "no change";
+}
+
+/** An address without instance keys: `module.a[0].aws_iam_role.r["x"]` → `module.a.aws_iam_role.r`. */
+export function configAddress(address: string): string {
+  return address.replace(/\[("(?:[^"\\]|\\.)*"|\d+)\]/g, "");
+}
+
+/** The instance keys of an address, to pair a policy with the role of the same `count`/`for_each` key. */
+export function instanceKeys(address: string): string {
+  return (address.match(/\[("(?:[^"\\]|\\.)*"|\d+)\]/g) ?? []).join("");
+}
+
+/** A resource block of the configuration, with its full address (module path included). */
+export interface ConfigResource {
+  readonly address: string;
+  readonly providerConfigKey?: string;
+  /** Every address the block's expressions refer to, module path included. */
+  readonly references: readonly string[];
+  /** The addresses each top-level argument refers to (`role` → `aws_iam_role.x.name`, ...). */
+  readonly argumentReferences: { readonly [argument: string]: readonly string[] };
+}
+
+function referencesIn(expressions: unknown, prefix: string): string[] {
+  if (Array.isArray(expressions)) return expressions.flatMap((item) => referencesIn(item, prefix));
+  if (typeof expressions !== "object" || expressions === null) return [];
+  return Object.entries(expressions).flatMap(([key, value]) =>
+    key === "references" && Array.isArray(value)
+      ? value.filter((reference): reference is string => typeof reference === "string").map((ref) => prefix + ref)
+      : referencesIn(value, prefix));
+}
+
+/** The configuration's resource blocks by full address, through every module call. */
+export function configResources(plan: Plan): Map<string, ConfigResource> {
+  const found = new Map<string, ConfigResource>();
+  const walk = (module: any, prefix: string): void => {
+    for (const resource of module?.resources ?? []) {
+      const expressions = resource.expressions ?? {};
+      found.set(prefix + resource.address, {
+        address: prefix + resource.address,
+        providerConfigKey: resource.provider_config_key,
+        references: referencesIn(expressions, prefix),
+        argumentReferences: Object.fromEntries(Object.entries(expressions)
+          .map(([argument, expression]) => [argument, referencesIn(expression, prefix)])),
+      });
+    }
+    for (const [name, call] of Object.entries<any>(module?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
+  };
+  walk(plan.configuration?.root_module, "");
+  return found;
+}
+
+/** The data sources Terraform read for the plan (`prior_state`), by address. */
+export function dataSources(plan: Plan): Map<string, { type: string; values: any }> {
+  const found = new Map<string, { type: string; values: any }>();
+  const walk = (module: any): void => {
+    for (const resource of module?.resources ?? []) {
+      if (resource.mode === "data") found.set(resource.address, { type: resource.type, values: resource.values });
+    }
+    (module?.child_modules ?? []).forEach(walk);
+  };
+  walk(plan.prior_state?.values?.root_module);
+  return found;
+}
+
+/** The Region set as a constant on a provider configuration, if any. */
+export function providerRegion(plan: Plan, providerConfigKey: string | undefined): string | undefined {
+  if (providerConfigKey === undefined) return undefined;
+  const region = plan.configuration?.provider_config?.[providerConfigKey]?.expressions?.region?.constant_value;
+  return typeof region === "string" ? region : undefined;
+}

