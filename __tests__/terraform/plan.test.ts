@@ -5,6 +5,7 @@
  */
 import { AppConfig } from "../../app/config";
 import { LocalAwsEndpoint } from "../support/aws-endpoint";
+import { initialisedWorkdir } from "../support/lifecycle";
 import { seedPermissionsPolicy, seedTrustPolicy } from "../support/seed";
 import { appStackJson, constructStackJson } from "../support/synth";
 import { PlanJson, resourceChange, TerraformWorkdir, testEnv } from "../support/terraform";
@@ -18,9 +19,7 @@ let workdir: TerraformWorkdir;
 beforeAll(async () => {
   endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
   // Every configuration below has the same providers and backend: one init serves them all.
-  workdir = TerraformWorkdir.create("plan");
-  workdir.write("cdk.tf.json", appStackJson());
-  await workdir.init();
+  workdir = await initialisedWorkdir("plan");
 });
 
 afterAll(async () => {
