@@ -7,7 +7,7 @@
  * (one line on standard error, never a stack trace).
  */
 import * as fs from "fs";
-import { command, InputError, parseArguments, runFromCommandLine } from "./arguments";
+import { command, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
 import { reachesThreshold, Severity } from "./findings";
 import { renderMarkdown } from "./markdown";
 import { parsePlan } from "./plan";

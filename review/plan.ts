@@ -4,7 +4,7 @@
  * PlanInputError with a one-line message naming it.
  */
 
-import { InputError } from "./arguments";
+import { InputError } from "../tooling/command-line";
 
 /** A plan this tool cannot read: the CLI prints the message alone and exits 2. */
 export class PlanInputError extends InputError {}

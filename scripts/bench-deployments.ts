@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { compile, measure, medians, Sample } from "./bench";
+import { compile, measure, medians, Sample } from "./bench-measure";
 
 const COUNTS = [1, 10, 100] as const;
 const REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"];

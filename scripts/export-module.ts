@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { breakLongLines } from "../app/hcl";
 import { MODULE_DIR, moduleFiles } from "../app/module-files";
-import { terraformEnv } from "./terraform-cli-config";
+import { terraformEnv } from "../tooling/terraform-cli-config";
 
 const projectDir = path.resolve(__dirname, "..");
 

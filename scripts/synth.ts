@@ -6,7 +6,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { terraformEnv } from "./terraform-cli-config";
+import { terraformEnv } from "../tooling/terraform-cli-config";
 
 const projectDir = path.resolve(__dirname, "..");
 const cdktf = path.join(projectDir, "node_modules", ".bin", "cdktf");

@@ -10,7 +10,7 @@
 import * as path from "path";
 import { LocalAwsEndpoint, StoredRole } from "../__tests__/support/aws-endpoint";
 import { CdktfAppCopy } from "../__tests__/support/cdktf-app";
-import { terraformEnv } from "./terraform-cli-config";
+import { terraformEnv } from "../tooling/terraform-cli-config";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 

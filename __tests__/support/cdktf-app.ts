@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { MIRROR_ENV } from "../../scripts/terraform-cli-config";
+import { MIRROR_ENV } from "../../tooling/terraform-cli-config";
 import { PROJECT_DIR, run, RunResult } from "./terraform";
 
 /** What the app needs to synthesize: cdktf.json names `npx ts-node --transpile-only main.ts`. */

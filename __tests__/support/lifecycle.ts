@@ -4,7 +4,7 @@
  * `terraform init` its test file made once. Plus the assertions they share.
  */
 import { LocalAwsEndpoint, StoredRole } from "./aws-endpoint";
-import { ALL_OBSERVED_ACTIONS } from "../../review/observed-actions";
+import { ALL_OBSERVED_ACTIONS } from "../../deployer/observed-actions";
 import { Placement, seedPermissionsPolicy, seedTrustPolicy } from "./seed";
 import { appStackJson } from "./synth";
 import { managedResources, PlanJson, RunResult, TerraformWorkdir, testEnv } from "./terraform";

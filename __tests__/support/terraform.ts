@@ -8,7 +8,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { terraformEnv } from "../../scripts/terraform-cli-config";
+import { terraformEnv } from "../../tooling/terraform-cli-config";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 

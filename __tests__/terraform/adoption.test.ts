@@ -15,7 +15,7 @@ import {
   Scenario,
   seedDocuments,
 } from "../support/lifecycle";
-import { actionsOf } from "../../review/observed-actions";
+import { actionsOf } from "../../deployer/observed-actions";
 import { constructStackJson } from "../support/synth";
 import { PlanJson, resourceChange, TerraformWorkdir } from "../support/terraform";
 

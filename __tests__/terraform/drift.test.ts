@@ -14,7 +14,7 @@ import {
   Scenario,
   seedDocuments,
 } from "../support/lifecycle";
-import { OBSERVED_ACTIONS } from "../../review/observed-actions";
+import { OBSERVED_ACTIONS } from "../../deployer/observed-actions";
 import { constructStackJson } from "../support/synth";
 import { PlanJson, resourceChange, TerraformWorkdir } from "../support/terraform";
 

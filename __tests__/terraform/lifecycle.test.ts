@@ -13,7 +13,7 @@ import {
   Scenario,
   seedDocuments,
 } from "../support/lifecycle";
-import { actionsOf } from "../../review/observed-actions";
+import { actionsOf } from "../../deployer/observed-actions";
 import { seedPermissionsPolicyFor, seedTrustPolicyFor } from "../support/seed";
 import { appStackJson, constructStackJson } from "../support/synth";
 import { PlanJson, StateJson, TerraformWorkdir } from "../support/terraform";

@@ -4,11 +4,11 @@
  * prints the least-privilege policy for whoever deploys the role.
  *
  * The actions are those the lifecycle tests see the AWS provider send
- * (review/observed-actions.ts, kept exact by the lifecycle tests).
+ * (deployer/observed-actions.ts, kept exact by the lifecycle tests).
  */
 import { ALL_OBSERVED_ACTIONS } from "./observed-actions";
-import { command, InputError, parseArguments, runFromCommandLine } from "./arguments";
-import { deployerPolicy } from "./deployer-policy";
+import { command, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
+import { deployerPolicy } from "./policy";
 
 export const USAGE = "usage: deployer-policy --partition=P --account=ID (--role-name=NAME | --role-name-prefix=PREFIX) " +
   "[--path=/] [--email-channel]";

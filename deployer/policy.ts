@@ -5,7 +5,7 @@
  * and `sts:GetCallerIdentity`. A pure function: the actions come in as input.
  */
 import { PATTERNS } from "../modules/iam-limits";
-import { InputError } from "./arguments";
+import { InputError } from "../tooling/command-line";
 import { PINPOINT_SERVICE_PRINCIPAL, PolicyDocument, PolicyStatement } from "../modules/policy-documents";
 
 export interface DeployerPolicyOptions {

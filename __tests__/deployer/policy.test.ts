@@ -1,12 +1,12 @@
 /**
  * The deployer policy builder on its own, and the `npm run deployer-policy`
- * command around it. (__tests__/terraform/deployer-policy.test.ts proves the
+ * command around it. (__tests__/terraform/deployer-lifecycle.test.ts proves the
  * policy against the calls the provider really makes.)
  */
-import { main } from "../../review/deployer-policy-cli";
-import { deployerPolicy, DeployerPolicyOptions } from "../../review/deployer-policy";
+import { main } from "../../deployer/cli";
+import { deployerPolicy, DeployerPolicyOptions } from "../../deployer/policy";
 import { CaseRequest, describeUnexpected, simulateCase } from "../../review/simulation";
-import { ALL_OBSERVED_ACTIONS } from "../../review/observed-actions";
+import { ALL_OBSERVED_ACTIONS } from "../../deployer/observed-actions";
 import { readmeExample } from "../support/readme";
 
 const ACCOUNT = "789012345678";

@@ -6,10 +6,10 @@
  * actions on roles outside its ARN pattern.
  */
 import { PinpointSesSendingRoleProps } from "../../modules";
-import { deployerPolicy } from "../../review/deployer-policy";
+import { deployerPolicy } from "../../deployer/policy";
 import { CaseRequest, describeUnexpected, simulateCase, SimulationCase, Verdict } from "../../review/simulation";
 import { initialisedWorkdir, Scenario } from "../support/lifecycle";
-import { ALL_OBSERVED_ACTIONS } from "../../review/observed-actions";
+import { ALL_OBSERVED_ACTIONS } from "../../deployer/observed-actions";
 import { plannedRolesStack } from "../support/planned-roles";
 import { TerraformWorkdir } from "../support/terraform";
 

@@ -11,7 +11,7 @@ export const CLI_CONFIG_DIR = ".terraform-cli";
 export function cliConfigText(mirror: string | undefined): string {
   if (!mirror) return "# No provider mirror named: providers come from the public registry.\n";
   return [
-    `# Written by scripts/terraform-cli-config.ts: providers from ${MIRROR_ENV}.`,
+    `# Written by tooling/terraform-cli-config.ts: providers from ${MIRROR_ENV}.`,
     "provider_installation {",
     "  filesystem_mirror {",
     `    path    = ${JSON.stringify(path.resolve(mirror))}`,
