@@ -7,7 +7,7 @@ import { main } from "../../deployer/cli";
 import { deployerPolicy, DeployerPolicyOptions } from "../../deployer/policy";
 import { CaseRequest, describeUnexpected, simulateCase } from "../../review/simulation";
 import { ALL_OBSERVED_ACTIONS } from "../../deployer/observed-actions";
-import { readmeExample } from "../support/readme";
+import { docExample } from "../support/doc-examples";
 
 const ACCOUNT = "789012345678";
 const BASE: DeployerPolicyOptions = {
@@ -83,7 +83,7 @@ describe("npm run deployer-policy", () => {
     const policy = JSON.parse(result.stdout);
     expect(policy.Statement.flatMap((statement: { Action: string[] }) => statement.Action).sort()).toEqual([...ALL_OBSERVED_ACTIONS].sort());
     expect(policy.Statement[0].Resource).toBe("arn:aws:iam::123456789012:role/pinpoint-ses-sending-*");
-    expect(readmeExample("deployer-policy")).toBe(result.stdout);
+    expect(docExample("README.md", "deployer-policy")).toBe(result.stdout);
   });
 
   it("adds the PassRole statement with --email-channel", async () => {

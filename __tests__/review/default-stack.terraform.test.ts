@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { LocalAwsEndpoint } from "../support/aws-endpoint";
-import { readmeExample } from "../support/readme";
+import { docExample } from "../support/doc-examples";
 import { initialisedWorkdir } from "../support/lifecycle";
 import { PROJECT_DIR, run, RunResult, TerraformWorkdir, testEnv } from "../support/terraform";
 
@@ -68,7 +68,7 @@ describe("npm run review on the default stack's plan", () => {
 
   it("prints what the README shows, but for the Terraform version line", () => {
     const withoutVersion = (text: string) => text.replace(/^Plan from Terraform .*$/m, "");
-    expect(withoutVersion(readmeExample("review"))).toBe(withoutVersion(review.stdout));
+    expect(withoutVersion(docExample("README.md", "review"))).toBe(withoutVersion(review.stdout));
   });
 
   it("simulates every case with the verdict expected of it", () => {
