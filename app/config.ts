@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import { AssumeRoleConfig, Deployment, EmailChannelConfig, parseDeployments, RoleOptions } from "./deployments";
+import { SETTING_KINDS, SettingKind, STACK_NAME, STACK_NAME_RULE } from "./schema";
 
 /** Where Terraform keeps state for the stack. */
 export type StateBackend =
@@ -40,32 +41,37 @@ export interface AppConfig extends RoleOptions {
 
 export type { AssumeRoleConfig, EmailChannelConfig, RoleOptions };
 
-/** One setting: its environment variable and its cdktf.json context key. */
+/** One setting: its environment variable, its cdktf.json context key and the kind of value it takes. */
 interface Setting {
   readonly env: string;
   readonly context: string;
+  readonly kind: SettingKind;
 }
+
+const setting = <K extends SettingKind = "text">(env: string, context: string, kind: K = "text" as K) =>
+  ({ env, context, kind }) as const;
 
 /** Every setting the app reads, documented in the README's Configuration table. */
 export const SETTINGS = {
-  stackName: { env: "PINPOINT_SES_STACK_NAME", context: "stackName" },
-  region: { env: "PINPOINT_SES_REGION", context: "region" },
-  roleName: { env: "PINPOINT_SES_ROLE_NAME", context: "roleName" },
-  roleNamePrefix: { env: "PINPOINT_SES_ROLE_NAME_PREFIX", context: "roleNamePrefix" },
-  sesIdentities: { env: "PINPOINT_SES_IDENTITIES", context: "sesIdentities" },
-  configurationSets: { env: "PINPOINT_SES_CONFIGURATION_SETS", context: "configurationSets" },
-  pinpointApplicationIds: { env: "PINPOINT_SES_APPLICATION_IDS", context: "pinpointApplicationIds" },
-  tags: { env: "PINPOINT_SES_TAGS", context: "tags" },
-  stateBucket: { env: "PINPOINT_SES_STATE_BUCKET", context: "stateBucket" },
-  stateKey: { env: "PINPOINT_SES_STATE_KEY", context: "stateKey" },
-  stateRegion: { env: "PINPOINT_SES_STATE_REGION", context: "stateRegion" },
-  cloudOrganization: { env: "TF_CLOUD_ORGANIZATION", context: "cloudOrganization" },
-  cloudWorkspace: { env: "TF_WORKSPACE", context: "cloudWorkspace" },
-  cloudHostname: { env: "TF_CLOUD_HOSTNAME", context: "cloudHostname" },
-  cloudProject: { env: "TF_CLOUD_PROJECT", context: "cloudProject" },
-  cloudWorkspaceTags: { env: "TF_CLOUD_WORKSPACE_TAGS", context: "cloudWorkspaceTags" },
-  deploymentsFile: { env: "PINPOINT_SES_DEPLOYMENTS_FILE", context: "deploymentsFile" },
-} as const satisfies { [name: string]: Setting };
+  stackName: setting("PINPOINT_SES_STACK_NAME", "stackName"),
+  region: setting("PINPOINT_SES_REGION", "region"),
+  roleName: setting("PINPOINT_SES_ROLE_NAME", "roleName"),
+  roleNamePrefix: setting("PINPOINT_SES_ROLE_NAME_PREFIX", "roleNamePrefix"),
+  permissionsBoundaryArn: setting("PINPOINT_SES_PERMISSIONS_BOUNDARY_ARN", "permissionsBoundaryArn"),
+  sesIdentities: setting("PINPOINT_SES_IDENTITIES", "sesIdentities", "list"),
+  configurationSets: setting("PINPOINT_SES_CONFIGURATION_SETS", "configurationSets", "list"),
+  pinpointApplicationIds: setting("PINPOINT_SES_APPLICATION_IDS", "pinpointApplicationIds", "list"),
+  tags: setting("PINPOINT_SES_TAGS", "tags", "map"),
+  stateBucket: setting("PINPOINT_SES_STATE_BUCKET", "stateBucket"),
+  stateKey: setting("PINPOINT_SES_STATE_KEY", "stateKey"),
+  stateRegion: setting("PINPOINT_SES_STATE_REGION", "stateRegion"),
+  cloudOrganization: setting("TF_CLOUD_ORGANIZATION", "cloudOrganization"),
+  cloudWorkspace: setting("TF_WORKSPACE", "cloudWorkspace"),
+  cloudHostname: setting("TF_CLOUD_HOSTNAME", "cloudHostname"),
+  cloudProject: setting("TF_CLOUD_PROJECT", "cloudProject"),
+  cloudWorkspaceTags: setting("TF_CLOUD_WORKSPACE_TAGS", "cloudWorkspaceTags", "list"),
+  deploymentsFile: setting("PINPOINT_SES_DEPLOYMENTS_FILE", "deploymentsFile"),
+} as const;
 
 export const DEFAULT_STACK_NAME = "pinpoint-ses-sending-role";
 export const DEFAULT_REGION = "us-east-1";
@@ -77,7 +83,7 @@ const WORKSPACE_TAG = /^[A-Za-z0-9]([A-Za-z0-9:_-]{0,253}[A-Za-z0-9])?$/;
 
 /** The settings a deployments file takes over: each entry has its own. */
 const PER_DEPLOYMENT: ReadonlyArray<keyof typeof SETTINGS> = ["stackName", "region", "roleName", "roleNamePrefix",
-  "sesIdentities", "configurationSets", "pinpointApplicationIds", "tags", "cloudWorkspace"];
+  "permissionsBoundaryArn", "sesIdentities", "configurationSets", "pinpointApplicationIds", "tags", "cloudWorkspace"];
 
 type Env = { readonly [name: string]: string | undefined };
 type Context = (key: string) => unknown;
@@ -87,69 +93,48 @@ function source(setting: Setting, fromEnv: boolean): string {
   return fromEnv ? `environment variable ${setting.env}` : `cdktf.json context "${setting.context}"`;
 }
 
+/** An environment variable's text as a value of the setting's kind: lists comma-separated, maps as JSON. */
+function fromEnvText(setting: Setting, text: string): unknown {
+  if (setting.kind === "list") return text.split(",").map((item) => item.trim());
+  if (setting.kind === "text") return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${source(setting, true)} is ${JSON.stringify(text)}; expected a JSON object like {"team":"messaging"}`);
+  }
+}
+
+type SettingValue<K extends SettingKind> = { text: string; list: string[]; map: { [key: string]: string } }[K];
+
 class Reader {
   constructor(private readonly env: Env, private readonly context: Context) {}
 
+  private fromEnv(setting: Setting): string | undefined {
+    const value = this.env[setting.env];
+    return value === undefined || value === "" ? undefined : value;
+  }
+
   /** Whether the setting has a value, in the environment or the context. */
   isSet(setting: Setting): boolean {
-    const fromEnv = this.env[setting.env];
     const fromContext = this.context(setting.context);
-    return (fromEnv !== undefined && fromEnv !== "") || (fromContext !== undefined && fromContext !== null);
+    return this.fromEnv(setting) !== undefined || (fromContext !== undefined && fromContext !== null);
   }
 
   /** Where the setting's value comes from, for messages. */
   where(setting: Setting): string {
-    const fromEnv = this.env[setting.env];
-    return source(setting, fromEnv !== undefined && fromEnv !== "");
+    return source(setting, this.fromEnv(setting) !== undefined);
   }
 
-  text(setting: Setting): string | undefined {
-    const fromEnv = this.env[setting.env];
-    if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-    const fromContext = this.context(setting.context);
-    if (fromContext === undefined || fromContext === null) return undefined;
-    if (typeof fromContext !== "string") {
-      throw new Error(`${source(setting, false)} is ${JSON.stringify(fromContext)}; expected a string`);
+  /** The setting's value, checked against its kind's schema; the variable wins over the context. */
+  value<S extends Setting>(setting: S): SettingValue<S["kind"]> | undefined {
+    const text = this.fromEnv(setting);
+    const value = text !== undefined ? fromEnvText(setting, text) : this.context(setting.context);
+    if (value === undefined || value === null) return undefined;
+    const kind = SETTING_KINDS[setting.kind];
+    if (!kind.schema.safeParse(value).success) {
+      throw new Error(`${source(setting, text !== undefined)} is ${JSON.stringify(value)}; expected ${kind.expected}`);
     }
-    return fromContext;
-  }
-
-  /** Environment: comma-separated. Context: an array of strings. */
-  list(setting: Setting): string[] | undefined {
-    const fromEnv = this.env[setting.env];
-    if (fromEnv !== undefined && fromEnv !== "") {
-      return fromEnv.split(",").map((item) => item.trim());
-    }
-    const fromContext = this.context(setting.context);
-    if (fromContext === undefined || fromContext === null) return undefined;
-    if (!Array.isArray(fromContext) || !fromContext.every((item) => typeof item === "string")) {
-      throw new Error(`${source(setting, false)} is ${JSON.stringify(fromContext)}; expected an array of strings`);
-    }
-    return fromContext;
-  }
-
-  /** Environment: a JSON object. Context: an object. Values must be strings. */
-  map(setting: Setting): { [key: string]: string } | undefined {
-    const fromEnv = this.env[setting.env];
-    let value: unknown;
-    if (fromEnv !== undefined && fromEnv !== "") {
-      try {
-        value = JSON.parse(fromEnv);
-      } catch {
-        throw new Error(`${source(setting, true)} is ${JSON.stringify(fromEnv)}; expected a JSON object ` +
-          `like {"team":"messaging"}`);
-      }
-    } else {
-      value = this.context(setting.context);
-      if (value === undefined || value === null) return undefined;
-    }
-    const isStringMap = typeof value === "object" && value !== null && !Array.isArray(value) &&
-      Object.values(value).every((item) => typeof item === "string");
-    if (!isStringMap) {
-      throw new Error(`${source(setting, fromEnv !== undefined && fromEnv !== "")} is ${JSON.stringify(value)}; ` +
-        "expected an object of string values");
-    }
-    return value as { [key: string]: string };
+    return value as SettingValue<S["kind"]>;
   }
 }
 
@@ -160,22 +145,22 @@ class Reader {
  */
 export function loadAppConfig(env: Env, context: Context): AppConfig {
   const read = new Reader(env, context);
-  const stackName = read.text(SETTINGS.stackName) ?? DEFAULT_STACK_NAME;
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(stackName)) {
-    throw new Error(`${SETTINGS.stackName.env} ${JSON.stringify(stackName)} is not a valid stack name ` +
-      "(1 to 64 of [A-Za-z0-9_-])");
+  const stackName = read.value(SETTINGS.stackName) ?? DEFAULT_STACK_NAME;
+  if (!STACK_NAME.test(stackName)) {
+    throw new Error(`${SETTINGS.stackName.env} ${JSON.stringify(stackName)} ${STACK_NAME_RULE}`);
   }
-  const region = read.text(SETTINGS.region) ?? DEFAULT_REGION;
+  const region = read.value(SETTINGS.region) ?? DEFAULT_REGION;
   return {
     stackName,
     region,
-    roleName: read.text(SETTINGS.roleName),
-    roleNamePrefix: read.text(SETTINGS.roleNamePrefix),
-    sesIdentities: read.list(SETTINGS.sesIdentities),
-    configurationSets: read.list(SETTINGS.configurationSets),
-    pinpointApplicationIds: read.list(SETTINGS.pinpointApplicationIds),
-    tags: read.map(SETTINGS.tags),
-    backend: readBackend(read, { stackName, workspace: read.text(SETTINGS.cloudWorkspace) }, region, false),
+    roleName: read.value(SETTINGS.roleName),
+    roleNamePrefix: read.value(SETTINGS.roleNamePrefix),
+    permissionsBoundaryArn: read.value(SETTINGS.permissionsBoundaryArn),
+    sesIdentities: read.value(SETTINGS.sesIdentities),
+    configurationSets: read.value(SETTINGS.configurationSets),
+    pinpointApplicationIds: read.value(SETTINGS.pinpointApplicationIds),
+    tags: read.value(SETTINGS.tags),
+    backend: readBackend(read, { stackName, workspace: read.value(SETTINGS.cloudWorkspace) }, region, false),
   };
 }
 
@@ -191,7 +176,7 @@ export function loadAppConfigs(
   readFile: (file: string) => string = (file) => fs.readFileSync(file, "utf8"),
 ): AppConfig[] {
   const read = new Reader(env, context);
-  const file = read.text(SETTINGS.deploymentsFile);
+  const file = read.value(SETTINGS.deploymentsFile);
   if (file === undefined) return [loadAppConfig(env, context)];
   for (const name of PER_DEPLOYMENT) {
     if (read.isSet(SETTINGS[name])) {
@@ -207,7 +192,7 @@ export function loadAppConfigs(
       `${(error as Error).message}`);
   }
   // The state bucket is in one Region for all stacks: not a deployment's.
-  const stateRegion = read.text(SETTINGS.stateRegion) ?? DEFAULT_REGION;
+  const stateRegion = read.value(SETTINGS.stateRegion) ?? DEFAULT_REGION;
   return parseDeployments(text, file).map((deployment) => configOf(deployment, file, read, stateRegion));
 }
 
@@ -230,9 +215,9 @@ interface StackState {
 }
 
 function readBackend(read: Reader, stack: StackState, region: string, manyStacks: boolean): StateBackend {
-  const organization = read.text(SETTINGS.cloudOrganization);
-  const tags = read.list(SETTINGS.cloudWorkspaceTags);
-  const bucket = read.text(SETTINGS.stateBucket);
+  const organization = read.value(SETTINGS.cloudOrganization);
+  const tags = read.value(SETTINGS.cloudWorkspaceTags);
+  const bucket = read.value(SETTINGS.stateBucket);
   if (organization === undefined) {
     const orphan = [SETTINGS.cloudWorkspace, SETTINGS.cloudWorkspaceTags, SETTINGS.cloudProject, SETTINGS.cloudHostname]
       .find((setting) => read.isSet(setting));
@@ -251,7 +236,7 @@ function readBackend(read: Reader, stack: StackState, region: string, manyStacks
       throw new Error(`${SETTINGS.stateBucket.env} ${JSON.stringify(bucket)} is not an S3 bucket name ` +
         "(3 to 63 of lowercase letters, digits, dots and hyphens)");
     }
-    const key = read.text(SETTINGS.stateKey) ?? DEFAULT_STATE_KEY;
+    const key = read.value(SETTINGS.stateKey) ?? DEFAULT_STATE_KEY;
     if (manyStacks && !key.includes(STACK_PLACEHOLDER)) {
       throw new Error(`${SETTINGS.stateKey.env} ${JSON.stringify(key)} has no ${STACK_PLACEHOLDER}, so every ` +
         `deployment would write its state to one object; put ${STACK_PLACEHOLDER} where the deployment's name goes`);
@@ -260,7 +245,7 @@ function readBackend(read: Reader, stack: StackState, region: string, manyStacks
       kind: "s3",
       bucket,
       key: key.split(STACK_PLACEHOLDER).join(stack.stackName),
-      region: read.text(SETTINGS.stateRegion) ?? region,
+      region: read.value(SETTINGS.stateRegion) ?? region,
     };
   }
   return { kind: "local" };
@@ -269,8 +254,8 @@ function readBackend(read: Reader, stack: StackState, region: string, manyStacks
 function cloudBackend(
   read: Reader, organization: string, tags: string[] | undefined, stack: StackState, manyStacks: boolean,
 ): CloudBackendConfig {
-  const common = { kind: "cloud" as const, organization, project: read.text(SETTINGS.cloudProject),
-    hostname: read.text(SETTINGS.cloudHostname) };
+  const common = { kind: "cloud" as const, organization, project: read.value(SETTINGS.cloudProject),
+    hostname: read.value(SETTINGS.cloudHostname) };
   if (tags !== undefined) {
     if (manyStacks) {
       throw new Error(`${read.where(SETTINGS.cloudWorkspaceTags)} is set, but with a deployments file each ` +

@@ -51,6 +51,12 @@ describe("loadAppConfig", () => {
     });
   });
 
+  it("reads the role's permissions boundary from the environment or the context", () => {
+    const arn = "arn:aws:iam::123456789012:policy/pinpoint-ses-boundary";
+    expect(loadAppConfig({ PINPOINT_SES_PERMISSIONS_BOUNDARY_ARN: arn }, noContext).permissionsBoundaryArn).toBe(arn);
+    expect(loadAppConfig({}, contextOf({ permissionsBoundaryArn: arn })).permissionsBoundaryArn).toBe(arn);
+  });
+
   it("prefers an environment variable to the context", () => {
     expect(loadAppConfig({ PINPOINT_SES_REGION: "us-west-2" }, contextOf({ region: "eu-west-1" })).region)
       .toBe("us-west-2");

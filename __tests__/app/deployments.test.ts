@@ -54,6 +54,11 @@ describe("parseDeployments", () => {
     expect(deployment.options).toEqual(options);
   });
 
+  it("accepts a $schema field, so that editors can check the file", () => {
+    const text = JSON.stringify({ $schema: "./deployments.schema.json", deployments: [{ name: "a", region: "us-east-1" }] });
+    expect(parseDeployments(text, FILE).map((deployment) => deployment.name)).toEqual(["a"]);
+  });
+
   it("accepts a role in GovCloud for a GovCloud Region", () => {
     const entry = { name: "gov", region: "us-gov-west-1", assumeRoleArn: "arn:aws-us-gov:iam::333333333333:role/deployer" };
     expect(parseDeployments(JSON.stringify({ deployments: [entry] }), FILE)[0].assumeRole?.account).toBe("333333333333");
@@ -64,7 +69,7 @@ describe("parseDeployments", () => {
     ["text that is not JSON", "{deployments:", /^deployments file deployments.json is not JSON: /],
     ["a top-level array", "[]", /^deployments file deployments.json: expected an object with an array "deployments"/],
     ["an unknown top-level field", JSON.stringify({ deployments: [], defaults: {} }),
-      /: defaults is not a field here; expected only "deployments"$/],
+      /: defaults is not a field here; expected only "deployments" \(and "\$schema"\)$/],
     ["no deployments", JSON.stringify({ deployments: [] }), /: deployments is empty; list at least one$/],
     ["an entry that is a string", JSON.stringify({ deployments: ["prod"] }), /: deployments\[0\] must be an object; got "prod"$/],
     ["an entry without a name", JSON.stringify({ deployments: [{ region: "us-east-1" }] }),
@@ -162,6 +167,9 @@ describe("loadAppConfigs", () => {
   it.each([
     ["a Region variable next to the file", { PINPOINT_SES_REGION: "eu-west-1" }, noContext,
       /^environment variable PINPOINT_SES_REGION is set, but the deployments file deployments.json .* gives each deployment its own/],
+    ["a permissions boundary variable next to the file",
+      { PINPOINT_SES_PERMISSIONS_BOUNDARY_ARN: "arn:aws:iam::123456789012:policy/b" }, noContext,
+      /^environment variable PINPOINT_SES_PERMISSIONS_BOUNDARY_ARN is set, but the deployments file/],
     ["identities in the context next to the file", {}, (key: string) => (key === "sesIdentities" ? ["a.com"] : undefined),
       /^cdktf.json context "sesIdentities" is set, but the deployments file/],
     ["TF_WORKSPACE next to the file", { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "w" }, noContext,
