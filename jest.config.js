@@ -9,7 +9,8 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", ...(terraformTests ? [] : ["<rootDir>/__tests__/terraform/", "\\.terraform\\.test\\.ts$"])],
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  // Sucrase only strips types (fast); `npm test` type-checks with tsc first.
+  transform: { "^.+\\.ts$": "@sucrase/jest-plugin" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/jest-setup.ts"],
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   testTimeout: 10 * 60_000,

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import { AssumeRoleConfig, Deployment, EmailChannelConfig, parseDeployments, RoleOptions } from "./deployments";
-import { SETTING_KINDS, SettingKind, STACK_NAME, STACK_NAME_RULE } from "./schema";
+import { isOfKind, SETTING_KINDS, SettingKind, STACK_NAME, STACK_NAME_RULE } from "./schema";
 
 /** Where Terraform keeps state for the stack. */
 export type StateBackend =
@@ -130,9 +130,9 @@ class Reader {
     const text = this.fromEnv(setting);
     const value = text !== undefined ? fromEnvText(setting, text) : this.context(setting.context);
     if (value === undefined || value === null) return undefined;
-    const kind = SETTING_KINDS[setting.kind];
-    if (!kind.schema.safeParse(value).success) {
-      throw new Error(`${source(setting, text !== undefined)} is ${JSON.stringify(value)}; expected ${kind.expected}`);
+    if (!isOfKind(setting.kind, value)) {
+      throw new Error(`${source(setting, text !== undefined)} is ${JSON.stringify(value)}; ` +
+        `expected ${SETTING_KINDS[setting.kind].expected}`);
     }
     return value as SettingValue<S["kind"]>;
   }

@@ -4,10 +4,9 @@
  * checked here, with the entry and the field named; the construct checks the
  * values of the role's options as it always does.
  */
-import { z } from "zod";
 import { PinpointSesEmailChannelProps, PinpointSesSendingRoleProps } from "../modules";
 import { partitionOfRegion } from "../modules/partitions";
-import { DeploymentInput, DEPLOYMENTS_FILE, describeIssue, ROLE_ARN } from "./schema";
+import { DeploymentInput, DEPLOYMENTS_FILE, parseWith, ROLE_ARN } from "./schema";
 
 /** The SES email channel of a deployment: the channel's options but the role and provider, which the stack gives. */
 export type EmailChannelConfig = Omit<PinpointSesEmailChannelProps, "sendingRole" | "provider">;
@@ -101,9 +100,13 @@ export function parseDeployments(text: string, file: string): Deployment[] {
   }
   const extra = Object.keys(json as Json).filter((key) => key !== "deployments" && key !== "$schema");
   if (extra.length > 0) fail(`${extra[0]} is not a field here; expected only "deployments" (and "$schema")`);
-  const parsed = DEPLOYMENTS_FILE.safeParse(json);
-  if (!parsed.success) fail(describeIssue(DEPLOYMENTS_FILE, json, parsed.error, (path) => placeOf(json as Json, path)));
-  const deployments = (parsed.data as z.infer<typeof DEPLOYMENTS_FILE>).deployments.map((entry, index): Deployment => {
+  let parsed: ReturnType<typeof parseWith<typeof DEPLOYMENTS_FILE>>;
+  try {
+    parsed = parseWith(DEPLOYMENTS_FILE, json, (path) => placeOf(json as Json, path));
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const deployments = parsed.deployments.map((entry, index): Deployment => {
     const where = entryName(index, entry);
     try {
       return defined({

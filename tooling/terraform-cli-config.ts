@@ -8,8 +8,12 @@ export const MIRROR_ENV = "TERRAFORM_PROVIDER_MIRROR";
 export const CLI_CONFIG_DIR = ".terraform-cli";
 
 /** The CLI configuration text: the mirror for hashicorp/aws if one is named, the registry otherwise. */
-export function cliConfigText(mirror: string | undefined): string {
-  if (!mirror) return "# No provider mirror named: providers come from the public registry.\n";
+export function cliConfigText(mirror: string | undefined, pluginCacheDir?: string): string {
+  if (!mirror) {
+    // One download of each provider for every working directory the scripts and tests make.
+    return "# No provider mirror named: providers come from the public registry, through a plugin cache.\n" +
+      (pluginCacheDir ? `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}\n` : "");
+  }
   return [
     `# Written by tooling/terraform-cli-config.ts: providers from ${MIRROR_ENV}.`,
     "provider_installation {",
@@ -38,7 +42,9 @@ export function terraformEnv(projectDir: string, env: NodeJS.ProcessEnv = proces
   }
   const dir = path.join(projectDir, CLI_CONFIG_DIR);
   const file = path.join(dir, mirror ? "mirror.tfrc" : "registry.tfrc");
-  const text = cliConfigText(mirror);
+  const pluginCache = path.join(dir, "plugin-cache");
+  if (!mirror) fs.mkdirSync(pluginCache, { recursive: true });
+  const text = cliConfigText(mirror, pluginCache);
   if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) {
     fs.mkdirSync(dir, { recursive: true });
     // Written to a temporary name and renamed, so parallel test workers never read half a file.

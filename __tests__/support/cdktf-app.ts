@@ -11,7 +11,7 @@ import * as path from "path";
 import { MIRROR_ENV } from "../../tooling/terraform-cli-config";
 import { PROJECT_DIR, run, RunResult } from "./terraform";
 
-/** What the app needs to synthesize: cdktf.json names `npx ts-node --transpile-only main.ts`. */
+/** What the app needs to synthesize: cdktf.json runs main.ts through sucrase. */
 const APP_FILES = ["cdktf.json", "main.ts", "app", "modules", "tsconfig.json"];
 
 export class CdktfAppCopy {

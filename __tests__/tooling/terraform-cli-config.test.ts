@@ -1,0 +1,36 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { cliConfigText, terraformEnv } from "../../tooling/terraform-cli-config";
+
+describe("the project's Terraform CLI configuration", () => {
+  it("installs hashicorp/aws from a named mirror and every other provider directly", () => {
+    const text = cliConfigText("/opt/mirror");
+    expect(text).toContain('path    = "/opt/mirror"');
+    expect(text).toContain('include = ["registry.terraform.io/hashicorp/aws"]');
+    expect(text).toContain('exclude = ["registry.terraform.io/hashicorp/aws"]');
+    expect(text).not.toContain("plugin_cache_dir");
+  });
+
+  it("downloads from the registry once, into a plugin cache, when no mirror is named", () => {
+    expect(cliConfigText(undefined, "/p/.terraform-cli/plugin-cache"))
+      .toContain('plugin_cache_dir = "/p/.terraform-cli/plugin-cache"');
+  });
+
+  it("points terraform at the written file, with the checkpoint call off", () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-cli-config-"));
+    try {
+      const env = terraformEnv(project, {});
+      expect(env.CHECKPOINT_DISABLE).toBe("1");
+      expect(fs.readFileSync(env.TF_CLI_CONFIG_FILE as string, "utf8")).toContain("plugin_cache_dir");
+      expect(fs.existsSync(path.join(project, ".terraform-cli", "plugin-cache"))).toBe(true);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  it("names the variable when the mirror it names does not exist", () => {
+    expect(() => terraformEnv("/nonexistent-project", { TERRAFORM_PROVIDER_MIRROR: "/no/such/mirror" }))
+      .toThrow('TERRAFORM_PROVIDER_MIRROR "/no/such/mirror" does not exist; point it at a Terraform provider mirror or unset it');
+  });
+});
