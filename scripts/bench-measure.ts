@@ -1,4 +1,4 @@
-/** Measurement helpers shared by the benchmarks: run a compiled script, take medians. */
+/** Measurement helpers shared by the benchmarks: run a script in a fresh node, take medians. */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -8,24 +8,26 @@ const projectDir = path.resolve(__dirname, "..");
 
 export interface Sample {
   readonly wallMs: number;
+  /** User and system CPU time of the process: steadier than wall time on a busy machine. */
+  readonly cpuMs: number;
   readonly peakRssMb: number;
 }
 
-/** Runs `node script` once; the child reports its own peak RSS on exit. */
-export function measure(script: string, env: NodeJS.ProcessEnv = {}): Sample {
+/** Runs `node [nodeArgs] script` once; the child reports its own peak RSS and CPU time on exit. */
+export function measure(script: string, env: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): Sample {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-bench-"));
   const report = path.join(outdir, "rss");
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ["--require", path.join(__dirname, "bench-report-rss.js"), script], {
+  const child = spawnSync(process.execPath, ["--require", path.join(__dirname, "bench-report-rss.js"), ...nodeArgs, script], {
     cwd: projectDir,
     env: { ...process.env, ...env, CDKTF_OUTDIR: outdir, BENCH_RSS_FILE: report },
     encoding: "utf8",
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (child.status !== 0) throw new Error(`${script} failed: ${child.stderr}`);
-  const peakRssMb = Number(fs.readFileSync(report, "utf8")) / 1024;
+  const usage = JSON.parse(fs.readFileSync(report, "utf8"));
   fs.rmSync(outdir, { recursive: true, force: true });
-  return { wallMs, peakRssMb };
+  return { wallMs, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, peakRssMb: usage.maxRSS / 1024 };
 }
 
 export function median(values: number[]): number {
@@ -35,7 +37,11 @@ export function median(values: number[]): number {
 }
 
 export function medians(samples: Sample[]): Sample {
-  return { wallMs: median(samples.map((s) => s.wallMs)), peakRssMb: median(samples.map((s) => s.peakRssMb)) };
+  return {
+    wallMs: median(samples.map((s) => s.wallMs)),
+    cpuMs: median(samples.map((s) => s.cpuMs)),
+    peakRssMb: median(samples.map((s) => s.peakRssMb)),
+  };
 }
 
 /** Compiles the app, the construct and the baseline into build/. */

@@ -1,4 +1,5 @@
-// Preloaded into benchmarked processes: writes the process's peak RSS (KiB) on exit.
+// Preloaded into benchmarked processes: writes the process's peak RSS (KiB) and CPU time (µs) on exit.
 process.on("exit", () => {
-  require("fs").writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS));
+  const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
+  require("fs").writeFileSync(process.env.BENCH_RSS_FILE, JSON.stringify({ maxRSS, userCPUTime, systemCPUTime }));
 });

@@ -12,7 +12,7 @@ import { MIRROR_ENV } from "../../tooling/terraform-cli-config";
 import { PROJECT_DIR, run, RunResult } from "./terraform";
 
 /** What the app needs to synthesize: cdktf.json runs main.ts through sucrase. */
-const APP_FILES = ["cdktf.json", "main.ts", "app", "modules", "tsconfig.json"];
+const APP_FILES = ["cdktf.json", "main.ts", "app", "modules", "tooling", "tsconfig.json"];
 
 export class CdktfAppCopy {
   static create(label: string): CdktfAppCopy {
