@@ -66,6 +66,8 @@ export class RunTaskServer {
       server.http.once("error", reject);
       server.http.listen(options.port, options.host, () => resolve());
     });
+    const address = server.http.address() as AddressInfo;
+    server.listeningUrl = `http://${address.address}:${address.port}`;
     options.log("server.started", {
       url: server.url, tfc_origin: server.tfcOrigin, fail_on: options.failOn, simulate: options.simulate,
       concurrency: options.concurrency, queue: options.queue, signed: options.hmacKey !== undefined,
@@ -101,10 +103,12 @@ export class RunTaskServer {
     this.http.headersTimeout = 10_000;
   }
 
+  /** `http://HOST:PORT`, where the server listens (or listened, once stopped). */
   get url(): string {
-    const address = this.http.address() as AddressInfo;
-    return `http://${address.address}:${address.port}`;
+    return this.listeningUrl;
   }
+
+  private listeningUrl = "";
 
   /** Routes: POST / (run task requests), GET /healthz. */
   private async route(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
