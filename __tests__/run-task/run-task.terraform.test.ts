@@ -4,11 +4,15 @@
  * plan (the app's default stack) and one the review flags (a role anyone may
  * assume), made once for the file.
  */
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { LocalAwsEndpoint } from "../support/aws-endpoint";
 import { FakeTerraformCloud } from "../support/fake-terraform-cloud";
 import { initialisedWorkdir } from "../support/lifecycle";
 import { appStackJson } from "../support/synth";
-import { TerraformWorkdir, testEnv } from "../support/terraform";
+import { PROJECT_DIR, TerraformWorkdir, testEnv } from "../support/terraform";
 import { jsonLogger } from "../../run-task/log";
 import { RunTaskServer, ServerOptions } from "../../run-task/server";
 
@@ -301,5 +305,54 @@ describe("logs", () => {
     const text = logLines.join("");
     expect(fake.tokens.length).toBeGreaterThan(50);
     expect(fake.tokens.filter((token) => text.includes(token))).toEqual([]);
+  });
+});
+
+describe("the command", () => {
+  /** Resolves with the first stderr line of `child` that is a JSON event `name`. */
+  function eventOf(child: ChildProcess, name: string, stderr: string[]): Promise<any> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${name} event in 60 s:\n${stderr.join("")}`)), 60_000);
+      child.stderr!.on("data", () => {
+        const event = stderr.join("").split("\n").filter((line) => line.startsWith("{"))
+          .map((line) => JSON.parse(line)).find((item) => item.event === name);
+        if (event) {
+          clearTimeout(timer);
+          resolve(event);
+        }
+      });
+    });
+  }
+
+  it("reviews rules only with --no-simulation, never loading the simulator, and stops on SIGTERM", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-run-task-cli-"));
+    const loadedFile = path.join(dir, "loaded.json");
+    const stderr: string[] = [];
+    const child = spawn(process.execPath, [
+      "--require", "ts-node/register/transpile-only", "--require", path.join(__dirname, "report-loaded-modules.js"),
+      "run-task/cli.ts", "--port", "0", "--tfc-url", fake.apiUrl, "--allow-redirect-origin", fake.archivistUrl, "--no-simulation",
+    ], { cwd: PROJECT_DIR, env: { ...process.env, RUN_TASK_HMAC_KEY: KEY, LOADED_MODULES_FILE: loadedFile }, stdio: ["ignore", "pipe", "pipe"] });
+    const killer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      const started = await eventOf(child, "server.started", stderr);
+      expect(started).toEqual(expect.objectContaining({ simulate: false, signed: true, tfc_origin: fake.apiUrl }));
+      const payload = fake.payload(FLAGGED);
+      expect((await fake.send(started.url, payload, { key: KEY })).status).toBe(200);
+      await fake.waitForResults(fake.results.length + 1);
+      expect(fake.resultsFor(payload)[0].body.data.attributes.status).toBe("failed");
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      const events = stderr.join("").trim().split("\n").map((line) => JSON.parse(line).event);
+      expect(events.slice(-2)).toEqual(["server.stopping", "server.stopped"]);
+      const loaded: string[] = JSON.parse(fs.readFileSync(loadedFile, "utf8"));
+      expect(loaded.some((file) => file.includes("run-task/cli.ts"))).toBe(true);
+      expect(loaded.filter((file) => file.includes("@cloud-copilot/iam-simulate"))).toEqual([]);
+    } finally {
+      clearTimeout(killer);
+      child.kill("SIGKILL");
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
