@@ -11,7 +11,7 @@ import { jsonLogger, Logger } from "./log";
 import { RunTaskServer, ServerOptions } from "./server";
 
 export const USAGE = "usage: run-task --port PORT [--host ADDRESS] [--tfc-url URL] [--fail-on=warning|error] " +
-  "[--concurrency N] [--queue N] [--allow-redirect-origin URL ...] [--no-simulation] [--insecure-no-hmac]";
+  "[--concurrency N] [--queue N] [--allow-redirect-origin URL ...] [--source-url URL] [--no-simulation] [--insecure-no-hmac]";
 
 const HELP = `${USAGE}
 
@@ -26,6 +26,8 @@ Terraform Cloud run task that puts the IAM review on every run (stage post_plan)
   --queue N                      runs waiting beyond those (default 100; more are answered 429)
   --allow-redirect-origin URL    another origin the plan download may redirect to
                                  (default for app.terraform.io: https://archivist.terraform.io)
+  --source-url URL               link sent with every result to this server's source code
+                                 (how an operator offers it under AGPL-3.0 section 13; docs/run-task.md)
   --no-simulation                rules only: never loads the AGPL-3.0 simulator
   --insecure-no-hmac             run without RUN_TASK_HMAC_KEY (unsigned requests accepted)
 
@@ -69,7 +71,7 @@ export type Settings = Omit<ServerOptions, "log">;
 /** The settings from the command line and environment; throws an InputError naming what is wrong. */
 export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Settings | "help" {
   const args = parseArguments(argv, {
-    withValue: ["port", "host", "tfc-url", "fail-on", "concurrency", "queue", "allow-redirect-origin"],
+    withValue: ["port", "host", "tfc-url", "fail-on", "concurrency", "queue", "allow-redirect-origin", "source-url"],
     switches: ["help", "no-simulation", "insecure-no-hmac"],
   }, USAGE);
   if (args.has("help")) return "help";
@@ -84,6 +86,8 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
       "(or pass --insecure-no-hmac to accept unsigned requests)");
   }
   const tfcUrl = originSetting("--tfc-url", args.value("tfc-url") ?? DEFAULT_TFC_URL);
+  const sourceUrl = args.value("source-url");
+  if (sourceUrl !== undefined) originSetting("--source-url", sourceUrl);
   return {
     host: args.value("host") ?? "127.0.0.1",
     port: wholeNumber("--port", port, 0, 0, 65535),
@@ -93,6 +97,7 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
       ...args.values("allow-redirect-origin").map((value) => originSetting("--allow-redirect-origin", value))],
     failOn: failOn as Severity,
     simulate: !args.has("no-simulation"),
+    ...(sourceUrl !== undefined ? { sourceUrl } : {}),
     concurrency: wholeNumber("--concurrency", args.value("concurrency"), 4, 1, 64),
     queue: wholeNumber("--queue", args.value("queue"), 100, 0, 10_000),
   };
@@ -122,6 +127,9 @@ export const main = command("run-task", async (argv, write, fail) => {
     return 0;
   }
   if (settings.hmacKey === undefined) fail("run-task: warning: --insecure-no-hmac: requests are not authenticated\n");
+  if (settings.simulate && settings.sourceUrl === undefined) {
+    fail("run-task: note: the simulation is AGPL-3.0; see docs/run-task.md (Licence) for --source-url, or run --no-simulation\n");
+  }
   return serve(settings, jsonLogger(), fail);
 });
 

@@ -27,6 +27,8 @@ export interface ServerOptions {
   readonly redirectOrigins: readonly string[];
   readonly failOn: Severity;
   readonly simulate: boolean;
+  /** Link sent with every result: where users get the source of this server (AGPL-3.0 section 13). */
+  readonly sourceUrl?: string;
   readonly concurrency: number;
   readonly queue: number;
   readonly log: Logger;
@@ -70,7 +72,7 @@ export class RunTaskServer {
     server.listeningUrl = `http://${address.address}:${address.port}`;
     options.log("server.started", {
       url: server.url, tfc_origin: server.tfcOrigin, fail_on: options.failOn, simulate: options.simulate,
-      concurrency: options.concurrency, queue: options.queue, signed: options.hmacKey !== undefined,
+      concurrency: options.concurrency, queue: options.queue, signed: options.hmacKey !== undefined, source_url: options.sourceUrl,
     });
     return server;
   }
@@ -177,7 +179,7 @@ export class RunTaskServer {
   }
 
   private async fail(delivery: Delivery, message: string): Promise<void> {
-    if (delivery.claim()) await sendResult(delivery.request, this.client, errorResult(message), this.options.log, delivery.started);
+    if (delivery.claim()) await sendResult(delivery.request, this.client, errorResult(message, this.options.sourceUrl), this.options.log, delivery.started);
     this.inFlight.delete(delivery);
   }
 

@@ -115,6 +115,8 @@ export interface ResultOptions {
   readonly failOn: Severity;
   /** Whether Terraform Cloud accepts outcomes (the request's `capabilities.outcomes`). */
   readonly outcomes: boolean;
+  /** The result's link: where users get this server's source (see docs/run-task.md, Licence). */
+  readonly sourceUrl?: string;
 }
 
 /** The callback body for a finished review: failed when a finding reaches `failOn`, passed otherwise. */
@@ -133,7 +135,11 @@ export function reviewResult(review: Review, options: ResultOptions): TaskResult
   return {
     data: {
       type: "task-results",
-      attributes: { status: failed ? "failed" : "passed", message: resultMessage(review, options.failOn) },
+      attributes: {
+        status: failed ? "failed" : "passed",
+        message: resultMessage(review, options.failOn),
+        ...(options.sourceUrl ? { url: options.sourceUrl } : {}),
+      },
       ...(options.outcomes ? {
         relationships: {
           outcomes: { data: [...review.findings.map((item, index) => findingOutcome(item, ids[index], options.failOn)), whole] },
@@ -144,6 +150,11 @@ export function reviewResult(review: Review, options: ResultOptions): TaskResult
 }
 
 /** The callback body when the task could not review the plan: failed, with why. */
-export function errorResult(message: string): TaskResultBody {
-  return { data: { type: "task-results", attributes: { status: "failed", message: oneLine(`IAM review not done: ${message}`) } } };
+export function errorResult(message: string, sourceUrl?: string): TaskResultBody {
+  return {
+    data: {
+      type: "task-results",
+      attributes: { status: "failed", message: oneLine(`IAM review not done: ${message}`), ...(sourceUrl ? { url: sourceUrl } : {}) },
+    },
+  };
 }

@@ -18,6 +18,8 @@ export interface TaskSettings {
    * AGPL-3.0); false runs the rules only and never loads the simulator.
    */
   readonly simulate: boolean;
+  /** The results' link to this server's source, if the operator gave one. */
+  readonly sourceUrl?: string;
 }
 
 /** Why a task could not review, in one line, without a stack trace. */
@@ -30,7 +32,7 @@ function reason(error: unknown): string {
 async function review(request: RunTaskRequest, client: TerraformCloudClient, settings: TaskSettings, log: Logger): Promise<TaskResultBody> {
   const run = request.run_id;
   if (!PLAN_STAGES.has(request.stage) || !request.plan_json_api_url) {
-    return errorResult(`this task reviews a plan; it was called at stage ${request.stage}: register it at post_plan`);
+    return errorResult(`this task reviews a plan; it was called at stage ${request.stage}: register it at post_plan`, settings.sourceUrl);
   }
   try {
     const fetching = process.hrtime.bigint();
@@ -41,10 +43,10 @@ async function review(request: RunTaskRequest, client: TerraformCloudClient, set
     const options: ReviewOptions & { readonly simulate?: boolean } = { simulate: settings.simulate };
     const result = await reviewPlan(parsePlan(text, `the plan of ${run}`), options);
     log("plan.reviewed", { run_id: run, findings: result.findings.length, simulate: settings.simulate, ms: elapsedMs(reviewing) });
-    return reviewResult(result, { failOn: settings.failOn, outcomes: request.capabilities?.outcomes === true });
+    return reviewResult(result, { failOn: settings.failOn, outcomes: request.capabilities?.outcomes === true, sourceUrl: settings.sourceUrl });
   } catch (error) {
     log("review.failed", { run_id: run, reason: reason(error) });
-    return errorResult(reason(error));
+    return errorResult(reason(error), settings.sourceUrl);
   }
 }
 

@@ -171,6 +171,12 @@ describe("task result body", () => {
     expect(body.data.relationships).toBeUndefined();
   });
 
+  it("links every result to the server's source when the operator gives --source-url", async () => {
+    const source = "https://git.example.com/pinpoint-ses-review";
+    expect(reviewResult(await review(WARNING_ONLY), { failOn: "error", outcomes: false, sourceUrl: source }).data.attributes.url).toBe(source);
+    expect(errorResult("plan download: HTTP 500", source).data.attributes.url).toBe(source);
+  });
+
   it("reports a task that could not review as failed, with why", () => {
     expect(errorResult("plan download: HTTP 500")).toEqual({
       data: { type: "task-results", attributes: { status: "failed", message: "IAM review not done: plan download: HTTP 500" } },
@@ -279,9 +285,10 @@ describe("command line", () => {
 
   it("takes a Terraform Enterprise URL, its redirect origins, --fail-on and --no-simulation", () => {
     expect(parseSettings(["--port=8443", "--tfc-url", "https://tfe.example.com/", "--allow-redirect-origin=https://objects.example.com",
-      "--fail-on=warning", "--no-simulation", "--concurrency", "64", "--queue", "0"], KEYED)).toEqual(expect.objectContaining({
+      "--fail-on=warning", "--no-simulation", "--concurrency", "64", "--queue", "0", "--source-url", "https://git.example.com/review"],
+    KEYED)).toEqual(expect.objectContaining({
       tfcUrl: "https://tfe.example.com", redirectOrigins: ["https://objects.example.com"], failOn: "warning", simulate: false,
-      concurrency: 64, queue: 0,
+      concurrency: 64, queue: 0, sourceUrl: "https://git.example.com/review",
     }));
   });
 
