@@ -74,13 +74,24 @@ function retryAfterMs(response: Response): number | undefined {
 }
 
 export class TerraformCloudClient {
+  /** Aborts every request under way, at the end of a shutdown. */
+  private readonly shutdown = new AbortController();
+
   constructor(readonly options: OutboundOptions) {}
+
+  /** Aborts the requests under way and any made later (they fail as not retryable). */
+  abortAll(): void {
+    this.shutdown.abort();
+  }
 
   /** One request with a timeout; network failures and timeouts are retryable OutboundErrors. */
   private async send(url: string, init: RequestInit, what: string): Promise<Response> {
+    if (this.shutdown.signal.aborted) throw new OutboundError(`${what}: the server is stopping`, false);
+    const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.shutdown.signal]);
     try {
-      return await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(this.options.timeoutMs) });
+      return await fetch(url, { ...init, redirect: "manual", signal });
     } catch (error) {
+      if (this.shutdown.signal.aborted) throw new OutboundError(`${what}: the server is stopping`, false);
       const reason = (error as Error).name === "TimeoutError" ? `no answer in ${this.options.timeoutMs} ms` : (error as Error).message;
       throw new OutboundError(`${what}: ${reason}`, true);
     }

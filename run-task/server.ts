@@ -117,7 +117,8 @@ export class RunTaskServer {
     const path = (request.url ?? "/").split("?")[0];
     if (path === "/healthz" && request.method === "GET") return this.health(response);
     if (path === "/" && request.method === "POST") return this.runTaskRequest(request, response);
-    return reply(response, path === "/" || path === "/healthz" ? 405 : 404, "not found");
+    if (path === "/" || path === "/healthz") return reply(response, 405, `${request.method} ${path} is not allowed`);
+    return reply(response, 404, `${path} not found`);
   }
 
   private health(response: http.ServerResponse): void {
@@ -201,6 +202,8 @@ export class RunTaskServer {
       ]);
       clearTimeout(timer);
       if (expired) await Promise.all([...this.inFlight].map((delivery) => this.fail(delivery, SHUTDOWN_MESSAGE)));
+      // Whatever still runs has had its result sent; its downloads need not hold the process.
+      this.client.abortAll();
       this.http.closeAllConnections();
       this.options.log("server.stopped", {});
     })();

@@ -8,6 +8,7 @@ import { reviewPlan } from "../../review/review";
 import { main, parseSettings } from "../../run-task/cli";
 import { jsonLogger } from "../../run-task/log";
 import { OriginError, requireTfcOrigin } from "../../run-task/outbound";
+import { RunTaskServer } from "../../run-task/server";
 import { checkRunTaskRequest, isVerificationRequest, parseBody, RequestError } from "../../run-task/protocol";
 import { sign, verifySignature } from "../../run-task/signature";
 import { errorResult, limitBody, reviewResult } from "../../run-task/task-result";
@@ -309,5 +310,36 @@ describe("command line", () => {
   it("accepts the largest port and plain http on loopback", () => {
     expect(parseSettings(["--port", "65535", "--tfc-url", "http://127.0.0.1:9000"], KEYED))
       .toEqual(expect.objectContaining({ port: 65535, tfcUrl: "http://127.0.0.1:9000", redirectOrigins: [] }));
+  });
+});
+
+describe("routes", () => {
+  let server: RunTaskServer;
+  beforeAll(async () => {
+    server = await RunTaskServer.start({
+      host: "127.0.0.1", port: 0, hmacKey: "key", tfcUrl: "https://app.terraform.io", redirectOrigins: [],
+      failOn: "error", simulate: false, concurrency: 1, queue: 0, log: () => undefined,
+    });
+  });
+  afterAll(() => server.stop());
+
+  it.each([
+    { method: "GET", path: "/", status: 405, text: "GET / is not allowed\n" },
+    { method: "POST", path: "/healthz", status: 405, text: "POST /healthz is not allowed\n" },
+    { method: "POST", path: "/run-task", status: 404, text: "/run-task not found\n" },
+  ])("answers $status to $method $path", async ({ method, path, status, text }) => {
+    const response = await fetch(`${server.url}${path}`, { method });
+    expect({ status: response.status, text: await response.text() }).toEqual({ status, text });
+  });
+
+  it("answers a request without a signature 401 before reading its fields", async () => {
+    const response = await fetch(server.url, { method: "POST", body: "not even JSON" });
+    expect(response.status).toBe(401);
+  });
+
+  it("answers a signed request that is not JSON 400", async () => {
+    const response = await fetch(server.url, { method: "POST", body: "{", headers: { "X-TFC-Task-Signature": sign("{", "key") } });
+    expect({ status: response.status, text: await response.text() })
+      .toEqual({ status: 400, text: expect.stringMatching(/^the body is not JSON/) });
   });
 });
