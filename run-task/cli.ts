@@ -70,11 +70,12 @@ export type Settings = Omit<ServerOptions, "log">;
 
 /** The settings from the command line and environment; throws an InputError naming what is wrong. */
 export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Settings | "help" {
+  // Help wins over everything else on the line, and shows the options, not only the usage line.
+  if (argv.includes("--help") || argv.includes("-h")) return "help";
   const args = parseArguments(argv, {
     withValue: ["port", "host", "tfc-url", "fail-on", "concurrency", "queue", "allow-redirect-origin", "source-url"],
-    switches: ["help", "no-simulation", "insecure-no-hmac"],
+    switches: ["no-simulation", "insecure-no-hmac"],
   }, USAGE);
-  if (args.has("help")) return "help";
   if (args.positional.length > 0) throw new InputError(`unexpected argument ${args.positional[0]}; ${USAGE}`);
   const port = args.value("port");
   if (port === undefined) throw new InputError(`--port is required; ${USAGE}`);

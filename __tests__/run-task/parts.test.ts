@@ -256,10 +256,11 @@ describe("command line", () => {
     return { code, stdout, stderr };
   }
 
-  it("prints usage for --help and exits 0", async () => {
-    const result = await runMain(["--help"]);
+  it.each([["--help"], ["--port", "80", "-h", "--unknown"]])("prints usage and every option for %p and exits 0", async (...argv) => {
+    const result = await runMain(argv);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^usage: run-task --port PORT/);
+    expect(result.stdout).toContain("--no-simulation                rules only: never loads the AGPL-3.0 simulator");
     expect(result.stderr).toBe("");
   });
 
@@ -298,7 +299,7 @@ describe("command line", () => {
     { argv: ["--port", "65536"], message: '--port is "65536"; expected a whole number from 0 to 65535' },
     { argv: ["--port", "80", "--concurrency", "0"], message: '--concurrency is "0"; expected a whole number from 1 to 64' },
     { argv: ["--port", "80", "--concurrency", "65"], message: '--concurrency is "65"; expected a whole number from 1 to 64' },
-    { argv: ["--port", "80", "--queue", "-1"], message: '--queue is "-1"; expected a whole number from 0 to 10000' },
+    { argv: ["--port", "80", "--queue=-1"], message: '--queue is "-1"; expected a whole number from 0 to 10000' },
     { argv: ["--port", "80", "--fail-on=info"], message: '--fail-on is "info"; expected warning or error' },
     { argv: ["--port", "80", "--tfc-url", "http://tfe.example.com"], message: "--tfc-url http://tfe.example.com is not https" },
     { argv: ["--port", "80", "--allow-redirect-origin", "ftp://x"], message: "--allow-redirect-origin ftp://x is not https" },
