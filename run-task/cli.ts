@@ -127,11 +127,13 @@ export const main = command("run-task", async (argv, write, fail) => {
     write(HELP);
     return 0;
   }
-  if (settings.hmacKey === undefined) fail("run-task: warning: --insecure-no-hmac: requests are not authenticated\n");
+  const log = jsonLogger();
+  // Warnings are log events too, so that standard error stays one JSON object per line.
+  if (settings.hmacKey === undefined) log("server.warning", { reason: "--insecure-no-hmac: requests are not authenticated" });
   if (settings.simulate && settings.sourceUrl === undefined) {
-    fail("run-task: note: the simulation is AGPL-3.0; see docs/run-task.md (Licence) for --source-url, or run --no-simulation\n");
+    log("server.warning", { reason: "the simulation is AGPL-3.0: see docs/run-task.md (Licence) for --source-url, or run --no-simulation" });
   }
-  return serve(settings, jsonLogger(), fail);
+  return serve(settings, log, fail);
 });
 
 if (require.main === module) runFromCommandLine(main);

@@ -7,9 +7,10 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import { Severity } from "../review/findings";
 import { elapsedMs, Logger } from "./log";
-import { OriginError, requireTfcOrigin, TerraformCloudClient } from "./outbound";
-import { checkRunTaskRequest, isVerificationRequest, parseBody, RequestError, RunTaskRequest } from "./protocol";
-import { SIGNATURE_HEADER, verifySignature } from "./signature";
+import { admit } from "./admission";
+import { TerraformCloudClient } from "./outbound";
+import { RunTaskRequest } from "./protocol";
+import { SIGNATURE_HEADER } from "./signature";
 import { runTask, sendResult } from "./task";
 import { errorResult } from "./task-result";
 import { WorkerPool } from "./worker-pool";
@@ -136,37 +137,25 @@ export class RunTaskServer {
     const body = await readBody(request, this.options.maxBodyBytes ?? 64 * 1024);
     if (body === "too large") return refuse(413, `the body is over ${this.options.maxBodyBytes ?? 64 * 1024} bytes`);
     const signature = request.headers[SIGNATURE_HEADER] as string | undefined;
-    if (this.options.hmacKey !== undefined) {
-      if (!verifySignature(body, signature, this.options.hmacKey)) {
-        return refuse(401, signature ? "the X-TFC-Task-Signature does not match the body" : "the request is not signed (no X-TFC-Task-Signature)");
-      }
-    } else if (signature) {
-      return refuse(400, "the request is signed but this server has no HMAC key (set RUN_TASK_HMAC_KEY)");
+    const admission = admit(body, signature, { hmacKey: this.options.hmacKey, tfcOrigin: this.tfcOrigin });
+    if (admission.kind === "refuse") return refuse(admission.status, admission.reason);
+    if (admission.kind === "verification") {
+      this.options.log("verification.answered", {});
+      return reply(response, 200, "ok");
     }
-    let runTaskRequest: RunTaskRequest;
-    try {
-      const json = parseBody(body.toString("utf8"));
-      if (isVerificationRequest(json)) {
-        this.options.log("verification.answered", {});
-        return reply(response, 200, "ok");
-      }
-      runTaskRequest = checkRunTaskRequest(json);
-      requireTfcOrigin(runTaskRequest.task_result_callback_url, "task_result_callback_url", this.tfcOrigin);
-      if (runTaskRequest.plan_json_api_url) requireTfcOrigin(runTaskRequest.plan_json_api_url, "plan_json_api_url", this.tfcOrigin);
-    } catch (error) {
-      if (error instanceof RequestError) return refuse(400, error.message);
-      if (error instanceof OriginError) return refuse(422, error.message);
-      throw error;
-    }
+    const runTaskRequest = admission.request;
     const run = runTaskRequest.run_id;
     if (this.stopping) return refuse(503, "the server is stopping", { run_id: run });
     const delivery = new Delivery(runTaskRequest, started);
+    this.inFlight.add(delivery);
     const accepted = this.pool.submit({
       run: () => this.work(delivery),
       cancel: () => this.fail(delivery, SHUTDOWN_MESSAGE),
     });
-    if (!accepted) return refuse(429, `the queue is full (${this.options.concurrency} running, ${this.options.queue} waiting)`, { run_id: run });
-    this.inFlight.add(delivery);
+    if (!accepted) {
+      this.inFlight.delete(delivery);
+      return refuse(429, `the queue is full (${this.options.concurrency} running, ${this.options.queue} waiting)`, { run_id: run });
+    }
     this.options.log("request.accepted", {
       run_id: run, workspace: runTaskRequest.workspace_name, organization: runTaskRequest.organization_name,
       stage: runTaskRequest.stage, enforcement: runTaskRequest.task_result_enforcement_level, ms: elapsedMs(started),

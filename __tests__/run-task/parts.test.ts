@@ -5,6 +5,7 @@
  */
 import { parsePlan } from "../../review/plan";
 import { reviewPlan } from "../../review/review";
+import { admit } from "../../run-task/admission";
 import { main, parseSettings } from "../../run-task/cli";
 import { jsonLogger } from "../../run-task/log";
 import { OriginError, requireTfcOrigin } from "../../run-task/outbound";
@@ -342,5 +343,43 @@ describe("routes", () => {
     const response = await fetch(server.url, { method: "POST", body: "{", headers: { "X-TFC-Task-Signature": sign("{", "key") } });
     expect({ status: response.status, text: await response.text() })
       .toEqual({ status: 400, text: expect.stringMatching(/^the body is not JSON/) });
+  });
+});
+
+describe("admission", () => {
+  const RULES = { hmacKey: "key", tfcOrigin: "https://app.terraform.io" };
+  const RUN = JSON.stringify({
+    payload_version: 1, stage: "post_plan", access_token: "token", run_id: "run-1",
+    task_result_callback_url: "https://app.terraform.io/api/v2/task-results/1/callback",
+    plan_json_api_url: "https://app.terraform.io/api/v2/plans/plan-1/json-output",
+  });
+  const decide = (text: string, signature: string | undefined, rules: { hmacKey: string | undefined; tfcOrigin: string } = RULES) =>
+    admit(Buffer.from(text), signature, rules);
+
+  it("runs a signed request whose URLs are on the Terraform Cloud origin", () => {
+    expect(decide(RUN, sign(RUN, "key"))).toEqual({ kind: "run", request: JSON.parse(RUN) });
+  });
+
+  it("answers a signed verification request", () => {
+    const verification = '{"payload_version":1,"access_token":"test-token"}';
+    expect(decide(verification, sign(verification, "key"))).toEqual({ kind: "verification" });
+  });
+
+  it("checks the signature before the body: an unsigned non-JSON body is 401, not 400", () => {
+    expect(decide("{", undefined)).toEqual({ kind: "refuse", status: 401, reason: "the request is not signed (no X-TFC-Task-Signature)" });
+  });
+
+  it("refuses a signed request when the server has no key, and accepts an unsigned one", () => {
+    const insecure = { hmacKey: undefined, tfcOrigin: RULES.tfcOrigin };
+    expect(decide(RUN, sign(RUN, "key"), insecure)).toEqual(expect.objectContaining({ kind: "refuse", status: 400 }));
+    expect(decide(RUN, undefined, insecure)).toEqual(expect.objectContaining({ kind: "run" }));
+  });
+
+  it("refuses a callback URL on another origin with 422", () => {
+    const elsewhere = RUN.replace("https://app.terraform.io/api/v2/task-results", "https://example.com/api/v2/task-results");
+    expect(decide(elsewhere, sign(elsewhere, "key"))).toEqual({
+      kind: "refuse", status: 422,
+      reason: "task_result_callback_url https://example.com/api/v2/task-results/1/callback is not on the Terraform Cloud origin https://app.terraform.io",
+    });
   });
 });
