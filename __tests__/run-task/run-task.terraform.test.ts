@@ -234,6 +234,33 @@ describe("reliability", () => {
     expect(sent).toEqual(expect.objectContaining({ attempts: 3, status: "passed" }));
   });
 
+  it("gives up on a callback after its last attempt, and logs the result as undelivered", async () => {
+    const brief = await startServer({ callbackAttempts: 3 });
+    const since = fake.requests.length;
+    fake.failCallbacks(3);
+    const payload = fake.payload(CLEAN);
+    expect((await fake.send(brief.url, payload, { key: KEY })).status).toBe(200);
+    const undelivered = await logEvent((event) => event.event === "result.undelivered" && event.run_id === payload.run_id);
+    expect(undelivered.reason).toBe("callback: HTTP 503 after 3 attempts");
+    expect(fake.requests.slice(since).filter((request) => request.method === "PATCH")).toHaveLength(3);
+    expect(fake.resultsFor(payload)).toEqual([]);
+  });
+
+  it("fails the task when the plan download does not answer in time", async () => {
+    const release = fake.holdPlanDownloads();
+    try {
+      const impatient = await startServer({ timeoutMs: 300 });
+      const payload = fake.payload(CLEAN);
+      const before = fake.results.length;
+      expect((await fake.send(impatient.url, payload, { key: KEY })).status).toBe(200);
+      await fake.waitForResults(before + 1);
+      expect(fake.resultsFor(payload)[0].body.data.attributes)
+        .toEqual({ status: "failed", message: "IAM review not done: plan download: no answer in 300 ms" });
+    } finally {
+      release();
+    }
+  });
+
   it("gives each of 50 runs sent at once exactly one result, four at a time", async () => {
     // Rules only: this is about scheduling, and the simulation would only make it slower.
     const busy = await startServer({ concurrency: 4, queue: 50, simulate: false });
