@@ -7,7 +7,7 @@ import { Severity } from "../review/findings";
 import { parsePlan } from "../review/plan";
 import { reviewPlan, ReviewOptions } from "../review/review";
 import { elapsedMs, Logger } from "./log";
-import { OriginError, OutboundError, TerraformCloudClient } from "./outbound";
+import { TerraformCloudClient } from "./outbound";
 import { PLAN_STAGES, RunTaskRequest } from "./protocol";
 import { errorResult, reviewResult, TaskResultBody } from "./task-result";
 
@@ -24,8 +24,7 @@ export interface TaskSettings {
 
 /** Why a task could not review, in one line, without a stack trace. */
 function reason(error: unknown): string {
-  if (error instanceof OriginError || error instanceof OutboundError) return error.message;
-  return (error as Error)?.message ?? String(error);
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The result of reviewing the request's plan (never throws: a failure is a failed result). */
