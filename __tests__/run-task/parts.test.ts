@@ -1,0 +1,385 @@
+/**
+ * The run task server's parts that need no Terraform: the signature check,
+ * the request check, the origin rule, the task result body, the worker pool,
+ * the log and the command line.
+ */
+import { parsePlan } from "../../review/plan";
+import { reviewPlan } from "../../review/review";
+import { admit } from "../../run-task/admission";
+import { main, parseSettings } from "../../run-task/cli";
+import { jsonLogger } from "../../run-task/log";
+import { OriginError, requireTfcOrigin } from "../../run-task/outbound";
+import { RunTaskServer } from "../../run-task/server";
+import { checkRunTaskRequest, isVerificationRequest, parseBody, RequestError } from "../../run-task/protocol";
+import { sign, verifySignature } from "../../run-task/signature";
+import { errorResult, limitBody, reviewResult } from "../../run-task/task-result";
+import { WorkerPool } from "../../run-task/worker-pool";
+import { handBuiltPlan, HandBuiltChange, role, rolePolicy } from "../support/hand-built-plans";
+
+describe("signature", () => {
+  // Computed with the command HashiCorp's documentation gives:
+  // echo -n "$BODY" | openssl dgst -sha512 -hmac "secret-key"
+  const BODY = '{"payload_version":1,"access_token":"test-token"}';
+  const OPENSSL = "9c82720c47271f9512749e66f96ad670fce0532775b0304bcdec25beca0b90f7" +
+    "f8e1c2747a89106e863a8e4d0f981b4361ca6db76895a89b8149b33a0441b260";
+
+  it("signs as openssl does (HMAC-SHA512 of the raw body, hexadecimal)", () => {
+    expect(sign(BODY, "secret-key")).toBe(OPENSSL);
+  });
+
+  it("accepts the signature of the body, in either case", () => {
+    expect(verifySignature(Buffer.from(BODY), OPENSSL, "secret-key")).toBe(true);
+    expect(verifySignature(Buffer.from(BODY), OPENSSL.toUpperCase(), "secret-key")).toBe(true);
+  });
+
+  it.each([
+    { case: "no signature", header: undefined },
+    { case: "an empty signature", header: "" },
+    { case: "one changed digit", header: `${OPENSSL.slice(0, -1)}1` },
+    { case: "a truncated signature", header: OPENSSL.slice(0, 64) },
+    { case: "the signature of another body", header: sign(`${BODY} `, "secret-key") },
+    { case: "the signature under another key", header: sign(BODY, "another-key") },
+  ])("rejects $case", ({ header }) => {
+    expect(verifySignature(Buffer.from(BODY), header, "secret-key")).toBe(false);
+  });
+});
+
+describe("request", () => {
+  const VALID = {
+    payload_version: 1,
+    stage: "post_plan",
+    access_token: "token",
+    run_id: "run-1",
+    task_result_callback_url: "https://app.terraform.io/api/v2/task-results/1/callback",
+    plan_json_api_url: "https://app.terraform.io/api/v2/plans/plan-1/json-output",
+  };
+
+  it("accepts a post_plan request with the fields the server uses", () => {
+    expect(checkRunTaskRequest(VALID)).toEqual(VALID);
+  });
+
+  it("accepts a pre_plan request, which has no plan URL", () => {
+    const { plan_json_api_url: _plan, ...prePlan } = { ...VALID, stage: "pre_plan" };
+    expect(checkRunTaskRequest(prePlan).stage).toBe("pre_plan");
+  });
+
+  it.each([
+    { change: { payload_version: 2 }, message: "payload_version is 2; this server reads version 1" },
+    { change: { run_id: undefined }, message: "run_id is missing; expected a non-empty string" },
+    { change: { access_token: "" }, message: 'access_token is ""; expected a non-empty string' },
+    { change: { task_result_callback_url: 7 }, message: "task_result_callback_url is 7; expected a non-empty string" },
+    { change: { plan_json_api_url: undefined }, message: "plan_json_api_url is missing; expected a non-empty string" },
+  ])("rejects $message", ({ change, message }) => {
+    expect(() => checkRunTaskRequest({ ...VALID, ...change })).toThrow(new RequestError(message));
+  });
+
+  it.each([
+    { body: "{", message: /^the body is not JSON/ },
+    { body: "[]", message: /^the body is not a JSON object$/ },
+    { body: "null", message: /^the body is not a JSON object$/ },
+  ])("rejects the body $body", ({ body, message }) => {
+    expect(() => parseBody(body)).toThrow(message);
+  });
+
+  it("knows the verification request by its test token, and only it", () => {
+    expect(isVerificationRequest({ access_token: "test-token" })).toBe(true);
+    expect(isVerificationRequest({ access_token: "test-token-2" })).toBe(false);
+    expect(isVerificationRequest(VALID)).toBe(false);
+  });
+});
+
+describe("origin", () => {
+  const TFC = "https://app.terraform.io";
+
+  it("accepts a URL on the Terraform Cloud origin", () => {
+    expect(() => requireTfcOrigin(`${TFC}/api/v2/plans/p/json-output`, "plan_json_api_url", TFC)).not.toThrow();
+  });
+
+  it.each([
+    "http://app.terraform.io/api/v2/plans/p/json-output",
+    "https://app.terraform.io:8443/api/v2/plans/p/json-output",
+    "https://app.terraform.io.example.com/api/v2/plans/p/json-output",
+    "https://app.terraform.io@example.com/api/v2/plans/p/json-output",
+    "https://archivist.terraform.io/v1/object/x",
+    "http://169.254.169.254/latest/meta-data/",
+    "file:///etc/passwd",
+    "not a url",
+  ])("refuses %s", (url) => {
+    expect(() => requireTfcOrigin(url, "plan_json_api_url", TFC)).toThrow(OriginError);
+  });
+});
+
+describe("task result body", () => {
+  const ANYONE = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }] };
+  const ACCOUNT = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "sts:AssumeRole" }] };
+  const SES_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ses:*", Resource: "arn:aws:ses:us-east-1:111122223333:identity/a" }] };
+  const review = (changes: HandBuiltChange[]) => reviewPlan(parsePlan(JSON.stringify(handBuiltPlan(changes)), "plan.json"));
+  const WARNING_ONLY = [role("aws_iam_role.r", { name: "r", trust: ACCOUNT }), rolePolicy("aws_iam_role_policy.p", "r", SES_ALL)];
+
+  it("fails on an error finding, with one outcome per finding and one for the whole review", async () => {
+    const body = reviewResult(await review([role("aws_iam_role.open", { name: "open", trust: ANYONE })]), { failOn: "error", outcomes: true });
+    expect(body.data.type).toBe("task-results");
+    expect(body.data.attributes).toEqual({
+      status: "failed",
+      message: "IAM review: 1 IAM role, 1 finding (1 error, 0 warnings); fails on error",
+    });
+    const outcomes = body.data.relationships!.outcomes.data;
+    expect(outcomes.map((outcome) => outcome.attributes["outcome-id"])).toEqual(["wildcard-principal:aws_iam_role.open", "iam-review"]);
+    expect(outcomes[0]).toEqual({
+      type: "task-result-outcomes",
+      attributes: {
+        "outcome-id": "wildcard-principal:aws_iam_role.open",
+        description: "aws_iam_role.open: the trust policy allows any principal (`*`) to assume the role",
+        body: expect.stringContaining("Evidence:"),
+        tags: {
+          Status: [{ label: "Failed", level: "error" }],
+          Severity: [{ label: "Error", level: "error" }],
+          Rule: [{ label: "wildcard-principal" }],
+        },
+      },
+    });
+    expect(outcomes[1].attributes.tags).toEqual({ Status: [{ label: "Failed", level: "error" }] });
+  });
+
+  it("passes a warning below --fail-on=error, and marks its outcome advisory", async () => {
+    const body = reviewResult(await review(WARNING_ONLY), { failOn: "error", outcomes: true });
+    expect(body.data.attributes).toEqual({
+      status: "passed",
+      message: "IAM review: 1 IAM role, 1 finding (0 errors, 1 warning); below --fail-on=error",
+    });
+    expect(body.data.relationships!.outcomes.data[0].attributes.tags).toEqual({
+      Status: [{ label: "Advisory", level: "warning" }],
+      Severity: [{ label: "Warning", level: "warning" }],
+      Rule: [{ label: "service-wildcard" }],
+    });
+  });
+
+  it("fails the same warning with --fail-on=warning", async () => {
+    const body = reviewResult(await review(WARNING_ONLY), { failOn: "warning", outcomes: true });
+    expect(body.data.attributes.status).toBe("failed");
+    expect(body.data.relationships!.outcomes.data[0].attributes.tags!.Status).toEqual([{ label: "Failed", level: "error" }]);
+  });
+
+  it("numbers the outcome ids of two findings of one rule on one resource", async () => {
+    const twice = { Version: "2012-10-17", Statement: [SES_ALL.Statement[0], SES_ALL.Statement[0]] };
+    const body = reviewResult(await review([role("aws_iam_role.r", { name: "r", trust: ACCOUNT }),
+      rolePolicy("aws_iam_role_policy.p", "r", twice)]), { failOn: "error", outcomes: true });
+    expect(body.data.relationships!.outcomes.data.map((outcome) => outcome.attributes["outcome-id"]))
+      .toEqual(["service-wildcard:aws_iam_role_policy.p", "service-wildcard:aws_iam_role_policy.p#2", "iam-review"]);
+  });
+
+  it("leaves outcomes out when Terraform Cloud does not accept them", async () => {
+    const body = reviewResult(await review(WARNING_ONLY), { failOn: "error", outcomes: false });
+    expect(body.data.relationships).toBeUndefined();
+  });
+
+  it("links every result to the server's source when the operator gives --source-url", async () => {
+    const source = "https://git.example.com/pinpoint-ses-review";
+    expect(reviewResult(await review(WARNING_ONLY), { failOn: "error", outcomes: false, sourceUrl: source }).data.attributes.url).toBe(source);
+    expect(errorResult("plan download: HTTP 500", source).data.attributes.url).toBe(source);
+  });
+
+  it("reports a task that could not review as failed, with why", () => {
+    expect(errorResult("plan download: HTTP 500")).toEqual({
+      data: { type: "task-results", attributes: { status: "failed", message: "IAM review not done: plan download: HTTP 500" } },
+    });
+  });
+
+  it("keeps an outcome body at the limit, and cuts one over it to the limit with a note", () => {
+    expect(limitBody("a".repeat(1000), 1000)).toBe("a".repeat(1000));
+    const cut = limitBody("é".repeat(600), 1000);
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(1000);
+    expect(cut).toMatch(/^é+\n\n_\(Truncated: /);
+    expect(cut).not.toContain("\uFFFD");
+  });
+});
+
+describe("worker pool", () => {
+  it("runs at most `concurrency` jobs at once and refuses a job past the queue", async () => {
+    const pool = new WorkerPool(2, 1);
+    let running = 0;
+    let most = 0;
+    const releases: Array<() => void> = [];
+    const job = () => ({
+      run: async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running--;
+      },
+      cancel: async () => undefined,
+    });
+    expect([pool.submit(job()), pool.submit(job()), pool.submit(job()), pool.submit(job())]).toEqual([true, true, true, false]);
+    expect({ active: pool.active, queued: pool.queued }).toEqual({ active: 2, queued: 1 });
+    releases.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect({ active: pool.active, queued: pool.queued }).toEqual({ active: 2, queued: 0 });
+    releases.splice(0).forEach((release) => release());
+    await pool.close();
+    expect(most).toBe(2);
+  });
+
+  it("cancels the waiting jobs on close, waits for the running one, then refuses new ones", async () => {
+    const pool = new WorkerPool(1, 2);
+    const events: string[] = [];
+    let release = () => undefined as void;
+    pool.submit({ run: () => new Promise<void>((resolve) => (release = resolve)).then(() => void events.push("ran")), cancel: async () => undefined });
+    pool.submit({ run: async () => void events.push("ran queued"), cancel: async () => void events.push("cancelled") });
+    const closed = pool.close();
+    release();
+    await closed;
+    expect(events).toEqual(["cancelled", "ran"]);
+    expect(pool.submit({ run: async () => undefined, cancel: async () => undefined })).toBe(false);
+  });
+
+  it.each([[0, 1], [1.5, 1], [1, -1]])("rejects concurrency %p with queue %p", (concurrency, queue) => {
+    expect(() => new WorkerPool(concurrency, queue)).toThrow(RangeError);
+  });
+});
+
+describe("log", () => {
+  it("writes one JSON line per event and drops fields that could hold a secret", () => {
+    const lines: string[] = [];
+    const log = jsonLogger((line) => lines.push(line));
+    log("result.sent", { run_id: "run-1", access_token: "secret-1", authorization: "Bearer secret-2", hmac_key: "secret-3", ms: 5 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0].endsWith("}\n")).toBe(true);
+    expect(JSON.parse(lines[0])).toEqual({ time: expect.any(String), event: "result.sent", run_id: "run-1", ms: 5 });
+  });
+});
+
+describe("command line", () => {
+  const KEYED = { RUN_TASK_HMAC_KEY: "key" };
+  async function runMain(argv: string[]) {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(argv, (text) => (stdout += text), (text) => (stderr += text));
+    return { code, stdout, stderr };
+  }
+
+  it.each([["--help"], ["--port", "80", "-h", "--unknown"]])("prints usage and every option for %p and exits 0", async (...argv) => {
+    const result = await runMain(argv);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^usage: run-task --port PORT/);
+    expect(result.stdout).toContain("--no-simulation                rules only: never loads the AGPL-3.0 simulator");
+    expect(result.stderr).toBe("");
+  });
+
+  it("prints usage for an unknown flag and exits 2", async () => {
+    const result = await runMain(["--port", "0", "--verbose"]);
+    expect(result).toEqual({ code: 2, stdout: "", stderr: expect.stringMatching(/^run-task: unknown option --verbose; usage: run-task/) });
+  });
+
+  it("refuses to start without RUN_TASK_HMAC_KEY, naming the way out", () => {
+    expect(() => parseSettings(["--port", "8080"], {})).toThrow(
+      "RUN_TASK_HMAC_KEY is not set: set it to the HMAC key of the run task in Terraform Cloud (or pass --insecure-no-hmac to accept unsigned requests)");
+  });
+
+  it("starts without a key only when told --insecure-no-hmac", () => {
+    expect(parseSettings(["--port", "8080", "--insecure-no-hmac"], {})).toEqual(expect.objectContaining({ hmacKey: undefined }));
+  });
+
+  it("defaults to app.terraform.io, its archivist, failing on errors, with simulation, 4 workers and a queue of 100", () => {
+    expect(parseSettings(["--port", "8080"], KEYED)).toEqual({
+      host: "127.0.0.1", port: 8080, hmacKey: "key", tfcUrl: "https://app.terraform.io",
+      redirectOrigins: ["https://archivist.terraform.io"], failOn: "error", simulate: true, concurrency: 4, queue: 100,
+    });
+  });
+
+  it("takes a Terraform Enterprise URL, its redirect origins, --fail-on and --no-simulation", () => {
+    expect(parseSettings(["--port=8443", "--tfc-url", "https://tfe.example.com/", "--allow-redirect-origin=https://objects.example.com",
+      "--fail-on=warning", "--no-simulation", "--concurrency", "64", "--queue", "0", "--source-url", "https://git.example.com/review"],
+    KEYED)).toEqual(expect.objectContaining({
+      tfcUrl: "https://tfe.example.com", redirectOrigins: ["https://objects.example.com"], failOn: "warning", simulate: false,
+      concurrency: 64, queue: 0, sourceUrl: "https://git.example.com/review",
+    }));
+  });
+
+  it.each([
+    { argv: [], message: "--port is required" },
+    { argv: ["--port", "65536"], message: '--port is "65536"; expected a whole number from 0 to 65535' },
+    { argv: ["--port", "80", "--concurrency", "0"], message: '--concurrency is "0"; expected a whole number from 1 to 64' },
+    { argv: ["--port", "80", "--concurrency", "65"], message: '--concurrency is "65"; expected a whole number from 1 to 64' },
+    { argv: ["--port", "80", "--queue=-1"], message: '--queue is "-1"; expected a whole number from 0 to 10000' },
+    { argv: ["--port", "80", "--fail-on=info"], message: '--fail-on is "info"; expected warning or error' },
+    { argv: ["--port", "80", "--tfc-url", "http://tfe.example.com"], message: "--tfc-url http://tfe.example.com is not https" },
+    { argv: ["--port", "80", "--allow-redirect-origin", "ftp://x"], message: "--allow-redirect-origin ftp://x is not https" },
+    { argv: ["--port", "80", "extra"], message: "unexpected argument extra" },
+  ])("rejects $argv: $message", ({ argv, message }) => {
+    expect(() => parseSettings(argv, KEYED)).toThrow(message);
+  });
+
+  it("accepts the largest port and plain http on loopback", () => {
+    expect(parseSettings(["--port", "65535", "--tfc-url", "http://127.0.0.1:9000"], KEYED))
+      .toEqual(expect.objectContaining({ port: 65535, tfcUrl: "http://127.0.0.1:9000", redirectOrigins: [] }));
+  });
+});
+
+describe("routes", () => {
+  let server: RunTaskServer;
+  beforeAll(async () => {
+    server = await RunTaskServer.start({
+      host: "127.0.0.1", port: 0, hmacKey: "key", tfcUrl: "https://app.terraform.io", redirectOrigins: [],
+      failOn: "error", simulate: false, concurrency: 1, queue: 0, log: () => undefined,
+    });
+  });
+  afterAll(() => server.stop());
+
+  it.each([
+    { method: "GET", path: "/", status: 405, text: "GET / is not allowed\n" },
+    { method: "POST", path: "/healthz", status: 405, text: "POST /healthz is not allowed\n" },
+    { method: "POST", path: "/run-task", status: 404, text: "/run-task not found\n" },
+  ])("answers $status to $method $path", async ({ method, path, status, text }) => {
+    const response = await fetch(`${server.url}${path}`, { method });
+    expect({ status: response.status, text: await response.text() }).toEqual({ status, text });
+  });
+
+  it("answers a request without a signature 401 before reading its fields", async () => {
+    const response = await fetch(server.url, { method: "POST", body: "not even JSON" });
+    expect(response.status).toBe(401);
+  });
+
+  it("answers a signed request that is not JSON 400", async () => {
+    const response = await fetch(server.url, { method: "POST", body: "{", headers: { "X-TFC-Task-Signature": sign("{", "key") } });
+    expect({ status: response.status, text: await response.text() })
+      .toEqual({ status: 400, text: expect.stringMatching(/^the body is not JSON/) });
+  });
+});
+
+describe("admission", () => {
+  const RULES = { hmacKey: "key", tfcOrigin: "https://app.terraform.io" };
+  const RUN = JSON.stringify({
+    payload_version: 1, stage: "post_plan", access_token: "token", run_id: "run-1",
+    task_result_callback_url: "https://app.terraform.io/api/v2/task-results/1/callback",
+    plan_json_api_url: "https://app.terraform.io/api/v2/plans/plan-1/json-output",
+  });
+  const decide = (text: string, signature: string | undefined, rules: { hmacKey: string | undefined; tfcOrigin: string } = RULES) =>
+    admit(Buffer.from(text), signature, rules);
+
+  it("runs a signed request whose URLs are on the Terraform Cloud origin", () => {
+    expect(decide(RUN, sign(RUN, "key"))).toEqual({ kind: "run", request: JSON.parse(RUN) });
+  });
+
+  it("answers a signed verification request", () => {
+    const verification = '{"payload_version":1,"access_token":"test-token"}';
+    expect(decide(verification, sign(verification, "key"))).toEqual({ kind: "verification" });
+  });
+
+  it("checks the signature before the body: an unsigned non-JSON body is 401, not 400", () => {
+    expect(decide("{", undefined)).toEqual({ kind: "refuse", status: 401, reason: "the request is not signed (no X-TFC-Task-Signature)" });
+  });
+
+  it("refuses a signed request when the server has no key, and accepts an unsigned one", () => {
+    const insecure = { hmacKey: undefined, tfcOrigin: RULES.tfcOrigin };
+    expect(decide(RUN, sign(RUN, "key"), insecure)).toEqual(expect.objectContaining({ kind: "refuse", status: 400 }));
+    expect(decide(RUN, undefined, insecure)).toEqual(expect.objectContaining({ kind: "run" }));
+  });
+
+  it("refuses a callback URL on another origin with 422", () => {
+    const elsewhere = RUN.replace("https://app.terraform.io/api/v2/task-results", "https://example.com/api/v2/task-results");
+    expect(decide(elsewhere, sign(elsewhere, "key"))).toEqual({
+      kind: "refuse", status: 422,
+      reason: "task_result_callback_url https://example.com/api/v2/task-results/1/callback is not on the Terraform Cloud origin https://app.terraform.io",
+    });
+  });
+});

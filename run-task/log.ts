@@ -1,0 +1,28 @@
+/**
+ * Structured logs: one JSON object per line and event (`{"time", "event", …}`).
+ * Fields that could carry a secret are dropped whatever their value, so that
+ * no caller can log a token by mistake.
+ */
+
+export type LogFields = { readonly [name: string]: string | number | boolean | undefined | null };
+
+export type Logger = (event: string, fields?: LogFields) => void;
+
+/** Field names never written: tokens, credentials, signatures, keys. */
+const SECRET_FIELD = /token|authorization|signature|secret|hmac|password|key$/i;
+
+/** Writes each event as one JSON line through `write` (standard error by default). */
+export function jsonLogger(write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+  return (event, fields = {}) => {
+    const safe: { [name: string]: unknown } = { time: new Date().toISOString(), event };
+    for (const [name, value] of Object.entries(fields)) {
+      if (value !== undefined && !SECRET_FIELD.test(name)) safe[name] = value;
+    }
+    write(`${JSON.stringify(safe)}\n`);
+  };
+}
+
+/** Milliseconds since `started` (from `process.hrtime.bigint()`), to one decimal. */
+export function elapsedMs(started: bigint): number {
+  return Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+}

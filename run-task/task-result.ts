@@ -1,0 +1,160 @@
+/**
+ * The body of the callback PATCH (JSON:API `task-results`, with one
+ * `task-result-outcomes` entry per finding and one for the whole review), as
+ * HashiCorp's "Run tasks integration API" documents it. Pure functions.
+ */
+import { Finding, reachesThreshold, RULES, Severity } from "../review/findings";
+import { renderMarkdown } from "../review/markdown";
+import { Review } from "../review/review";
+
+export type TaskStatus = "passed" | "failed" | "running";
+
+/** The colours Terraform Cloud gives tag labels. */
+export type TagLevel = "none" | "info" | "warning" | "error";
+
+export interface Tag {
+  readonly label: string;
+  readonly level?: TagLevel;
+}
+
+export interface Outcome {
+  readonly type: "task-result-outcomes";
+  readonly attributes: {
+    readonly "outcome-id": string;
+    readonly description: string;
+    readonly body?: string;
+    readonly url?: string;
+    readonly tags?: { readonly [name: string]: readonly Tag[] };
+  };
+}
+
+export interface TaskResultBody {
+  readonly data: {
+    readonly type: "task-results";
+    readonly attributes: { readonly status: TaskStatus; readonly message: string; readonly url?: string };
+    readonly relationships?: { readonly outcomes: { readonly data: readonly Outcome[] } };
+  };
+}
+
+/**
+ * The largest outcome body sent. HashiCorp recommends under 1 MB (5 MB at
+ * most); a longer one is cut and says so.
+ */
+export const MAX_OUTCOME_BODY_BYTES = 1_000_000;
+
+const TRUNCATED = "\n\n_(Truncated: the review is longer than a run task outcome may be. Run `npm run review` on the plan JSON for all of it.)_\n";
+
+/** `text` cut to at most `limit` UTF-8 bytes, with a note when cut. */
+export function limitBody(text: string, limit = MAX_OUTCOME_BODY_BYTES): string {
+  if (Buffer.byteLength(text, "utf8") <= limit) return text;
+  const room = limit - Buffer.byteLength(TRUNCATED, "utf8");
+  // Cut on a character boundary: decoding drops a split last character.
+  return Buffer.from(text, "utf8").subarray(0, room).toString("utf8").replace(/\uFFFD$/, "") + TRUNCATED;
+}
+
+/** A one-line description, as Terraform Cloud shows it in the outcomes list. */
+function oneLine(text: string, limit = 300): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length <= limit ? line : `${line.slice(0, limit - 1)}…`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+const SEVERITY_LABEL: { readonly [severity in Severity]: string } = { error: "Error", warning: "Warning" };
+
+function findingOutcome(item: Finding, id: string, failOn: Severity): Outcome {
+  const blocking = reachesThreshold([item], failOn);
+  const body = [
+    `**${item.message}**`,
+    `Resource: \`${item.address}\``,
+    `Rule: \`${item.rule}\` (${item.severity}): ${RULES[item.rule].summary}`,
+    "Evidence:",
+    item.evidence,
+  ].join("\n\n");
+  return {
+    type: "task-result-outcomes",
+    attributes: {
+      "outcome-id": id,
+      description: oneLine(`${item.address}: ${item.message}`),
+      body: limitBody(body),
+      tags: {
+        Status: [blocking ? { label: "Failed", level: "error" } : { label: "Advisory", level: "warning" }],
+        Severity: [{ label: SEVERITY_LABEL[item.severity], level: item.severity }],
+        Rule: [{ label: item.rule }],
+      },
+    },
+  };
+}
+
+/** Outcome ids unique within the result: `rule:address`, numbered from the second use on. */
+function outcomeIds(findings: readonly Finding[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((item) => {
+    const base = `${item.rule}:${item.address}`;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? base : `${base}#${count}`;
+  });
+}
+
+/** The one-line message of a review's result. */
+export function resultMessage(review: Review, failOn: Severity): string {
+  const roles = plural(review.roles.filter((result) => result.role.inPlan).length, "IAM role");
+  if (review.findings.length === 0) return `IAM review: ${roles}, no findings`;
+  const errors = review.findings.filter((item) => item.severity === "error").length;
+  const counts = `${plural(review.findings.length, "finding")} (${plural(errors, "error")}, ` +
+    `${plural(review.findings.length - errors, "warning")})`;
+  const verdict = reachesThreshold(review.findings, failOn) ? `fails on ${failOn}` : `below --fail-on=${failOn}`;
+  return `IAM review: ${roles}, ${counts}; ${verdict}`;
+}
+
+export interface ResultOptions {
+  /** The least severe finding that fails the task. */
+  readonly failOn: Severity;
+  /** Whether Terraform Cloud accepts outcomes (the request's `capabilities.outcomes`). */
+  readonly outcomes: boolean;
+  /** The result's link: where users get this server's source (see docs/run-task.md, Licence). */
+  readonly sourceUrl?: string;
+}
+
+/** The callback body for a finished review: failed when a finding reaches `failOn`, passed otherwise. */
+export function reviewResult(review: Review, options: ResultOptions): TaskResultBody {
+  const failed = reachesThreshold(review.findings, options.failOn);
+  const ids = outcomeIds(review.findings);
+  const whole: Outcome = {
+    type: "task-result-outcomes",
+    attributes: {
+      "outcome-id": "iam-review",
+      description: oneLine(`The whole IAM review: ${plural(review.findings.length, "finding")}`),
+      body: limitBody(renderMarkdown(review)),
+      tags: { Status: [failed ? { label: "Failed", level: "error" } : { label: "Passed", level: "info" }] },
+    },
+  };
+  return {
+    data: {
+      type: "task-results",
+      attributes: {
+        status: failed ? "failed" : "passed",
+        message: resultMessage(review, options.failOn),
+        ...(options.sourceUrl ? { url: options.sourceUrl } : {}),
+      },
+      ...(options.outcomes ? {
+        relationships: {
+          outcomes: { data: [...review.findings.map((item, index) => findingOutcome(item, ids[index], options.failOn)), whole] },
+        },
+      } : {}),
+    },
+  };
+}
+
+/** The callback body when the task could not review the plan: failed, with why. */
+export function errorResult(message: string, sourceUrl?: string): TaskResultBody {
+  return {
+    data: {
+      type: "task-results",
+      attributes: { status: "failed", message: oneLine(`IAM review not done: ${message}`), ...(sourceUrl ? { url: sourceUrl } : {}) },
+    },
+  };
+}
