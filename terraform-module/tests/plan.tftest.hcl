@@ -1,5 +1,5 @@
-# Written by `npm run export-module` from app/module-tests.ts; edit that file, not this one.
-# The data sources answer as in an account 111122223333 whose provider is in eu-west-1.
+# Plans with defaults and with every variable set, against a mocked provider:
+# the data sources answer as in account 111122223333 with a provider in eu-west-1.
 mock_provider "aws" {
   mock_data "aws_partition" { defaults = { partition = "aws" } }
   mock_data "aws_caller_identity" { defaults = { account_id = "111122223333" } }
