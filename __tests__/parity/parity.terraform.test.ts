@@ -1,0 +1,168 @@
+/**
+ * The construct and the Terraform module, run on every case of cases.ts with
+ * the real provider against the local STS endpoint, in one root
+ * configuration: a cdktf stack holding one construct per case, plus one
+ * module block per accepted case, so ONE `terraform plan` shows what both
+ * plan. Refused cases: the construct's constructor throws; the module's
+ * blocks are planned in a fork of the same `terraform init`, whose failed
+ * plan's diagnostics name each block.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Testing } from "cdktf";
+import { PinpointSesSendingRole } from "../../modules";
+import { LocalAwsEndpoint } from "../support/aws-endpoint";
+import { PlanJson, PROJECT_DIR, TerraformWorkdir, testEnv } from "../support/terraform";
+import { ACCOUNT, Case, CASES, inputsFor, placed, Planned, PROVIDER_REGION } from "./cases";
+
+/** What one side did with a case: planned these, or refused with these messages. */
+type Outcome = { readonly plans: Planned } | { readonly refused: readonly string[] };
+type Outcomes = Map<string, Outcome>;
+/** Terraform addresses of one case's role and policy. */
+type Addresses = { readonly role: string; readonly policy: string };
+
+const ACCEPTED = CASES.filter((testCase) => testCase.plans);
+const REFUSED = CASES.filter((testCase) => testCase.refused !== undefined);
+const workdirs: TerraformWorkdir[] = [];
+let endpoint: LocalAwsEndpoint;
+const fromConstruct: Outcomes = new Map();
+const fromModule: Outcomes = new Map();
+
+beforeAll(async () => {
+  endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
+  const { stackJson, addresses } = constructStack();
+  const withModules = (cases: readonly Case[]) => ({ ...stackJson, module: moduleBlocks(cases) });
+  // One init for every case's block; each plan below writes only some of them.
+  const base = workdir("parity");
+  copyModule(base);
+  base.write("cdk.tf.json", withModules(CASES));
+  await base.init();
+  const refused = base.fork("parity-refused");
+  workdirs.push(refused);
+  copyModule(refused);
+  base.write("cdk.tf.json", withModules(ACCEPTED));
+  // The refused blocks alone, with the stack's provider and backend.
+  const refusedRoot = { terraform: stackJson.terraform, provider: stackJson.provider };
+  const env = testEnv(endpoint.env());
+  const [plan] = await Promise.all([base.plan(env), refusedRounds(refused, refusedRoot, env)]);
+  for (const [id, at] of addresses) fromConstruct.set(id, { plans: plannedAt(plan, at) });
+  for (const { id } of ACCEPTED) {
+    fromModule.set(id, { plans: plannedAt(plan, { role: `module.${id}.aws_iam_role.this`, policy: `module.${id}.aws_iam_role_policy.this` }) });
+  }
+});
+
+afterAll(async () => {
+  await endpoint?.stop();
+  workdirs.forEach((workdir) => workdir.remove());
+});
+
+function workdir(label: string): TerraformWorkdir {
+  const created = TerraformWorkdir.create(label);
+  workdirs.push(created);
+  return created;
+}
+
+/** The module, as a folder `module/` of the working directory. */
+function copyModule(into: TerraformWorkdir): void {
+  fs.cpSync(path.join(PROJECT_DIR, "terraform-module"), path.join(into.dir, "module"),
+    { recursive: true, filter: (source) => !/(^|\/)\.terraform/.test(path.relative(PROJECT_DIR, source)) });
+}
+
+/**
+ * A stack holding one construct per case the construct accepts; a case it
+ * refuses gets its outcome here (a refused option leaves nothing in the tree).
+ */
+function constructStack(): { stackJson: any; addresses: Map<string, Addresses> } {
+  const stack = new TerraformStack(Testing.app(), "parity");
+  new AwsProvider(stack, "aws", { region: PROVIDER_REGION });
+  const addresses = new Map<string, Addresses>();
+  for (const testCase of CASES) {
+    try {
+      const role = new PinpointSesSendingRole(stack, testCase.id, inputsFor("prop", testCase.inputs));
+      addresses.set(testCase.id, {
+        role: `aws_iam_role.${role.role.friendlyUniqueId}`,
+        policy: `aws_iam_role_policy.${role.policy.friendlyUniqueId}`,
+      });
+    } catch (error) {
+      fromConstruct.set(testCase.id, { refused: [(error as Error).message] });
+    }
+  }
+  return { stackJson: JSON.parse(Testing.synth(stack)), addresses };
+}
+
+/** One module block per case, named by case id. */
+function moduleBlocks(cases: readonly Case[]): object {
+  return Object.fromEntries(cases.map((testCase) => [testCase.id, { source: "./module", ...inputsFor("variable", testCase.inputs) }]));
+}
+
+/** The planned role, policy and documents at two resource addresses. */
+function plannedAt(plan: PlanJson, { role, policy }: Addresses): Planned {
+  const after = (address: string) => {
+    const change = (plan.resource_changes ?? []).find((candidate) => candidate.address === address);
+    if (!change) throw new Error(`${address} is not in the plan`);
+    return change.change.after;
+  };
+  const planned = after(role);
+  return {
+    trust: JSON.parse(planned.assume_role_policy),
+    permissions: JSON.parse(after(policy).policy),
+    policyName: after(policy).name,
+    role: planned,
+  };
+}
+
+/**
+ * Plans the refused cases until each has failed. A plan stops after the
+ * validations that read only their own variable have failed, before those
+ * that read others (both name and prefix, the size quotas): cases that
+ * failed nothing yet go to the next round. Bounded: a round without a new
+ * failure ends it.
+ */
+async function refusedRounds(workdir: TerraformWorkdir, root: object, env: NodeJS.ProcessEnv): Promise<void> {
+  let pending = REFUSED;
+  while (pending.length > 0) {
+    workdir.write("cdk.tf.json", { ...root, module: moduleBlocks(pending) });
+    const result = await workdir.terraform(["plan", "-input=false", "-no-color", "-lock=false", "-json"], env, true);
+    const messages = new Map<string, string[]>();
+    for (const line of result.stdout.split("\n").filter((text) => text.includes('"type":"diagnostic"'))) {
+      const { diagnostic } = JSON.parse(line);
+      const id = /^module\.([\w-]+)$/.exec(diagnostic.snippet?.context ?? "")?.[1];
+      if (id) messages.set(id, [...(messages.get(id) ?? []), diagnostic.detail]);
+    }
+    if (messages.size === 0) return;
+    for (const [id, detail] of messages) fromModule.set(id, { refused: detail });
+    pending = pending.filter((testCase) => !messages.has(testCase.id));
+  }
+}
+
+const describeOutcome = (outcome: Outcome | undefined) =>
+  outcome === undefined ? "no result" : "refused" in outcome ? `refused: ${outcome.refused.join(" | ")}` : "planned";
+
+describe.each([
+  ["the construct", () => fromConstruct],
+  ["the module", () => fromModule],
+] as const)("%s", (_side, outcomes) => {
+  const at = { partition: "aws", region: PROVIDER_REGION, account: ACCOUNT };
+
+  it.each(ACCEPTED.map((testCase) => [testCase.id, testCase] as const))("plans %s as the table says", (_id, testCase) => {
+    const outcome = outcomes().get(testCase.id);
+    if (!outcome || !("plans" in outcome)) throw new Error(`${testCase.id}: ${describeOutcome(outcome)}`);
+    const expected = placed(testCase.plans as Planned, at);
+    const plans = outcome.plans;
+    expect({ trust: plans.trust, permissions: plans.permissions, policyName: plans.policyName })
+      .toEqual({ trust: expected.trust, permissions: expected.permissions, policyName: expected.policyName });
+    const role = Object.fromEntries(Object.keys(expected.role).map((attribute) => [attribute, plans.role[attribute]]));
+    expect(role).toEqual(expected.role);
+  });
+
+  it.each(REFUSED.map((testCase) => [testCase.id, testCase] as const))("refuses %s with the table's rule", (_id, testCase) => {
+    const outcome = outcomes().get(testCase.id);
+    if (!outcome || !("refused" in outcome)) throw new Error(`${testCase.id}: ${describeOutcome(outcome)}`);
+    expect(outcome.refused.join("\n")).toContain(testCase.refused);
+  });
+
+  it("has a result for every case of the table and for no other", () => {
+    expect([...outcomes().keys()].sort()).toEqual(CASES.map((testCase) => testCase.id).sort());
+  });
+});
