@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
+import { TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { PinpointSesSendingRole } from "../../modules";
 import { LocalAwsEndpoint } from "../support/aws-endpoint";
 import { PlanJson, PROJECT_DIR, TerraformWorkdir, testEnv } from "../support/terraform";
@@ -28,10 +28,12 @@ const workdirs: TerraformWorkdir[] = [];
 let endpoint: LocalAwsEndpoint;
 const fromConstruct: Outcomes = new Map();
 const fromModule: Outcomes = new Map();
+/** The construct given each accepted case's inputs as Terraform variables (tokens), by case id. */
+const fromTokens: Outcomes = new Map();
 
 beforeAll(async () => {
   endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
-  const { stackJson, addresses } = constructStack();
+  const { stackJson, addresses, tokenAddresses } = constructStack();
   const withModules = (cases: readonly Case[]) => ({ ...stackJson, module: moduleBlocks(cases) });
   // One init for every case's block; each plan below writes only some of them.
   const base = workdir("parity");
@@ -47,6 +49,7 @@ beforeAll(async () => {
   const env = testEnv(endpoint.env());
   const [plan] = await Promise.all([base.plan(env), refusedRounds(refused, refusedRoot, env)]);
   for (const [id, at] of addresses) fromConstruct.set(id, { plans: plannedAt(plan, at) });
+  for (const [id, at] of tokenAddresses) fromTokens.set(id, { plans: plannedAt(plan, at) });
   for (const { id } of ACCEPTED) {
     fromModule.set(id, { plans: plannedAt(plan, { role: `module.${id}.aws_iam_role.this`, policy: `module.${id}.aws_iam_role_policy.this` }) });
   }
@@ -69,26 +72,48 @@ function copyModule(into: TerraformWorkdir): void {
     { recursive: true, filter: (source) => !/(^|\/)\.terraform/.test(path.relative(PROJECT_DIR, source)) });
 }
 
+/** The role's addresses in the stack. */
+const addressesOf = (role: PinpointSesSendingRole): Addresses =>
+  ({ role: `aws_iam_role.${role.role.friendlyUniqueId}`, policy: `aws_iam_role_policy.${role.policy.friendlyUniqueId}` });
+
 /**
- * A stack holding one construct per case the construct accepts; a case it
- * refuses gets its outcome here (a refused option leaves nothing in the tree).
+ * The props with every list, string and number a Terraform variable of the
+ * stack (its default the value), so that Terraform, not the construct, maps
+ * the lists to ARNs. Tags stay a map: cdktf writes a variable default's keys
+ * in snake case (`cost-centre` becomes `cost_centre`).
  */
-function constructStack(): { stackJson: any; addresses: Map<string, Addresses> } {
+function asVariables(stack: TerraformStack, id: string, props: { [prop: string]: unknown }): { [prop: string]: unknown } {
+  return Object.fromEntries(Object.entries(props).map(([prop, value]) => {
+    if (!Array.isArray(value) && typeof value === "object") return [prop, value];
+    const type = Array.isArray(value) ? "list(string)" : typeof value;
+    const variable = new TerraformVariable(stack, `${id}_${prop}`, { type, default: value });
+    return [prop, Array.isArray(value) ? Token.asList(variable.value) : typeof value === "number" ? variable.numberValue : variable.value];
+  }));
+}
+
+/**
+ * A stack holding one construct per case the construct accepts, and one with
+ * its inputs as tokens per accepted case; a case the construct refuses gets
+ * its outcome here (a refused option leaves nothing in the tree).
+ */
+function constructStack() {
   const stack = new TerraformStack(Testing.app(), "parity");
   new AwsProvider(stack, "aws", { region: PROVIDER_REGION });
   const addresses = new Map<string, Addresses>();
+  const tokenAddresses = new Map<string, Addresses>();
   for (const testCase of CASES) {
+    const props = inputsFor("prop", testCase.inputs);
     try {
-      const role = new PinpointSesSendingRole(stack, testCase.id, inputsFor("prop", testCase.inputs));
-      addresses.set(testCase.id, {
-        role: `aws_iam_role.${role.role.friendlyUniqueId}`,
-        policy: `aws_iam_role_policy.${role.policy.friendlyUniqueId}`,
-      });
+      addresses.set(testCase.id, addressesOf(new PinpointSesSendingRole(stack, testCase.id, props)));
     } catch (error) {
       fromConstruct.set(testCase.id, { refused: [(error as Error).message] });
     }
+    if (testCase.plans) {
+      const id = `${testCase.id}_as_tokens`;
+      tokenAddresses.set(testCase.id, addressesOf(new PinpointSesSendingRole(stack, id, asVariables(stack, id, props))));
+    }
   }
-  return { stackJson: JSON.parse(Testing.synth(stack)), addresses };
+  return { stackJson: JSON.parse(Testing.synth(stack)), addresses, tokenAddresses };
 }
 
 /** One module block per case, named by case id. */
@@ -139,30 +164,42 @@ async function refusedRounds(workdir: TerraformWorkdir, root: object, env: NodeJ
 const describeOutcome = (outcome: Outcome | undefined) =>
   outcome === undefined ? "no result" : "refused" in outcome ? `refused: ${outcome.refused.join(" | ")}` : "planned";
 
+const at = { partition: "aws", region: PROVIDER_REGION, account: ACCOUNT };
+
+function expectPlannedAsTheTableSays(outcome: Outcome | undefined, testCase: Case): void {
+  if (!outcome || !("plans" in outcome)) throw new Error(`${testCase.id}: ${describeOutcome(outcome)}`);
+  const expected = placed(testCase.plans as Planned, at);
+  const plans = outcome.plans;
+  expect({ trust: plans.trust, permissions: plans.permissions, policyName: plans.policyName })
+    .toEqual({ trust: expected.trust, permissions: expected.permissions, policyName: expected.policyName });
+  const role = Object.fromEntries(Object.keys(expected.role).map((attribute) => [attribute, plans.role[attribute]]));
+  expect(role).toEqual(expected.role);
+}
+
+const byId = (cases: readonly Case[]) => cases.map((testCase) => [testCase.id, testCase] as const);
+const ids = (cases: readonly Case[]) => cases.map((testCase) => testCase.id).sort();
+
 describe.each([
   ["the construct", () => fromConstruct],
   ["the module", () => fromModule],
 ] as const)("%s", (_side, outcomes) => {
-  const at = { partition: "aws", region: PROVIDER_REGION, account: ACCOUNT };
+  it.each(byId(ACCEPTED))("plans %s as the table says", (id, testCase) => expectPlannedAsTheTableSays(outcomes().get(id), testCase));
 
-  it.each(ACCEPTED.map((testCase) => [testCase.id, testCase] as const))("plans %s as the table says", (_id, testCase) => {
-    const outcome = outcomes().get(testCase.id);
-    if (!outcome || !("plans" in outcome)) throw new Error(`${testCase.id}: ${describeOutcome(outcome)}`);
-    const expected = placed(testCase.plans as Planned, at);
-    const plans = outcome.plans;
-    expect({ trust: plans.trust, permissions: plans.permissions, policyName: plans.policyName })
-      .toEqual({ trust: expected.trust, permissions: expected.permissions, policyName: expected.policyName });
-    const role = Object.fromEntries(Object.keys(expected.role).map((attribute) => [attribute, plans.role[attribute]]));
-    expect(role).toEqual(expected.role);
-  });
-
-  it.each(REFUSED.map((testCase) => [testCase.id, testCase] as const))("refuses %s with the table's rule", (_id, testCase) => {
-    const outcome = outcomes().get(testCase.id);
-    if (!outcome || !("refused" in outcome)) throw new Error(`${testCase.id}: ${describeOutcome(outcome)}`);
+  it.each(byId(REFUSED))("refuses %s with the table's rule", (id, testCase) => {
+    const outcome = outcomes().get(id);
+    if (!outcome || !("refused" in outcome)) throw new Error(`${id}: ${describeOutcome(outcome)}`);
     expect(outcome.refused.join("\n")).toContain(testCase.refused);
   });
 
   it("has a result for every case of the table and for no other", () => {
-    expect([...outcomes().keys()].sort()).toEqual(CASES.map((testCase) => testCase.id).sort());
+    expect([...outcomes().keys()].sort()).toEqual(ids(CASES));
+  });
+});
+
+describe("the construct given each accepted case's inputs as Terraform variables", () => {
+  it.each(byId(ACCEPTED))("plans %s as the table says", (id, testCase) => expectPlannedAsTheTableSays(fromTokens.get(id), testCase));
+
+  it("has a result for every accepted case", () => {
+    expect([...fromTokens.keys()].sort()).toEqual(ids(ACCEPTED));
   });
 });
