@@ -47,7 +47,8 @@ beforeAll(async () => {
   // The refused blocks alone, with the stack's provider and backend.
   const refusedRoot = { terraform: stackJson.terraform, provider: stackJson.provider };
   const env = testEnv(endpoint.env());
-  const [plan] = await Promise.all([base.plan(env), refusedRounds(refused, refusedRoot, env)]);
+  const [plan] = await Promise.all([planAccepted(base, env), refusedRounds(refused, refusedRoot, env)]);
+  if (!plan) return;
   for (const [id, at] of addresses) fromConstruct.set(id, { plans: plannedAt(plan, at) });
   for (const [id, at] of tokenAddresses) fromTokens.set(id, { plans: plannedAt(plan, at) });
   for (const { id } of ACCEPTED) {
@@ -137,6 +138,30 @@ function plannedAt(plan: PlanJson, { role, policy }: Addresses): Planned {
   };
 }
 
+/** Each module block's error messages in the diagnostics of `terraform plan -json`. */
+function moduleErrors(planOutput: string): Map<string, string[]> {
+  const messages = new Map<string, string[]>();
+  for (const line of planOutput.split("\n").filter((text) => text.includes('"type":"diagnostic"'))) {
+    const { diagnostic } = JSON.parse(line);
+    const id = /^module\.([\w-]+)$/.exec(diagnostic.snippet?.context ?? "")?.[1];
+    if (id) messages.set(id, [...(messages.get(id) ?? []), diagnostic.detail]);
+  }
+  return messages;
+}
+
+const planJson = (workdir: TerraformWorkdir, env: NodeJS.ProcessEnv, extra: readonly string[] = []) =>
+  workdir.terraform(["plan", "-input=false", "-no-color", "-lock=false", "-json", ...extra], env, true);
+
+/** The plan of the accepted cases; if the module refuses some, they get that outcome and there is no plan. */
+async function planAccepted(workdir: TerraformWorkdir, env: NodeJS.ProcessEnv): Promise<PlanJson | undefined> {
+  const result = await planJson(workdir, env, ["-out=tfplan"]);
+  if (result.status === 0) return JSON.parse((await workdir.terraform(["show", "-json", "tfplan"], env)).stdout);
+  const errors = moduleErrors(result.stdout);
+  if (errors.size === 0) throw new Error(`terraform plan of the accepted cases failed:\n${result.stdout}\n${result.stderr}`);
+  for (const [id, detail] of errors) fromModule.set(id, { refused: detail });
+  return undefined;
+}
+
 /**
  * Plans the refused cases until each has failed. A plan stops after the
  * validations that read only their own variable have failed, before those
@@ -148,13 +173,7 @@ async function refusedRounds(workdir: TerraformWorkdir, root: object, env: NodeJ
   let pending = REFUSED;
   while (pending.length > 0) {
     workdir.write("cdk.tf.json", { ...root, module: moduleBlocks(pending) });
-    const result = await workdir.terraform(["plan", "-input=false", "-no-color", "-lock=false", "-json"], env, true);
-    const messages = new Map<string, string[]>();
-    for (const line of result.stdout.split("\n").filter((text) => text.includes('"type":"diagnostic"'))) {
-      const { diagnostic } = JSON.parse(line);
-      const id = /^module\.([\w-]+)$/.exec(diagnostic.snippet?.context ?? "")?.[1];
-      if (id) messages.set(id, [...(messages.get(id) ?? []), diagnostic.detail]);
-    }
+    const messages = moduleErrors((await planJson(workdir, env)).stdout);
     if (messages.size === 0) return;
     for (const [id, detail] of messages) fromModule.set(id, { refused: detail });
     pending = pending.filter((testCase) => !messages.has(testCase.id));
