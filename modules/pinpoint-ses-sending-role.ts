@@ -7,8 +7,8 @@ import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-polic
 import { Fn, Op, TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IAM_LIMITS } from "./iam-limits";
-import { AccountScope, pinpointTrustPolicy, sesSendingPolicy, SENDING_STATEMENT_SID } from "./policy-documents";
-import { terraformListOperations, whenNotEmpty } from "./terraform-lists";
+import { AccountScope, SENDING_STATEMENT_SID } from "./policy-documents";
+import { sendingPolicyJson, trustPolicyJson } from "./policy-json";
 import {
   checkDescription,
   checkList,
@@ -171,7 +171,6 @@ export class PinpointSesSendingRole extends Construct {
       account: callerIdentity.accountId,
     };
     this.accountScope = accountScope;
-    const lists = terraformListOperations(this);
 
     this.role = new IamRole(this, "role", {
       provider,
@@ -182,8 +181,7 @@ export class PinpointSesSendingRole extends Construct {
       permissionsBoundary: props.permissionsBoundaryArn,
       maxSessionDuration: props.maxSessionDuration,
       tags: props.tags,
-      assumeRolePolicy: whenNotEmpty(props.pinpointApplicationIds,
-        (ids) => Fn.jsonencode(pinpointTrustPolicy(accountScope, ids, lists))),
+      assumeRolePolicy: trustPolicyJson(this, accountScope, props.pinpointApplicationIds),
     });
 
     const policyName = props.policyName ?? SENDING_STATEMENT_SID;
@@ -191,7 +189,7 @@ export class PinpointSesSendingRole extends Construct {
       provider,
       role: this.role.name,
       name: policyName,
-      policy: Fn.jsonencode(sesSendingPolicy(accountScope, props.sesIdentities, props.configurationSets, lists)),
+      policy: sendingPolicyJson(this, accountScope, props.sesIdentities, props.configurationSets),
     });
 
     if (props.exclusiveInlinePolicy) {

@@ -49,27 +49,6 @@ export const SES_SEND_ACTIONS: readonly string[] = ["ses:SendEmail", "ses:SendRa
 /** Means "every identity" or "every configuration set". */
 export const ALL = "*";
 
-/**
- * How the builders turn a list of names into ARNs and join lists. The default
- * works on arrays. A caller whose lists are known only to Terraform (a
- * variable, another resource's attribute) passes operations that write
- * Terraform expressions instead, such as `formatlist` and `concat`; the
- * builders stay free of any Terraform or cdktf code. `label` says what a list
- * is (`ses_identity_arns`), for operations that name what they make.
- */
-export interface ListOperations {
-  /** One ARN per name; `arnOf` builds the ARN of one name. */
-  map(names: readonly string[], arnOf: (name: string) => string, label: string): readonly string[];
-  /** The lists one after another. */
-  concat(lists: ReadonlyArray<readonly string[]>, label: string): readonly string[];
-}
-
-/** {@link ListOperations} on plain arrays. */
-export const ARRAY_OPERATIONS: ListOperations = {
-  map: (names, arnOf) => names.map(arnOf),
-  concat: (lists) => lists.flat(),
-};
-
 /** ARN of an SES identity (email address or domain), or of all identities with `*`. */
 export function sesIdentityArn(scope: AccountScope, identity: string): string {
   return `arn:${scope.partition}:ses:${scope.region}:${scope.account}:identity/${identity}`;
@@ -91,19 +70,16 @@ export function pinpointApplicationArn(scope: AccountScope, applicationId: strin
  * Pinpoint projects (`aws:SourceArn`), which closes the confused-deputy gap
  * between projects of the same account.
  */
-export function pinpointTrustPolicy(
-  scope: AccountScope,
-  pinpointApplicationIds: readonly string[] = [],
-  lists: ListOperations = ARRAY_OPERATIONS,
-): PolicyDocument {
+export function pinpointTrustPolicy(scope: AccountScope, pinpointApplicationIds: readonly string[] = []): PolicyDocument {
+  return trustPolicyForSourceArns(scope, pinpointApplicationIds.map((id) => pinpointApplicationArn(scope, id)));
+}
+
+/** {@link pinpointTrustPolicy} for projects given by ARN; none means any project of the account. */
+export function trustPolicyForSourceArns(scope: AccountScope, sourceArns: readonly string[]): PolicyDocument {
   const condition: { [operator: string]: { [key: string]: string | readonly string[] } } = {
     StringEquals: { "aws:SourceAccount": scope.account },
   };
-  if (pinpointApplicationIds.length > 0) {
-    condition.ArnLike = {
-      "aws:SourceArn": lists.map(pinpointApplicationIds, (id) => pinpointApplicationArn(scope, id), "pinpoint_application_arns"),
-    };
-  }
+  if (sourceArns.length > 0) condition.ArnLike = { "aws:SourceArn": sourceArns };
   return {
     Version: "2012-10-17",
     Statement: [
@@ -126,21 +102,18 @@ export function sesSendingPolicy(
   scope: AccountScope,
   sesIdentities: readonly string[] = [ALL],
   configurationSets: readonly string[] = [ALL],
-  lists: ListOperations = ARRAY_OPERATIONS,
 ): PolicyDocument {
+  return sendingPolicyForArns([
+    ...sesIdentities.map((identity) => sesIdentityArn(scope, identity)),
+    ...configurationSets.map((name) => configurationSetArn(scope, name)),
+  ]);
+}
+
+/** {@link sesSendingPolicy} for identities and configuration sets given by ARN. */
+export function sendingPolicyForArns(resources: readonly string[]): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: SENDING_STATEMENT_SID,
-        Effect: "Allow",
-        Action: SES_SEND_ACTIONS,
-        Resource: lists.concat([
-          lists.map(sesIdentities, (identity) => sesIdentityArn(scope, identity), "ses_identity_arns"),
-          lists.map(configurationSets, (name) => configurationSetArn(scope, name), "configuration_set_arns"),
-        ], "ses_sending_resources"),
-      },
-    ],
+    Statement: [{ Sid: SENDING_STATEMENT_SID, Effect: "Allow", Action: SES_SEND_ACTIONS, Resource: resources }],
   };
 }
 

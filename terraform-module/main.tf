@@ -1,77 +1,65 @@
-# Written by `npm run export-module` from the PinpointSesSendingRole construct; do not edit.
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
+
 locals {
-  region                    = coalesce(var.region, data.aws_region.current.name)
-  pinpoint_application_arns = formatlist("arn:${data.aws_partition.current.partition}:mobiletargeting:${local.region}:${data.aws_caller_identity.current.account_id}:apps/%s", var.pinpoint_application_ids)
-  ses_identity_arns         = formatlist("arn:${data.aws_partition.current.partition}:ses:${local.region}:${data.aws_caller_identity.current.account_id}:identity/%s", var.ses_identities)
-  configuration_set_arns    = formatlist("arn:${data.aws_partition.current.partition}:ses:${local.region}:${data.aws_caller_identity.current.account_id}:configuration-set/%s", var.configuration_sets)
-  ses_sending_resources     = concat(local.ses_identity_arns, local.configuration_set_arns)
-}
+  partition  = data.aws_partition.current.partition
+  region     = coalesce(var.region, data.aws_region.current.name)
+  account_id = data.aws_caller_identity.current.account_id
 
-data "aws_region" "current" {
-}
+  ses_identity_arns         = [for identity in var.ses_identities : "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/${identity}"]
+  configuration_set_arns    = [for name in var.configuration_sets : "arn:${local.partition}:ses:${local.region}:${local.account_id}:configuration-set/${name}"]
+  pinpoint_application_arns = [for id in var.pinpoint_application_ids : "arn:${local.partition}:mobiletargeting:${local.region}:${local.account_id}:apps/${id}"]
 
-data "aws_partition" "current" {
-}
-
-data "aws_caller_identity" "current" {
+  # Listed projects only: closes the confused-deputy gap between Pinpoint
+  # projects of one account. None listed: any project, as in the AWS procedure.
+  source_arn_condition = length(local.pinpoint_application_arns) > 0 ? {
+    ArnLike = { "aws:SourceArn" = local.pinpoint_application_arns }
+  } : null
 }
 
 resource "aws_iam_role" "this" {
-  assume_role_policy = (length(var.pinpoint_application_ids) >= 1) ? jsonencode({
-    "Version" = "2012-10-17"
-    "Statement" = [
+  name                 = var.role_name
+  name_prefix          = var.role_name == null ? coalesce(var.role_name_prefix, "pinpoint-ses-sending-") : null
+  path                 = var.path
+  description          = var.description
+  permissions_boundary = var.permissions_boundary_arn
+  max_session_duration = var.max_session_duration
+  tags                 = var.tags
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
       {
-        "Sid"       = "AllowPinpoint"
-        "Effect"    = "Allow"
-        "Principal" = { "Service" = "pinpoint.amazonaws.com" }
-        "Action"    = "sts:AssumeRole"
-        "Condition" = {
-          "StringEquals" = {
-            "aws:SourceAccount" = data.aws_caller_identity.current.account_id
-          }
-          "ArnLike" = {
-            "aws:SourceArn" = local.pinpoint_application_arns
-          }
-        }
-      }
-    ]
-    }) : jsonencode({
-    "Version" = "2012-10-17"
-    "Statement" = [
-      {
-        "Sid"       = "AllowPinpoint"
-        "Effect"    = "Allow"
-        "Principal" = { "Service" = "pinpoint.amazonaws.com" }
-        "Action"    = "sts:AssumeRole"
-        "Condition" = {
-          "StringEquals" = {
-            "aws:SourceAccount" = data.aws_caller_identity.current.account_id
-          }
-        }
+        Sid       = "AllowPinpoint"
+        Effect    = "Allow"
+        Principal = { Service = "pinpoint.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+        # merge() skips the null of an unrestricted role.
+        Condition = merge(
+          { StringEquals = { "aws:SourceAccount" = local.account_id } },
+          local.source_arn_condition,
+        )
       }
     ]
   })
-  description          = var.description
-  max_session_duration = var.max_session_duration
-  name                 = var.role_name
-  name_prefix          = (var.role_name == null) ? coalesce(var.role_name_prefix, "pinpoint-ses-sending-") : null
-  path                 = var.path
-  permissions_boundary = var.permissions_boundary_arn
-  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy" "this" {
   name = var.policy_name
+  role = aws_iam_role.this.name
+
   policy = jsonencode({
-    "Version" = "2012-10-17"
-    "Statement" = [
+    Version = "2012-10-17"
+    Statement = [
       {
-        "Sid"      = "PinpointUsesSESForEmailSends"
-        "Effect"   = "Allow"
-        "Action"   = ["ses:SendEmail", "ses:SendRawEmail"]
-        "Resource" = local.ses_sending_resources
+        Sid      = "PinpointUsesSESForEmailSends"
+        Effect   = "Allow"
+        Action   = ["ses:SendEmail", "ses:SendRawEmail"]
+        Resource = concat(local.ses_identity_arns, local.configuration_set_arns)
       }
     ]
   })
-  role = aws_iam_role.this.name
 }

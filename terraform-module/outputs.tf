@@ -1,4 +1,3 @@
-# Written by `npm run export-module` from the PinpointSesSendingRole construct; do not edit.
 output "role_arn" {
   description = "ARN of the role: the orchestration sending role of the Pinpoint email channel."
   value       = aws_iam_role.this.arn

@@ -1,12 +1,11 @@
-# Written by `npm run export-module` from the PinpointSesSendingRole construct; do not edit.
 variable "role_name" {
   description = "Exact name of the role: 1 to 64 of [A-Za-z0-9+=,.@_-]. Not with role_name_prefix. Changing it replaces the role."
   type        = string
   default     = null
 
   validation {
-    condition     = var.role_name == null ? true : (length(var.role_name) >= 1 && length(var.role_name) <= 64 && can(regex("^[A-Za-z0-9+=,.@_-]+$", var.role_name)))
-    error_message = "role_name \"${var.role_name == null ? "" : var.role_name}\" is ${length(var.role_name == null ? "" : var.role_name)} characters; IAM allows 1 to 64 of [A-Za-z0-9+=,.@_-]."
+    condition     = var.role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
+    error_message = "role_name ${jsonencode(var.role_name)} is ${try(length(var.role_name), 0)} characters; IAM allows 1 to 64 of [A-Za-z0-9+=,.@_-]."
   }
 }
 
@@ -16,13 +15,13 @@ variable "role_name_prefix" {
   default     = null
 
   validation {
-    condition     = var.role_name_prefix == null ? true : (length(var.role_name_prefix) >= 1 && length(var.role_name_prefix) <= 38 && can(regex("^[A-Za-z0-9+=,.@_-]+$", var.role_name_prefix)))
-    error_message = "role_name_prefix \"${var.role_name_prefix == null ? "" : var.role_name_prefix}\" is ${length(var.role_name_prefix == null ? "" : var.role_name_prefix)} characters; IAM allows 1 to 38 of [A-Za-z0-9+=,.@_-] (64 minus the 26-character suffix Terraform appends)."
+    condition     = var.role_name_prefix == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,38}$", var.role_name_prefix))
+    error_message = "role_name_prefix ${jsonencode(var.role_name_prefix)} is ${try(length(var.role_name_prefix), 0)} characters; IAM allows 1 to 38 of [A-Za-z0-9+=,.@_-] (64 minus the 26-character suffix Terraform appends)."
   }
 
   validation {
     condition     = var.role_name == null || var.role_name_prefix == null
-    error_message = "role_name \"${var.role_name == null ? "" : var.role_name}\" and role_name_prefix \"${var.role_name_prefix == null ? "" : var.role_name_prefix}\" are both set; give one or the other."
+    error_message = "role_name ${jsonencode(var.role_name)} and role_name_prefix ${jsonencode(var.role_name_prefix)} are both set; give one or the other."
   }
 }
 
@@ -33,8 +32,9 @@ variable "path" {
   nullable    = false
 
   validation {
-    condition     = length(var.path) <= 512 && can(regex("^\\/$|^\\/[\\x{0021}-\\x{007E}]+\\/$", var.path))
-    error_message = "path \"${var.path}\" is not an IAM path: it must be \"/\" or start and end with \"/\", with printable ASCII between, at most 512 characters (got ${length(var.path)})."
+    # [!-~] is printable ASCII without the space.
+    condition     = length(var.path) <= 512 && can(regex("^/$|^/[!-~]+/$", var.path))
+    error_message = "path ${jsonencode(var.path)} is not an IAM path: it must be \"/\" or start and end with \"/\", with printable ASCII between, at most 512 characters (got ${length(var.path)})."
   }
 }
 
@@ -50,8 +50,8 @@ variable "description" {
   }
 
   validation {
-    condition     = can(regex("^[\\x{0009}\\x{000A}\\x{000D}\\x{0020}-\\x{007E}\\x{00A1}-\\x{00FF}]*$", var.description))
-    error_message = "description \"${var.description}\" contains a character IAM does not accept (allowed: tab, newlines, printable ASCII, U+00A1 to U+00FF)."
+    condition     = can(regex("^[\\t\\n\\r\\x{20}-\\x{7E}\\x{A1}-\\x{FF}]*$", var.description))
+    error_message = "description ${jsonencode(var.description)} contains a character IAM does not accept (allowed: tab, newlines, printable ASCII, U+00A1 to U+00FF)."
   }
 }
 
@@ -61,8 +61,9 @@ variable "permissions_boundary_arn" {
   default     = null
 
   validation {
-    condition     = var.permissions_boundary_arn == null ? true : (can(regex("^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy\\/([\\x{0021}-\\x{002E}\\x{0030}-\\x{007E}]+\\/)*[A-Za-z0-9+=,.@_-]{1,128}$", var.permissions_boundary_arn)))
-    error_message = "permissions_boundary_arn \"${var.permissions_boundary_arn == null ? "" : var.permissions_boundary_arn}\" is not an IAM managed policy ARN (arn:PARTITION:iam::ACCOUNT|aws:policy/[PATH/]NAME)."
+    # A customer-managed (12-digit account) or AWS-managed policy, in any partition.
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\x{21}-\\x{2E}\\x{30}-\\x{7E}]+/)*[A-Za-z0-9+=,.@_-]{1,128}$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn ${jsonencode(var.permissions_boundary_arn)} is not an IAM managed policy ARN (arn:PARTITION:iam::ACCOUNT|aws:policy/[PATH/]NAME)."
   }
 }
 
@@ -86,26 +87,24 @@ variable "tags" {
 
   validation {
     condition     = length(var.tags) <= 50
-    error_message = "tags has ${length(var.tags)} tags, more than IAM's limit of 50 tags per role."
+    error_message = "tags \"${length(var.tags)} tags\" exceeds IAM's limit of 50 tags per role."
+  }
+
+  # Lengths are checked apart from the patterns: RE2 compiles {1,128} of a Unicode
+  # class as 128 copies of it, which made a plan with 50 tags take seconds.
+  validation {
+    condition     = alltrue([for key in keys(var.tags) : length(key) <= 128 && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$", key))])
+    error_message = "tags key ${join(", ", [for key in keys(var.tags) : "${jsonencode(key)} is ${length(key)} characters" if !(length(key) <= 128 && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$", key)))])}; IAM allows 1 to 128 letters, digits, spaces and _.:/=+-@."
   }
 
   validation {
-    condition = alltrue([
-      for k in keys(var.tags) : length(k) >= 1 && length(k) <= 128 && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", k))
-    ])
-    error_message = "tags has keys ${jsonencode([for k in keys(var.tags) : k if !(length(k) >= 1 && length(k) <= 128 && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", k)))])} that IAM does not accept: 1 to 128 letters, digits, spaces and _.:/=+-@."
+    condition     = alltrue([for key in keys(var.tags) : !startswith(lower(key), "aws:")])
+    error_message = "tags key ${join(", ", [for key in keys(var.tags) : jsonencode(key) if startswith(lower(key), "aws:")])} uses the prefix \"aws:\", which AWS reserves for its own tags."
   }
 
   validation {
-    condition     = alltrue([for k in keys(var.tags) : !startswith(lower(k), "aws:")])
-    error_message = "tags has keys ${jsonencode([for k in keys(var.tags) : k if startswith(lower(k), "aws:")])} with the prefix \"aws:\", which AWS reserves for its own tags."
-  }
-
-  validation {
-    condition = alltrue([
-      for v in values(var.tags) : length(v) <= 256 && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", v))
-    ])
-    error_message = "tags has values ${jsonencode([for v in values(var.tags) : v if !(length(v) <= 256 && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", v)))])} that IAM does not accept: 0 to 256 letters, digits, spaces and _.:/=+-@."
+    condition     = alltrue([for value in values(var.tags) : length(value) <= 256 && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", value))])
+    error_message = "tags${join(", ", [for key, value in var.tags : "[${jsonencode(key)}] ${jsonencode(value)}" if !(length(value) <= 256 && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", value)))])} is not a valid tag value; IAM allows 0 to 256 letters, digits, spaces and _.:/=+-@."
   }
 }
 
@@ -115,8 +114,8 @@ variable "region" {
   default     = null
 
   validation {
-    condition     = var.region == null ? true : (can(regex("^[a-z]{2,4}(-[a-z]+)+-\\d{1,2}$", var.region)))
-    error_message = "region \"${var.region == null ? "" : var.region}\" is not an AWS Region name (like us-east-1, us-gov-west-1 or cn-north-1)."
+    condition     = var.region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-\\d{1,2}$", var.region))
+    error_message = "region ${jsonencode(var.region)} is not an AWS Region name (like us-east-1, us-gov-west-1 or cn-north-1)."
   }
 }
 
@@ -127,13 +126,13 @@ variable "ses_identities" {
   nullable    = false
 
   validation {
-    condition     = length(var.ses_identities) >= 1
-    error_message = "ses_identities is empty; list at least one, or leave it out for all (\"*\")."
+    condition     = length(var.ses_identities) > 0
+    error_message = "ses_identities [] is empty; list at least one, or leave it out for all (\"*\")."
   }
 
   validation {
     condition     = length(distinct(var.ses_identities)) == length(var.ses_identities)
-    error_message = "ses_identities ${jsonencode(var.ses_identities)} lists an entry more than once."
+    error_message = "ses_identities ${jsonencode(var.ses_identities)} lists ${join(", ", distinct([for i, identity in var.ses_identities : jsonencode(identity) if index(var.ses_identities, identity) != i]))} more than once."
   }
 
   validation {
@@ -142,25 +141,36 @@ variable "ses_identities" {
   }
 
   validation {
+    # An optional local part and @, then a domain of at most 253 characters.
     condition = alltrue([
-      for x in var.ses_identities : x == "*" || (can(regex("^([A-Za-z0-9!#$%&'+\\-/=?^_`{|}~.]{1,64}@)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$", x)) && length(replace(x, "/^.*@/", "")) <= 253)
+      for identity in var.ses_identities : identity == "*" || (
+        can(regex("^([A-Za-z0-9!#$%&'+\\-/=?^_`{|}~.]{1,64}@)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$", identity))
+        && length(replace(identity, "/^.*@/", "")) <= 253
+      )
     ])
-    error_message = "ses_identities has ${jsonencode([for x in var.ses_identities : x if !(x == "*" || (can(regex("^([A-Za-z0-9!#$%&'+\\-/=?^_`{|}~.]{1,64}@)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$", x)) && length(replace(x, "/^.*@/", "")) <= 253))])}, which are not email addresses or domains."
+    error_message = "ses_identities ${jsonencode(var.ses_identities)} has ${join(", ", [
+      for identity in var.ses_identities : jsonencode(identity) if !(identity == "*" || (
+        can(regex("^([A-Za-z0-9!#$%&'+\\-/=?^_`{|}~.]{1,64}@)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$", identity))
+        && length(replace(identity, "/^.*@/", "")) <= 253
+      ))
+    ])}, which is not an email address or domain."
   }
 
   validation {
+    # IAM counts a role's inline policies together, without whitespace, as jsonencode writes
+    # them. Measured here as main.tf builds the policy, with the longest partition (10
+    # characters), account (12) and, unless region is set, Region (16).
     condition = length(jsonencode({
-      "Version" = "2012-10-17"
-      "Statement" = [
-        {
-          "Sid"      = "PinpointUsesSESForEmailSends"
-          "Effect"   = "Allow"
-          "Action"   = ["ses:SendEmail", "ses:SendRawEmail"]
-          "Resource" = concat(formatlist("arn:pppppppppp:ses:${coalesce(var.region, "rrrrrrrrrrrrrrrr")}:000000000000:identity/%s", var.ses_identities), formatlist("arn:pppppppppp:ses:${coalesce(var.region, "rrrrrrrrrrrrrrrr")}:000000000000:configuration-set/%s", var.configuration_sets))
-        }
-      ]
+      Version = "2012-10-17"
+      Statement = [{
+        Sid = "PinpointUsesSESForEmailSends", Effect = "Allow", Action = ["ses:SendEmail", "ses:SendRawEmail"]
+        Resource = concat(
+          [for identity in var.ses_identities : "arn:pppppppppp:ses:${coalesce(var.region, "rrrrrrrrrrrrrrrr")}:000000000000:identity/${identity}"],
+          [for name in var.configuration_sets : "arn:pppppppppp:ses:${coalesce(var.region, "rrrrrrrrrrrrrrrr")}:000000000000:configuration-set/${name}"],
+        )
+      }]
     })) <= 10240
-    error_message = "ses_identities and configuration_sets have ${length(var.ses_identities) + length(var.configuration_sets)} entries: with the longest partition (10 characters), account (12) and, unless region is set, Region (16), they make a permissions policy longer than IAM's limit for a role's inline policies, 10240 characters in all."
+    error_message = "ses_identities and configuration_sets \"${length(var.ses_identities) + length(var.configuration_sets)} entries\" make a permissions policy longer than 10240 characters with the longest partition, account and, unless region is set, Region; IAM's limit for a role's inline policies is 10240 in all."
   }
 }
 
@@ -171,13 +181,13 @@ variable "configuration_sets" {
   nullable    = false
 
   validation {
-    condition     = length(var.configuration_sets) >= 1
-    error_message = "configuration_sets is empty; list at least one, or leave it out for all (\"*\")."
+    condition     = length(var.configuration_sets) > 0
+    error_message = "configuration_sets [] is empty; list at least one, or leave it out for all (\"*\")."
   }
 
   validation {
     condition     = length(distinct(var.configuration_sets)) == length(var.configuration_sets)
-    error_message = "configuration_sets ${jsonencode(var.configuration_sets)} lists an entry more than once."
+    error_message = "configuration_sets ${jsonencode(var.configuration_sets)} lists ${join(", ", distinct([for i, name in var.configuration_sets : jsonencode(name) if index(var.configuration_sets, name) != i]))} more than once."
   }
 
   validation {
@@ -186,10 +196,8 @@ variable "configuration_sets" {
   }
 
   validation {
-    condition = alltrue([
-      for x in var.configuration_sets : x == "*" || can(regex("^[A-Za-z0-9_-]{1,64}$", x))
-    ])
-    error_message = "configuration_sets has ${jsonencode([for x in var.configuration_sets : x if !(x == "*" || can(regex("^[A-Za-z0-9_-]{1,64}$", x)))])}, which are not SES configuration set names (1 to 64 of [A-Za-z0-9_-])."
+    condition     = alltrue([for name in var.configuration_sets : name == "*" || can(regex("^[A-Za-z0-9_-]{1,64}$", name))])
+    error_message = "configuration_sets ${jsonencode(var.configuration_sets)} has ${join(", ", [for name in var.configuration_sets : jsonencode(name) if !(name == "*" || can(regex("^[A-Za-z0-9_-]{1,64}$", name)))])}, which is not an SES configuration set name (1 to 64 of [A-Za-z0-9_-])."
   }
 }
 
@@ -201,35 +209,27 @@ variable "pinpoint_application_ids" {
 
   validation {
     condition     = length(distinct(var.pinpoint_application_ids)) == length(var.pinpoint_application_ids)
-    error_message = "pinpoint_application_ids ${jsonencode(var.pinpoint_application_ids)} lists an entry more than once."
+    error_message = "pinpoint_application_ids ${jsonencode(var.pinpoint_application_ids)} lists ${join(", ", distinct([for i, id in var.pinpoint_application_ids : jsonencode(id) if index(var.pinpoint_application_ids, id) != i]))} more than once."
   }
 
   validation {
-    condition = alltrue([
-      for x in var.pinpoint_application_ids : can(regex("^[0-9a-f]{32}$", x))
-    ])
-    error_message = "pinpoint_application_ids has ${jsonencode([for x in var.pinpoint_application_ids : x if !(can(regex("^[0-9a-f]{32}$", x)))])}, which are not Pinpoint application ids (32 lowercase hex characters)."
+    condition     = alltrue([for id in var.pinpoint_application_ids : can(regex("^[0-9a-f]{32}$", id))])
+    error_message = "pinpoint_application_ids ${jsonencode(var.pinpoint_application_ids)} has ${join(", ", [for id in var.pinpoint_application_ids : jsonencode(id) if !can(regex("^[0-9a-f]{32}$", id))])}, which is not a Pinpoint application id (32 lowercase hex characters)."
   }
 
   validation {
+    # main.tf's trust policy, measured as IAM counts it (see ses_identities).
     condition = length(jsonencode({
-      "Version" = "2012-10-17"
-      "Statement" = [
-        {
-          "Sid"       = "AllowPinpoint"
-          "Effect"    = "Allow"
-          "Principal" = { "Service" = "pinpoint.amazonaws.com" }
-          "Action"    = "sts:AssumeRole"
-          "Condition" = {
-            "StringEquals" = { "aws:SourceAccount" = "000000000000" }
-            "ArnLike" = {
-              "aws:SourceArn" = formatlist("arn:pppppppppp:mobiletargeting:${coalesce(var.region, "rrrrrrrrrrrrrrrr")}:000000000000:apps/%s", var.pinpoint_application_ids)
-            }
-          }
+      Version = "2012-10-17"
+      Statement = [{
+        Sid = "AllowPinpoint", Effect = "Allow", Principal = { Service = "pinpoint.amazonaws.com" }, Action = "sts:AssumeRole"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = "000000000000" }
+          ArnLike      = { "aws:SourceArn" = [for id in var.pinpoint_application_ids : "arn:pppppppppp:mobiletargeting:${coalesce(var.region, "rrrrrrrrrrrrrrrr")}:000000000000:apps/${id}"] }
         }
-      ]
+      }]
     })) <= 2048
-    error_message = "pinpoint_application_ids has ${length(var.pinpoint_application_ids)} ids: with the longest partition (10 characters), account (12) and, unless region is set, Region (16), they make a trust policy longer than IAM's limit for a role trust policy, 2048 characters (the default quota)."
+    error_message = "pinpoint_application_ids \"${length(var.pinpoint_application_ids)} ids\" make a trust policy longer than 2048 characters with the longest partition, account and, unless region is set, Region; IAM's limit for a role trust policy is 2048 (the default quota)."
   }
 }
 
@@ -240,7 +240,7 @@ variable "policy_name" {
   nullable    = false
 
   validation {
-    condition     = length(var.policy_name) >= 1 && length(var.policy_name) <= 128 && can(regex("^[A-Za-z0-9+=,.@_-]+$", var.policy_name))
-    error_message = "policy_name \"${var.policy_name == null ? "" : var.policy_name}\" is ${length(var.policy_name == null ? "" : var.policy_name)} characters; IAM allows 1 to 128 of [A-Za-z0-9+=,.@_-]."
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,128}$", var.policy_name))
+    error_message = "policy_name ${jsonencode(var.policy_name)} is ${length(var.policy_name)} characters; IAM allows 1 to 128 of [A-Za-z0-9+=,.@_-]."
   }
 }

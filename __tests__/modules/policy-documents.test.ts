@@ -1,11 +1,12 @@
 import {
   configurationSetArn,
-  ListOperations,
   pinpointApplicationArn,
   pinpointTrustPolicy,
   policySize,
   sesIdentityArn,
+  sendingPolicyForArns,
   sesSendingPolicy,
+  trustPolicyForSourceArns,
 } from "../../modules/policy-documents";
 import { seedPermissionsPolicy, seedTrustPolicy } from "../support/seed";
 
@@ -69,25 +70,16 @@ describe("policy documents", () => {
   });
 });
 
-describe("policy documents with other list operations", () => {
+describe("policy documents for ARNs given as they are", () => {
   const at = placements[0];
-  /** Operations that write what they were asked, so the test sees each list, ARN template and label. */
-  const recording: ListOperations = {
-    map: (names, arnOf, label) => [`map ${label}: ${arnOf("%s")} × ${names.join(",")}`],
-    concat: (lists, label) => [`concat ${label}: ${lists.map((list) => list.join(";")).join(" + ")}`],
-  };
 
-  it("maps identities and configuration sets, then joins them, through the given operations", () => {
-    expect(sesSendingPolicy(at, ["example.com"], ["*"], recording).Statement[0].Resource).toEqual([
-      "concat ses_sending_resources: " +
-        "map ses_identity_arns: arn:aws:ses:us-east-1:111122223333:identity/%s × example.com + " +
-        "map configuration_set_arns: arn:aws:ses:us-east-1:111122223333:configuration-set/%s × *",
-    ]);
+  it("limits the trust policy to the given source ARNs, or to none when there are none", () => {
+    const arn = "arn:aws:mobiletargeting:us-east-1:111122223333:apps/id1";
+    expect(trustPolicyForSourceArns(at, [arn]).Statement[0].Condition?.ArnLike).toEqual({ "aws:SourceArn": [arn] });
+    expect(trustPolicyForSourceArns(at, [])).toEqual(seedTrustPolicy(at));
   });
 
-  it("maps the Pinpoint app ids of the trust condition through the given operations", () => {
-    expect(pinpointTrustPolicy(at, ["id1"], recording).Statement[0].Condition?.ArnLike).toEqual({
-      "aws:SourceArn": ["map pinpoint_application_arns: arn:aws:mobiletargeting:us-east-1:111122223333:apps/%s × id1"],
-    });
+  it("puts the given resources, in their order, into the permissions policy", () => {
+    expect(sendingPolicyForArns(["b", "a"]).Statement[0].Resource).toEqual(["b", "a"]);
   });
 });

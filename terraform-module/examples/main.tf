@@ -1,8 +1,11 @@
-# A root module that calls the exported module; `terraform init && terraform plan` here.
+# A root module that calls the module from this repository: `terraform init && terraform plan` here.
 terraform {
   required_version = ">= 1.9"
   required_providers {
-    aws = { source = "hashicorp/aws", version = ">= 5.0" }
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0"
+    }
   }
 }
 

@@ -1,12 +1,13 @@
-# Written by `npm run export-module` from app/module-tests.ts; edit that file, not this one.
-# The data sources answer as in an account 111122223333 whose provider is in eu-west-1.
+# Each limit from both sides. A run of refused values expects each of its variables
+# to fail; Terraform reports an expected failure that does not happen, so no value
+# hides behind another. The data sources answer as in plan.tftest.hcl.
 mock_provider "aws" {
   mock_data "aws_partition" { defaults = { partition = "aws" } }
   mock_data "aws_caller_identity" { defaults = { account_id = "111122223333" } }
   mock_data "aws_region" { defaults = { name = "eu-west-1" } }
 }
 
-run "accepts_1" {
+run "accepts_the_longest_names_path_description_and_50_tags" {
   # accepts a role_name of 64 characters
   # accepts a path of 512 characters
   # accepts a description of 1000 characters
@@ -28,7 +29,7 @@ run "accepts_1" {
   }
 }
 
-run "accepts_2" {
+run "accepts_the_longest_prefix_tag_and_configuration_set_and_43200_seconds" {
   # accepts a role_name_prefix of 38 characters
   # accepts max_session_duration 43200
   # accepts a tag key of 128 and a value of 256 characters
@@ -44,7 +45,7 @@ run "accepts_2" {
   }
 }
 
-run "accepts_3" {
+run "accepts_an_empty_tag_value_and_a_region_in_china" {
   # accepts an empty tag value
   # accepts a Region in China
   command = plan
@@ -54,7 +55,7 @@ run "accepts_3" {
   }
 }
 
-run "accepts_4" {
+run "accepts_17_pinpoint_app_ids" {
   # accepts 17 Pinpoint app ids
   command = plan
   variables {
@@ -62,7 +63,7 @@ run "accepts_4" {
   }
 }
 
-run "accepts_5" {
+run "accepts_18_pinpoint_app_ids_in_us_east_1" {
   # accepts 18 Pinpoint app ids in us-east-1
   command = plan
   variables {
@@ -71,7 +72,7 @@ run "accepts_5" {
   }
 }
 
-run "accepts_6" {
+run "accepts_123_identities_of_20_characters" {
   # accepts 123 identities of 20 characters
   command = plan
   variables {
@@ -79,7 +80,7 @@ run "accepts_6" {
   }
 }
 
-run "refuses_1" {
+run "refuses_one_past_each_upper_limit" {
   # refuses a role_name of 65 characters (var.role_name)
   # refuses a path without the trailing slash (var.path)
   # refuses a description of 1001 characters (var.description)
@@ -111,7 +112,7 @@ run "refuses_1" {
   ]
 }
 
-run "refuses_2" {
+run "refuses_empty_names_long_paths_and_duplicates" {
   # refuses an empty role_name (var.role_name)
   # refuses a path of 513 characters (var.path)
   # refuses a description with a character outside Latin-1 (var.description)
@@ -139,7 +140,7 @@ run "refuses_2" {
   ]
 }
 
-run "refuses_3" {
+run "refuses_spaces_fractions_and_empty_keys" {
   # refuses a role_name with a space (var.role_name)
   # refuses a fractional max_session_duration (var.max_session_duration)
   # refuses an empty tag key (var.tags)
@@ -154,7 +155,7 @@ run "refuses_3" {
   expect_failures = [var.role_name, var.max_session_duration, var.tags, var.ses_identities]
 }
 
-run "refuses_4" {
+run "refuses_a_long_prefix_a_reserved_tag_key_and_an_address_without_domain" {
   # refuses a role_name_prefix of 39 characters (var.role_name_prefix)
   # refuses a tag key with the reserved prefix (var.tags)
   # refuses an address with no domain (var.ses_identities)
@@ -167,7 +168,7 @@ run "refuses_4" {
   expect_failures = [var.role_name_prefix, var.tags, var.ses_identities]
 }
 
-run "refuses_5" {
+run "refuses_a_name_with_a_prefix_a_long_tag_value_and_mixed_identities" {
   # refuses both role_name and role_name_prefix (var.role_name_prefix)
   # refuses a tag value of 257 characters (var.tags)
   # refuses * mixed with a named identity (var.ses_identities)
@@ -183,7 +184,7 @@ run "refuses_5" {
   expect_failures = [var.role_name_prefix, var.tags, var.ses_identities]
 }
 
-run "refuses_6" {
+run "refuses_a_comma_in_a_tag_value_and_no_configuration_sets" {
   # refuses a tag value with a comma (var.tags)
   # refuses no configuration_sets (var.configuration_sets)
   command = plan
@@ -194,7 +195,7 @@ run "refuses_6" {
   expect_failures = [var.tags, var.configuration_sets]
 }
 
-run "refuses_7" {
+run "refuses_a_configuration_set_of_65_characters" {
   # refuses a configuration set of 65 characters (var.configuration_sets)
   command = plan
   variables {
@@ -203,7 +204,7 @@ run "refuses_7" {
   expect_failures = [var.configuration_sets]
 }
 
-run "refuses_8" {
+run "refuses_an_uppercase_app_id" {
   # refuses an uppercase app id (var.pinpoint_application_ids)
   command = plan
   variables {
@@ -212,7 +213,7 @@ run "refuses_8" {
   expect_failures = [var.pinpoint_application_ids]
 }
 
-run "refuses_9" {
+run "refuses_an_app_id_of_31_characters" {
   # refuses an app id of 31 characters (var.pinpoint_application_ids)
   command = plan
   variables {
@@ -221,7 +222,7 @@ run "refuses_9" {
   expect_failures = [var.pinpoint_application_ids]
 }
 
-run "refuses_10" {
+run "refuses_a_duplicate_app_id" {
   # refuses a duplicate app id (var.pinpoint_application_ids)
   command = plan
   variables {
@@ -233,7 +234,7 @@ run "refuses_10" {
   expect_failures = [var.pinpoint_application_ids]
 }
 
-run "refuses_11" {
+run "refuses_a_wildcard_app_id" {
   # refuses * as an app id (var.pinpoint_application_ids)
   command = plan
   variables {
@@ -242,7 +243,7 @@ run "refuses_11" {
   expect_failures = [var.pinpoint_application_ids]
 }
 
-run "refuses_12" {
+run "refuses_a_region_that_is_not_one" {
   # refuses a Region that is not one (var.region)
   command = plan
   variables {
@@ -251,7 +252,7 @@ run "refuses_12" {
   expect_failures = [var.region]
 }
 
-run "refuses_13" {
+run "refuses_18_pinpoint_app_ids" {
   # refuses 18 Pinpoint app ids (var.pinpoint_application_ids)
   command = plan
   variables {
@@ -260,7 +261,7 @@ run "refuses_13" {
   expect_failures = [var.pinpoint_application_ids]
 }
 
-run "refuses_14" {
+run "refuses_124_identities_of_20_characters" {
   # refuses 124 identities of 20 characters (var.ses_identities)
   command = plan
   variables {

@@ -1,13 +1,11 @@
 /**
- * The construct with options known only to Terraform (module variables): list
- * tokens become Terraform expressions, and what may be null or empty is
- * decided by Terraform.
+ * The construct with options known only to Terraform (variables, other
+ * resources' attributes): list tokens become Terraform expressions, and what
+ * may be null or empty is decided by Terraform (modules/policy-json.ts).
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { PinpointSesSendingRole, PinpointSesSendingRoleProps } from "../../modules";
-import { ARRAY_OPERATIONS, pinpointTrustPolicy, sesSendingPolicy } from "../../modules/policy-documents";
-import { terraformListOperations, whenNotEmpty } from "../../modules/terraform-lists";
 
 /** Synthesizes the construct with props made from variables of the stack; returns the stack's JSON. */
 function withVariables(build: (variable: (name: string) => TerraformVariable) => PinpointSesSendingRoleProps) {
@@ -75,37 +73,15 @@ describe("PinpointSesSendingRole with options known only to Terraform", () => {
       warn.mockRestore();
     }
   });
-});
 
-describe("terraformListOperations", () => {
-  const scope = { partition: "aws", region: "us-east-1", account: "111122223333" };
-
-  it("gives the same documents as array operations for plain lists", () => {
-    const lists = terraformListOperations(new TerraformStack(Testing.app(), "test"));
-    expect(sesSendingPolicy(scope, ["example.com"], ["marketing"], lists))
-      .toEqual(sesSendingPolicy(scope, ["example.com"], ["marketing"], ARRAY_OPERATIONS));
-    expect(pinpointTrustPolicy(scope, ["0123456789abcdef0123456789abcdef"], lists))
-      .toEqual(pinpointTrustPolicy(scope, ["0123456789abcdef0123456789abcdef"], ARRAY_OPERATIONS));
-  });
-
-  it("names a second local of the same label apart from the first", () => {
+  it("keeps the locals of two constructs in one stack apart", () => {
     const stack = new TerraformStack(Testing.app(), "test");
-    const lists = terraformListOperations(stack);
-    const names = Token.asList(new TerraformVariable(stack, "names", {}).value);
-    lists.map(names, (name) => `a/${name}`, "arns");
-    lists.map(names, (name) => `b/${name}`, "arns");
-    expect(Object.keys(JSON.parse(Testing.synth(stack)).locals).sort()).toEqual(["arns", "arns_2"]);
-  });
-});
-
-describe("whenNotEmpty", () => {
-  const build = (list?: readonly string[]) => (list ? `some:${list.join(",")}` : "none");
-
-  it.each([
-    ["no list", undefined, "none"],
-    ["an empty list", [], "none"],
-    ["a list of one", ["a"], "some:a"],
-  ])("decides at synth time for %s", (_name, list, expected) => {
-    expect(whenNotEmpty(list, build)).toBe(expected);
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const identities = Token.asList(new TerraformVariable(stack, "identities", {}).value);
+    new PinpointSesSendingRole(stack, "first", { sesIdentities: identities });
+    new PinpointSesSendingRole(stack, "second", { sesIdentities: identities });
+    const locals = Object.keys(JSON.parse(Testing.synth(stack)).locals);
+    expect(locals.filter((name) => name.includes("ses_identity_arns"))).toHaveLength(2);
+    expect(new Set(locals).size).toBe(4);
   });
 });
