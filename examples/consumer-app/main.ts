@@ -1,5 +1,5 @@
 // A cdktf app of another team that installs this package: the README's usage
-// example, compiled and synthesized by __tests__/package/pack.test.ts.
+// example, compiled and synthesized by __tests__/package/pack.terraform.test.ts.
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformOutput, TerraformStack } from "cdktf";
 import { PinpointSesSendingRole } from "pinpoint-ses-sending-role";
