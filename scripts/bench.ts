@@ -5,6 +5,7 @@
  */
 import * as os from "os";
 import { benchDeployments, report as deploymentsReport } from "./bench-deployments";
+import { benchReview } from "./bench-review";
 import { compile, measure, medians, Sample } from "./bench-measure";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -29,6 +30,7 @@ function main(): void {
   console.log(`| ratio | ${(module.wallMs / bare.wallMs).toFixed(2)} | ${(module.peakRssMb / bare.peakRssMb).toFixed(2)} |`);
   console.log("");
   console.log(deploymentsReport(benchDeployments(RUNS, { compiled: true }), RUNS));
+  console.log(`\n${benchReview()}`);
 }
 
 if (require.main === module) main();
