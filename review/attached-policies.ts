@@ -8,7 +8,8 @@
  */
 import { awsManagedPolicyName, policyArnParts } from "./managed-policies";
 import { ChangeKind, ConfigResource, configAddress, instanceKeys, ResourceChange } from "./plan";
-import type { DocumentState, NotReviewable, PolicyChange } from "./roles";
+import { ABSENT, DocumentState, readDocument } from "./documents";
+import type { NotReviewable, PolicyChange } from "./roles";
 
 /** An AWS managed policy attached by ARN, and what attaches it. */
 export interface AwsManagedPolicy {
@@ -128,8 +129,6 @@ function exclusiveLink(exclusive: ResourceChange, config: Map<string, ConfigReso
   };
 }
 
-const ABSENT: DocumentState = { state: "absent" };
-
 function changeOf(before: DocumentState, after: DocumentState, policy: ChangeKind): ChangeKind {
   if (before.state === "absent" && after.state !== "absent") return "create";
   if (after.state === "absent" && before.state !== "absent") return "delete";
@@ -143,11 +142,16 @@ function changeOf(before: DocumentState, after: DocumentState, policy: ChangeKin
 export function managedPolicies(
   role: ResourceChange | undefined,
   related: readonly ResourceChange[],
-  index: PolicyIndex,
-  config: Map<string, ConfigResource>,
+  plan: {
+    readonly index: PolicyIndex;
+    /** Documents given by ARN for policies outside the plan (`--policy ARN=FILE`, data.aws_iam_policy). */
+    readonly known: ReadonlyMap<string, unknown>;
+    readonly config: Map<string, ConfigResource>;
+  },
   document: (change: ResourceChange["change"], side: "before" | "after", attribute: string) => DocumentState,
   changeKind: (actions: readonly string[]) => ChangeKind,
 ): ManagedPolicies {
+  const { index, known, config } = plan;
   const links: Link[] = [
     ...related.filter((item) => item.type === "aws_iam_role_policy_attachment").map((item) => attachmentLink(item, config)),
     ...(role ? [roleArgumentLink(role, config)].filter((link): link is Link => link !== undefined) : []),
@@ -160,12 +164,26 @@ export function managedPolicies(
     seen.set(policy.address, { ...entry, before: entry.before || link.before, after: entry.after || link.after });
   };
 
+  const givenPolicy = (arn: string, link: Link) => {
+    if (result.policies.some((policy) => policy.address === arn)) return;
+    const given = readDocument(known.get(arn));
+    result.policies.push({
+      address: arn,
+      name: arn.split("/").pop() ?? arn,
+      change: link.before && link.after ? "no change" : link.after ? "create" : "delete",
+      before: link.before ? given : ABSENT,
+      after: link.after ? given : ABSENT,
+      kind: "managed",
+      attachedBy: link.address,
+    });
+  };
   for (const link of links) {
     for (const arn of link.arns) {
       if (!result.arns.includes(arn)) result.arns.push(arn);
       const inPlan = index.byArn(arn);
       const awsName = awsManagedPolicyName(arn);
       if (inPlan) linkPolicy(inPlan, link);
+      else if (!awsName && known.has(arn)) givenPolicy(arn, link);
       else if (awsName) {
         if (!result.awsManaged.some((known) => known.arn === arn)) result.awsManaged.push({ arn, name: awsName, attachedBy: link.address });
       } else if (link.after && !result.notReviewable.some((item) => item.reason.includes(arn))) {

@@ -13,7 +13,11 @@ export { isPinpointSendingRole } from "./findings";
 export interface ReviewOptions {
   /** Partition, Region or account to use where the plan does not tell. */
   readonly facts?: Partial<Facts>;
-  /** Managed policy documents by ARN (permissions boundaries), for what the plan does not hold. */
+  /**
+   * Managed policy documents by ARN, for what the plan does not hold: a
+   * permissions boundary, or a customer managed policy attached by ARN (then
+   * reviewed and simulated like one of the plan instead of "not seen").
+   */
   readonly policies?: ReadonlyMap<string, unknown>;
   /**
    * Run the case table through the IAM policy simulator for Pinpoint sending
@@ -57,7 +61,7 @@ function listed(names: readonly string[], noneMeansAll: boolean): string[] | und
   return names.includes("*") || (noneMeansAll && names.length === 0) ? undefined : [...names];
 }
 
-/** Boundary documents by ARN: any data.aws_iam_policy the plan read, and those given (which win). */
+/** Managed policy documents by ARN (boundaries, policies outside the plan): any data.aws_iam_policy the plan read, and those given (which win). */
 function knownPolicies(plan: Plan, given: ReadonlyMap<string, unknown> | undefined): Map<string, unknown> {
   const found = new Map<string, unknown>();
   for (const source of dataSources(plan).values()) {
@@ -130,7 +134,7 @@ const SIMULATION_OFF: RoleSimulation = { ran: false, reason: "simulation is turn
 export async function reviewPlan(plan: Plan, options: ReviewOptions = {}): Promise<Review> {
   const policies = knownPolicies(plan, options.policies);
   const roles: RoleResult[] = [];
-  for (const role of readRoles(plan, options.facts)) {
+  for (const role of readRoles(plan, options.facts, policies)) {
     const pinpoint = isPinpointSendingRole(role);
     const simulated = pinpoint && role.change !== "delete" && role.change !== "forget";
     const simulation = !simulated ? undefined : options.simulate === false ? SIMULATION_OFF : await simulateRole(role, policies);

@@ -6,17 +6,14 @@
 import { AwsManagedPolicy, managedPolicies, PolicyIndex } from "./attached-policies";
 import { Facts, factsFromDocuments, PlanFacts } from "./facts";
 import { changeKind, ChangeKind, ConfigResource, configAddress, configResources, instanceKeys, Plan, ResourceChange } from "./plan";
-import { parsePolicy, Policy, PolicyFormatError } from "./policy";
+import { ABSENT, DocumentState, readDocument } from "./documents";
+
+export { readDocument } from "./documents";
+export type { DocumentState } from "./documents";
 
 export type { AwsManagedPolicy } from "./attached-policies";
 export type { Facts } from "./facts";
 
-/** A policy document on one side of a change. */
-export type DocumentState =
-  | { readonly state: "absent" }
-  | { readonly state: "unknown" }
-  | { readonly state: "unreadable"; readonly problem: string }
-  | { readonly state: "known"; readonly policy: Policy };
 
 /** One policy document of a role (inline, or customer managed in the plan) and its change. */
 export interface PolicyChange {
@@ -68,7 +65,6 @@ export interface RoleReview {
   readonly facts: Facts;
 }
 
-const ABSENT: DocumentState = { state: "absent" };
 
 function document(change: ResourceChange["change"], side: "before" | "after", attribute: string): DocumentState {
   const values = change[side];
@@ -77,16 +73,6 @@ function document(change: ResourceChange["change"], side: "before" | "after", at
   return readDocument(values[attribute]);
 }
 
-/** A policy document given as JSON text or an object; absent for nothing, unreadable for a bad one. */
-export function readDocument(raw: unknown): DocumentState {
-  if (raw === null || raw === undefined || raw === "") return ABSENT;
-  try {
-    return { state: "known", policy: parsePolicy(raw) };
-  } catch (error) {
-    if (error instanceof PolicyFormatError) return { state: "unreadable", problem: error.message };
-    throw error;
-  }
-}
 
 /** Finds the role a role-scoped resource (policy, attachment, exclusive list) belongs to. */
 class RoleMatcher {
@@ -220,7 +206,7 @@ function pendingDocuments(policies: readonly PolicyChange[]): NotReviewable[] {
 }
 
 /** Every IAM role of the plan, and every role that only appears as the target of a policy in it. */
-export function readRoles(plan: Plan, given: Partial<Facts> = {}): RoleReview[] {
+export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: ReadonlyMap<string, unknown> = new Map()): RoleReview[] {
   const managed = plan.resource_changes.filter((change) => change.mode === "managed");
   const roles = managed.filter((change) => change.type === "aws_iam_role");
   const config = configResources(plan);
@@ -242,7 +228,7 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}): RoleReview[] 
     const policyResources = related.filter((resource) => resource.type === "aws_iam_role_policy");
     const managedNames = new Set(policyResources.map((resource) => policyChange(resource).name));
     const inline = [...policyResources.map(policyChange), ...(role ? inlinePolicyBlocks(role, managedNames) : [])];
-    const attached = managedPolicies(role, related, policyIndex, config, document, changeKind);
+    const attached = managedPolicies(role, related, { index: policyIndex, known, config }, document, changeKind);
     const policies = [...inline, ...attached.policies];
     const exclusive = related.find((resource) => resource.type === "aws_iam_role_policies_exclusive");
     const exclusiveArns = related.find((resource) => resource.type === "aws_iam_role_policy_attachments_exclusive");

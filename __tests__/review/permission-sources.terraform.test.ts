@@ -363,6 +363,16 @@ describe("permission sources", () => {
     expect(notReviewable).toContainEqual(expect.objectContaining({ address, severity: "warning", message: expect.stringMatching(says) }));
   });
 
+  it("reviews a customer managed policy outside the plan whose document is given (--policy ARN=FILE), instead of calling it not seen", async () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:policy/team/outside-the-plan`;
+    const withDocument = await reviewPlan(parsePlan(JSON.stringify(plan), "plan.json"),
+      { policies: new Map([[arn, JSON.parse(allow("s3:GetObject", "*"))]]) });
+    const result = withDocument.roles.find((candidate) => candidate.role.address === "aws_iam_role.unseen_customer_policy");
+    expect(result?.findings.map((item) => [item.rule, item.address])).toEqual([["pinpoint-beyond-sending", arn]]);
+    expect(result?.role.policies.map((policy) => [policy.kind, policy.name, policy.attachedBy])).toContainEqual(
+      ["managed", "outside-the-plan", "aws_iam_role_policy_attachment.unseen_customer_policy"]);
+  });
+
   it("reads the known inline_policy block of a role whose other block is partly unknown", () => {
     const known = resultOf("partly_unknown_blocks").role.policies.find((policy) => policy.name === "known");
     expect(known?.after.state).toBe("known");
