@@ -1,5 +1,6 @@
 /**
- * The managed policies a role gets: aws_iam_role_policy_attachment resources,
+ * The managed policies a role gets: aws_iam_role_policy_attachment and
+ * aws_iam_policy_attachment (of several roles) resources,
  * the role's managed_policy_arns, and the ARNs an
  * aws_iam_role_policy_attachments_exclusive keeps. A customer managed policy
  * created in the same plan has an ARN known only after apply; the attachment
@@ -153,7 +154,8 @@ export function managedPolicies(
 ): ManagedPolicies {
   const { index, known, config } = plan;
   const links: Link[] = [
-    ...related.filter((item) => item.type === "aws_iam_role_policy_attachment").map((item) => attachmentLink(item, config)),
+    ...related.filter((item) => item.type === "aws_iam_role_policy_attachment" || item.type === "aws_iam_policy_attachment")
+      .map((item) => attachmentLink(item, config)),
     ...(role ? [roleArgumentLink(role, config)].filter((link): link is Link => link !== undefined) : []),
     ...related.filter((item) => item.type === "aws_iam_role_policy_attachments_exclusive").map((item) => exclusiveLink(item, config)),
   ];

@@ -101,6 +101,20 @@ class RoleMatcher {
     return candidates.find((role) => instanceKeys(role.address) === instanceKeys(resource.address));
   }
 
+  /**
+   * Every role of an aws_iam_policy_attachment's `roles` list: by known name,
+   * and through the configuration's references for names known after apply.
+   */
+  findAll(resource: ResourceChange): Array<ResourceChange | string> {
+    const values = resource.change.after ?? resource.change.before ?? {};
+    const names = knownStrings(values.roles);
+    const references = this.config.get(configAddress(resource.address))?.argumentReferences.roles ?? [];
+    const referenced = [...new Set(references.map((reference) => /^((?:module\.[^.]+\.)*aws_iam_role\.[^.]+)/.exec(reference)?.[1]))]
+      .flatMap((address) => (address && this.byConfigAddress.get(address)) || []);
+    const byName = names.map((name) => this.byNameIndex.get(name) ?? name);
+    return [...new Set([...referenced, ...byName])];
+  }
+
   /** Through a known name: `role = "my-role"`. */
   private byName(resource: ResourceChange, roleAttribute: string): ResourceChange | undefined {
     const name = roleNameOf(resource, roleAttribute);
@@ -214,13 +228,16 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
   const policyIndex = new PolicyIndex(managed.filter((change) => change.type === "aws_iam_policy"));
   const planFacts = new PlanFacts(plan);
   const belonging = new Map<ResourceChange | string, ResourceChange[]>();
-  for (const resource of managed) {
-    const roleAttribute = ROLE_SCOPED[resource.type];
-    if (roleAttribute === undefined) continue;
-    const key = matcher.find(resource, roleAttribute) ?? roleNameOf(resource, roleAttribute) ?? "(role known after apply)";
+  const belongs = (key: ResourceChange | string, resource: ResourceChange) => {
     const list = belonging.get(key);
     if (list) list.push(resource);
     else belonging.set(key, [resource]);
+  };
+  for (const resource of managed) {
+    if (resource.type === "aws_iam_policy_attachment") matcher.findAll(resource).forEach((key) => belongs(key, resource));
+    const roleAttribute = ROLE_SCOPED[resource.type];
+    if (roleAttribute === undefined) continue;
+    belongs(matcher.find(resource, roleAttribute) ?? roleNameOf(resource, roleAttribute) ?? "(role known after apply)", resource);
   }
 
   const review = (role: ResourceChange | undefined, key: ResourceChange | string): RoleReview => {

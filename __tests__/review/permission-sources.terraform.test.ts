@@ -136,6 +136,12 @@ const HCL_ROLES: ReadonlyArray<{ label: string; hcl: string; rules: readonly str
     rules: ["service-wildcard", "pinpoint-beyond-sending"],
   },
   {
+    label: "shared_attachment",
+    hcl: sender("shared_attachment", `resource "aws_iam_policy_attachment" "shared_attachment" {\n  name = "shared"\n` +
+      `  roles = [aws_iam_role.shared_attachment.name]\n  policy_arn = ${quoted(AWS_POLICY("AdministratorAccess"))}\n}\n`),
+    rules: ["all-actions", "pinpoint-beyond-sending"],
+  },
+  {
     label: "exclusive_keeps_admin",
     hcl: sender("exclusive_keeps_admin", `resource "aws_iam_role_policy_attachments_exclusive" "exclusive_keeps_admin" {\n  role_name = aws_iam_role.exclusive_keeps_admin.name\n` +
       `  policy_arns = [${quoted(AWS_POLICY("AdministratorAccess"))}, ${quoted(`arn:aws:iam::${ACCOUNT}:policy/outside-the-plan`)}]\n}\n`),
@@ -339,12 +345,13 @@ describe("permission sources", () => {
       .toEqual(["aws_iam_policy.star"]);
   });
 
-  it("recognises AWS managed policies by name, from an attachment, managed_policy_arns and an exclusive list", () => {
+  it("recognises AWS managed policies by name, from either attachment resource, managed_policy_arns and an exclusive list", () => {
     const names = (label: string) => resultOf(label).role.awsManagedPolicies.map((policy) => [policy.name, policy.attachedBy]);
     expect(names("admin_by_arn")).toEqual([["AdministratorAccess", "aws_iam_role_policy_attachment.admin_by_arn"]]);
     expect(names("admin_in_role_argument")).toEqual([["AdministratorAccess", "aws_iam_role.admin_in_role_argument managed_policy_arns"]]);
     expect(names("exclusive_keeps_admin")).toEqual([["AdministratorAccess", "aws_iam_role_policy_attachments_exclusive.exclusive_keeps_admin"]]);
     expect(names("full_access").map(([name]) => name)).toEqual(["IAMFullAccess", "AmazonSESFullAccess"]);
+    expect(names("shared_attachment")).toEqual([["AdministratorAccess", "aws_iam_policy_attachment.shared_attachment"]]);
   });
 
   it("lists an AWS managed policy it does not judge on a role of another service, without a finding", () => {
