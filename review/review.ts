@@ -11,7 +11,7 @@ import type { CaseOutcome, CaseScope } from "./simulation";
 export { isPinpointSendingRole } from "./findings";
 
 export interface ReviewOptions {
-  /** Partition, Region or account to use where the plan does not tell. */
+  /** Partition, Region or account of every role, for a plan that does not tell; given ones win over the plan. */
   readonly facts?: Partial<Facts>;
   /**
    * Managed policy documents by ARN, for what the plan does not hold: a
