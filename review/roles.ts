@@ -201,7 +201,8 @@ const ROLE_SCOPED: { readonly [type: string]: string } = {
 /** Inline policy names an aws_iam_role_policies_exclusive keeps that the plan does not hold: their documents are not seen. */
 function unseenExclusiveNames(exclusive: ResourceChange | undefined, policies: readonly PolicyChange[]): NotReviewable[] {
   if (!exclusive?.change.after) return [];
-  if (exclusive.change.after_unknown?.policy_names !== undefined && exclusive.change.after_unknown.policy_names !== false) {
+  const unknown = exclusive.change.after_unknown?.policy_names;
+  if (unknown === true || (Array.isArray(unknown) && unknown.some(Boolean))) {
     return [{ address: exclusive.address, reason: "keeps inline policies whose names are known only after apply" }];
   }
   const known = new Set(policies.filter((policy) => policy.kind === "inline").map((policy) => policy.name));
