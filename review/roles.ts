@@ -212,6 +212,14 @@ function unseenExclusiveNames(exclusive: ResourceChange | undefined, policies: r
   }));
 }
 
+/** inline_policy blocks written in the configuration whose whole list is unknown at plan time. */
+function unknownInlineBlocks(role: ResourceChange, config: Map<string, ConfigResource>): NotReviewable[] {
+  const configured = "inline_policy" in (config.get(configAddress(role.address))?.argumentReferences ?? {});
+  return role.change.after && role.change.after_unknown?.inline_policy === true && configured
+    ? [{ address: `${role.address} inline_policy`, reason: "the role's inline_policy blocks are known only after apply" }]
+    : [];
+}
+
 /** Documents that are part of the role's permissions but unknown until apply. */
 function pendingDocuments(policies: readonly PolicyChange[]): NotReviewable[] {
   return policies.filter((policy) => policy.after.state === "unknown").map((policy) => ({
@@ -278,7 +286,8 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
         ? knownStrings((exclusiveArns.change.after ?? exclusiveArns.change.before)?.policy_arns) : undefined,
       managedPolicyArns: attached.arns,
       awsManagedPolicies: attached.awsManaged,
-      notReviewable: [...pendingDocuments(policies), ...unseenExclusiveNames(exclusive, inline), ...attached.notReviewable],
+      notReviewable: [...pendingDocuments(policies), ...unseenExclusiveNames(exclusive, inline), ...attached.notReviewable,
+        ...(role ? unknownInlineBlocks(role, config) : [])],
       facts: planFacts.resolve(blocks, own, given),
     };
   };
