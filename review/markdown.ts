@@ -54,6 +54,9 @@ function roleFacts(role: RoleReview): string {
     rows.push(["Managed policies kept (exclusive)", role.exclusivePolicyArns.map(code).join(", ") || "none"]);
   }
   if (role.managedPolicyArns.length > 0) rows.push(["Managed policies attached", role.managedPolicyArns.map(code).join(", ")]);
+  if (role.removedByExclusive.length > 0) {
+    rows.push(["Removed at apply by the exclusive lists (reviewed all the same)", role.removedByExclusive.map(code).join(", ")]);
+  }
   if (role.awsManagedPolicies.length > 0) {
     rows.push(["AWS managed policies (judged by name, not simulated)", role.awsManagedPolicies.map((policy) => code(policy.name)).join(", ")]);
   }

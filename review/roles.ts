@@ -56,6 +56,12 @@ export interface RoleReview {
   readonly exclusivePolicyNames?: readonly string[];
   /** ARNs kept by aws_iam_role_policy_attachments_exclusive, when the plan has one for the role. */
   readonly exclusivePolicyArns?: readonly string[];
+  /**
+   * What the exclusive lists will remove at apply among what the plan gives the
+   * role (inline policy names, managed policy ARNs): still reviewed, since the
+   * next apply brings it back.
+   */
+  readonly removedByExclusive: readonly string[];
   /** Every known managed policy ARN attached (role argument, attachment resources, exclusive lists). */
   readonly managedPolicyArns: readonly string[];
   /** AWS managed policies attached, recognised by name. */
@@ -212,6 +218,23 @@ function unseenExclusiveNames(exclusive: ResourceChange | undefined, policies: r
   }));
 }
 
+/** Inline policy names and managed ARNs of the plan that an exclusive list (known) leaves out. */
+function removedByExclusive(
+  names: ResourceChange | undefined,
+  arns: ResourceChange | undefined,
+  inline: readonly PolicyChange[],
+  managedArns: readonly string[],
+): string[] {
+  const kept = (resource: ResourceChange | undefined, attribute: string) =>
+    resource?.change.after && !resource.change.after_unknown?.[attribute] ? new Set(knownStrings(resource.change.after[attribute])) : undefined;
+  const keptNames = kept(names, "policy_names");
+  const keptArns = kept(arns, "policy_arns");
+  return [
+    ...(keptNames ? inline.filter((policy) => policy.after.state !== "absent" && !keptNames.has(policy.name)).map((policy) => policy.name) : []),
+    ...(keptArns ? managedArns.filter((arn) => !keptArns.has(arn)) : []),
+  ];
+}
+
 /** inline_policy blocks written in the configuration whose whole list is unknown at plan time. */
 function unknownInlineBlocks(role: ResourceChange, config: Map<string, ConfigResource>): NotReviewable[] {
   const configured = "inline_policy" in (config.get(configAddress(role.address))?.argumentReferences ?? {});
@@ -285,6 +308,7 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
       exclusivePolicyArns: exclusiveArns
         ? knownStrings((exclusiveArns.change.after ?? exclusiveArns.change.before)?.policy_arns) : undefined,
       managedPolicyArns: attached.arns,
+      removedByExclusive: removedByExclusive(exclusive, exclusiveArns, inline, attached.arns),
       awsManagedPolicies: attached.awsManaged,
       notReviewable: [...pendingDocuments(policies), ...unseenExclusiveNames(exclusive, inline), ...attached.notReviewable,
         ...(role ? unknownInlineBlocks(role, config) : [])],

@@ -176,6 +176,16 @@ const HCL_ROLES: ReadonlyArray<{ label: string; hcl: string; rules: readonly str
     rules: ["service-wildcard", "not-reviewable"],
   },
   {
+    label: "exclusive_removes",
+    hcl: role("exclusive_removes", trust({ Service: "ec2.amazonaws.com" }, SOURCE_ACCOUNT)) +
+      inlinePolicy("exclusive_removes", allow("s3:GetObject", "arn:aws:s3:::reports/*")) +
+      `resource "aws_iam_role_policy" "exclusive_removes_dropped" {\n  name = "dropped"\n  role = aws_iam_role.exclusive_removes.name\n` +
+      `  policy = ${JSON.stringify(allow("sqs:*", "*"))}\n}\n` +
+      `resource "aws_iam_role_policies_exclusive" "exclusive_removes" {\n  role_name = aws_iam_role.exclusive_removes.name\n` +
+      "  policy_names = [aws_iam_role_policy.exclusive_removes.name]\n}\n",
+    rules: ["service-wildcard"],
+  },
+  {
     label: "exclusive_names",
     hcl: role("exclusive_names", trust({ Service: "ec2.amazonaws.com" }, SOURCE_ACCOUNT)) +
       inlinePolicy("exclusive_names", allow("s3:GetObject", "arn:aws:s3:::reports/*")) +
@@ -378,6 +388,12 @@ describe("permission sources", () => {
     expect(result?.findings.map((item) => [item.rule, item.address])).toEqual([["pinpoint-beyond-sending", arn]]);
     expect(result?.role.policies.map((policy) => [policy.kind, policy.name, policy.attachedBy])).toContainEqual(
       ["managed", "outside-the-plan", "aws_iam_role_policy_attachment.unseen_customer_policy"]);
+  });
+
+  it("says what an exclusive list removes at apply, and still reviews it", () => {
+    expect(resultOf("exclusive_removes").role.removedByExclusive).toEqual(["dropped"]);
+    expect(resultOf("exclusive_removes").findings.map((item) => item.address)).toEqual(["aws_iam_role_policy.exclusive_removes_dropped"]);
+    expect(resultOf("managed_send").role.removedByExclusive).toEqual([]);
   });
 
   it("reads the known inline_policy block of a role whose other block is partly unknown", () => {
