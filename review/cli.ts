@@ -14,7 +14,7 @@ import { parsePlan } from "./plan";
 import { reviewPlan, ReviewOptions } from "./review";
 
 export const USAGE = "usage: review PLAN.json|- [--fail-on=warning|error] [--out=FILE] " +
-  "[--partition=P] [--region=R] [--account=ID] [--policy=ARN=FILE ...]";
+  "[--partition=P] [--region=R] [--account=ID] [--policy=ARN=FILE ...] [--no-simulation]";
 
 export interface CliArguments {
   readonly plan: string;
@@ -34,7 +34,7 @@ function readFile(file: string, what: string): string {
 
 /** Parses the command line; throws an InputError naming what is wrong. */
 export function parseCommandLine(argv: readonly string[]): CliArguments {
-  const args = parseArguments(argv, { withValue: ["fail-on", "out", "partition", "region", "account", "policy"] }, USAGE);
+  const args = parseArguments(argv, { withValue: ["fail-on", "out", "partition", "region", "account", "policy"], switches: ["no-simulation"] }, USAGE);
   if (args.positional.length !== 1) throw new InputError(`expected one plan file, got ${args.positional.length}; ${USAGE}`);
   const failOn = args.value("fail-on");
   if (failOn !== undefined && failOn !== "warning" && failOn !== "error") {
@@ -57,7 +57,11 @@ export function parseCommandLine(argv: readonly string[]): CliArguments {
     plan: args.positional[0],
     failOn,
     out: args.value("out"),
-    options: { facts: { partition: args.value("partition"), region: args.value("region"), account }, policies },
+    options: {
+      facts: { partition: args.value("partition"), region: args.value("region"), account },
+      policies,
+      simulate: !args.has("no-simulation"),
+    },
   };
 }
 

@@ -1,99 +1,28 @@
 /**
- * The review's rules. Each finding names the resource and carries the
- * statement (or change) that is its evidence.
+ * Every rule but the simulation's, for one role as it will be after the plan.
+ * The rule table is in rules.ts; trust rules in trust-findings.ts; the fixed
+ * intent of Pinpoint sending roles in pinpoint-findings.ts.
  */
-import { DocumentState, RoleReview } from "./roles";
-import { Statement, statementCovers, statementLine, servicePrincipals } from "./policy";
-import { SES_SEND_ACTIONS } from "../modules/policy-documents";
+import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
+import { awsManagedBreadth } from "./managed-policies";
+import { pinpointFindings } from "./pinpoint-findings";
+import { servicePrincipals, statementCovers } from "./policy";
+import type { DocumentState, RoleReview } from "./roles";
+import { Finding, finding, Severity } from "./rules";
+import { allowStatements, evidence } from "./statements";
+import { trustFindings } from "./trust-findings";
 
-export type Severity = "error" | "warning";
+export { finding, RULES } from "./rules";
+export type { Finding, RuleId, Severity } from "./rules";
 
-export interface Finding {
-  readonly rule: RuleId;
-  readonly severity: Severity;
-  /** The resource (or inline_policy block) the finding is about. */
-  readonly address: string;
-  readonly message: string;
-  readonly evidence: string;
-}
-
-/** Every rule, its severity and what it means. */
-export const RULES = {
-  "service-trust-without-source": {
-    severity: "warning",
-    summary: "a service principal may assume the role without aws:SourceAccount or aws:SourceArn (confused deputy)",
-  },
-  "wildcard-principal": {
-    severity: "error",
-    summary: "the trust policy allows `*` (anyone), or everyone but a NotPrincipal list",
-  },
-  "all-actions": {
-    severity: "error",
-    summary: "a statement allows every action (`*`, or NotAction)",
-  },
-  "service-wildcard": {
-    severity: "warning",
-    summary: "a statement allows every action of a service (`service:*`)",
-  },
-  "send-on-any-resource": {
-    severity: "warning",
-    summary: "an SES send action is allowed on Resource `*` (every identity of every account)",
-  },
-  "role-replaced": {
-    severity: "error",
-    summary: "the role is replaced: Pinpoint and anything else holding its ARN or id breaks until updated",
-  },
-  "unreadable-policy": {
-    severity: "warning",
-    summary: "a planned policy document is not a valid IAM policy",
-  },
-  "simulation-mismatch": {
-    severity: "error",
-    summary: "the simulated verdict of a Pinpoint sending role differs from what the role must allow",
-  },
-} as const satisfies { [rule: string]: { severity: Severity; summary: string } };
-
-export type RuleId = keyof typeof RULES;
-
-export function finding(rule: RuleId, address: string, message: string, evidence: string): Finding {
-  return { rule, severity: RULES[rule].severity, address, message, evidence };
-}
-
-const SOURCE_KEYS = new Set(["aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"]);
-
-/** `trust policy statement 2 (Sid X): Allow …`, the evidence of a finding. */
-function evidence(where: string, statement: Statement, index: number): string {
-  return `${where} statement ${index + 1}: ${statementLine(statement)}`;
-}
-
-function allowStatements(document: DocumentState): Array<[Statement, number]> {
-  if (document.state !== "known") return [];
-  return document.policy.statements
-    .map((statement, index): [Statement, number] => [statement, index])
-    .filter(([statement]) => statement.effect === "Allow");
-}
-
-function trustFindings(role: RoleReview): Finding[] {
-  return allowStatements(role.trust.after).flatMap(([statement, index]): Finding[] => {
-    const found: Finding[] = [];
-    const where = evidence("trust policy", statement, index);
-    const principal = statement.principal;
-    const anyone = principal === "*" || Object.values(principal ?? {}).some((ids) => ids.includes("*"));
-    if (anyone || statement.notPrincipal) {
-      found.push(finding("wildcard-principal", role.address,
-        statement.notPrincipal ? "the trust policy allows everyone except its NotPrincipal list to assume the role"
-          : "the trust policy allows any principal (`*`) to assume the role", where));
-    }
-    const services = servicePrincipals(statement);
-    const assumes = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"].some((action) => statementCovers(statement, action));
-    const guarded = statement.conditions.some((test) => SOURCE_KEYS.has(test.key.toLowerCase()));
-    if (services.length > 0 && assumes && !guarded) {
-      found.push(finding("service-trust-without-source", role.address,
-        `${services.join(", ")} may assume the role on behalf of any account: the statement has no ` +
-        "aws:SourceAccount or aws:SourceArn condition", where));
-    }
-    return found;
-  });
+/**
+ * A role Pinpoint assumes: its trust policy (after the plan, or before a
+ * delete) lets pinpoint.amazonaws.com call sts:AssumeRole.
+ */
+export function isPinpointSendingRole(role: RoleReview): boolean {
+  const trust = role.trust.after.state === "absent" ? role.trust.before : role.trust.after;
+  return trust.state === "known" && trust.policy.statements.some((statement) => statement.effect === "Allow" &&
+    servicePrincipals(statement).includes(PINPOINT_SERVICE_PRINCIPAL) && statementCovers(statement, "sts:AssumeRole"));
 }
 
 function permissionFindings(address: string, label: string, document: DocumentState): Finding[] {
@@ -126,12 +55,28 @@ function permissionFindings(address: string, label: string, document: DocumentSt
 /** Every rule but the simulation's, for one role and its policies as they will be after the plan. */
 export function roleFindings(role: RoleReview): Finding[] {
   if (role.change === "delete" || role.change === "forget") return [];
-  const found = [...trustFindings(role)];
+  const pinpoint = isPinpointSendingRole(role);
+  const found = [...trustFindings(role, pinpoint)];
   if (role.trust.after.state === "unreadable") {
     found.push(finding("unreadable-policy", role.address, "the planned trust policy is not a valid IAM policy", role.trust.after.problem));
   }
+  if (role.inPlan && role.trust.after.state === "unknown") {
+    found.push(finding("not-reviewable", role.address, "the trust policy is known only after apply: who may assume the role is not seen",
+      "assume_role_policy is (known after apply)"));
+  }
   for (const policy of role.policies) {
     found.push(...permissionFindings(policy.address, `policy ${policy.name}`, policy.after));
+  }
+  for (const managed of role.awsManagedPolicies) {
+    const breadth = awsManagedBreadth(managed.name);
+    if (breadth) {
+      found.push(finding(breadth.rule, managed.attachedBy, `AWS managed policy ${managed.name} allows ${breadth.grants}`,
+        `attached: ${managed.arn}`));
+    }
+  }
+  if (pinpoint) found.push(...pinpointFindings(role));
+  for (const item of role.notReviewable) {
+    found.push(finding("not-reviewable", item.address, item.reason, `a permission source of role ${role.address}`));
   }
   if (role.change === "replace") {
     found.push(finding("role-replaced", role.address,

@@ -50,7 +50,19 @@ function roleFacts(role: RoleReview): string {
   if (role.exclusivePolicyNames) {
     rows.push(["Inline policies kept (exclusive)", role.exclusivePolicyNames.map(code).join(", ") || "none"]);
   }
+  if (role.exclusivePolicyArns) {
+    rows.push(["Managed policies kept (exclusive)", role.exclusivePolicyArns.map(code).join(", ") || "none"]);
+  }
   if (role.managedPolicyArns.length > 0) rows.push(["Managed policies attached", role.managedPolicyArns.map(code).join(", ")]);
+  if (role.removedByExclusive.length > 0) {
+    rows.push(["Removed at apply by the exclusive lists (reviewed all the same)", role.removedByExclusive.map(code).join(", ")]);
+  }
+  if (role.awsManagedPolicies.length > 0) {
+    rows.push(["AWS managed policies (judged by name, not simulated)", role.awsManagedPolicies.map((policy) => code(policy.name)).join(", ")]);
+  }
+  if (role.notReviewable.length > 0) {
+    rows.push(["Not reviewable", role.notReviewable.map((item) => `${code(item.address)} ${item.reason}`).join("; ")]);
+  }
   if (role.replacedBecause.length > 0) rows.push(["Replaced because of", role.replacedBecause.map(code).join(", ")]);
   return table(["", ""], rows);
 }
@@ -77,11 +89,12 @@ function whoCanAssume(role: RoleReview): string {
 function whatItCanDo(role: RoleReview): string {
   const rows = role.policies.flatMap((policy) => {
     const document = current(policy, policy.change);
-    if (document.state !== "known") return [[code(policy.name), unavailable(document) as string, "", "", ""]];
-    return document.policy.statements.map((statement) => [code(policy.name), statement.effect, actionText(statement),
+    const name = policy.kind === "managed" ? `${code(policy.name)} (managed, ${code(policy.address)})` : code(policy.name);
+    if (document.state !== "known") return [[name, unavailable(document) as string, "", "", ""]];
+    return document.policy.statements.map((statement) => [name, statement.effect, actionText(statement),
       resourceText(statement) || "(none)", conditionText(statement.conditions) || "none"]);
   });
-  if (rows.length === 0) return "_No inline policies in the plan._";
+  if (rows.length === 0) return "_No inline or customer managed policies in the plan._";
   return table(["Policy", "Effect", "Action", "Resource", "Condition"], rows);
 }
 

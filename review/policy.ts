@@ -124,11 +124,19 @@ export function parsePolicy(document: unknown): Policy {
   return { statements, json: json as { [key: string]: unknown } };
 }
 
+/** Compiled action patterns: a review of many roles tests the same few patterns against hundreds of actions. */
+const actionPatterns = new Map<string, RegExp>();
+
 /** Whether an IAM action pattern (with `*` and `?`) matches an action, case-insensitively as IAM does. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${regex}$`, "i").test(action);
+  let regex = actionPatterns.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    actionPatterns.set(pattern, regex);
+  }
+  return regex.test(action);
 }
+
 
 /** Whether a statement applies to `action` (through Action, or through NotAction leaving it out). */
 export function statementCovers(statement: Statement, action: string): boolean {

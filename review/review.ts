@@ -2,18 +2,30 @@
  * Reviews a plan: the roles in it, the findings of every rule, and, for each
  * Pinpoint sending role, the simulated verdicts of the case table.
  */
-import { PINPOINT_SERVICE_PRINCIPAL } from "../modules/policy-documents";
-import { Finding, finding, roleFindings } from "./findings";
+import { Finding, finding, isPinpointSendingRole, roleFindings } from "./findings";
 import { dataSources, Plan } from "./plan";
-import { servicePrincipals, statementCovers } from "./policy";
 import { DocumentState, Facts, readDocument, readRoles, RoleReview } from "./roles";
-import { CaseOutcome, CaseScope, describeUnexpected, pinpointCases, simulateCase } from "./simulation";
+// Types only: the simulator (AGPL-3.0) is loaded on first use, never with `simulate: false`.
+import type { CaseOutcome, CaseScope } from "./simulation";
+
+export { isPinpointSendingRole } from "./findings";
 
 export interface ReviewOptions {
-  /** Partition, Region or account to use where the plan does not tell. */
+  /** Partition, Region or account of every role, for a plan that does not tell; given ones win over the plan. */
   readonly facts?: Partial<Facts>;
-  /** Managed policy documents by ARN (permissions boundaries), for what the plan does not hold. */
+  /**
+   * Managed policy documents by ARN, for what the plan does not hold: a
+   * permissions boundary, or a customer managed policy attached by ARN (then
+   * reviewed and simulated like one of the plan instead of "not seen").
+   */
   readonly policies?: ReadonlyMap<string, unknown>;
+  /**
+   * Run the case table through the IAM policy simulator for Pinpoint sending
+   * roles. With false, only the rules run and `@cloud-copilot/iam-simulate` is
+   * never loaded.
+   * @default true
+   */
+  readonly simulate?: boolean;
 }
 
 /** The simulation of one Pinpoint sending role, or why it could not run. */
@@ -35,16 +47,6 @@ export interface Review {
   readonly findings: readonly Finding[];
 }
 
-/**
- * A role Pinpoint assumes: its trust policy (after the plan, or before a
- * delete) lets pinpoint.amazonaws.com call sts:AssumeRole.
- */
-export function isPinpointSendingRole(role: RoleReview): boolean {
-  const trust = role.trust.after.state === "absent" ? role.trust.before : role.trust.after;
-  return trust.state === "known" && trust.policy.statements.some((statement) => statement.effect === "Allow" &&
-    servicePrincipals(statement).includes(PINPOINT_SERVICE_PRINCIPAL) && statementCovers(statement, "sts:AssumeRole"));
-}
-
 /** The names in the ARNs (resources and condition values) of Allow statements that match `pattern`. */
 function namesIn(documents: readonly DocumentState[], pattern: RegExp): string[] {
   return [...new Set(documents.flatMap((document) => document.state !== "known" ? [] : document.policy.statements
@@ -59,7 +61,7 @@ function listed(names: readonly string[], noneMeansAll: boolean): string[] | und
   return names.includes("*") || (noneMeansAll && names.length === 0) ? undefined : [...names];
 }
 
-/** Boundary documents by ARN: any data.aws_iam_policy the plan read, and those given (which win). */
+/** Managed policy documents by ARN (boundaries, policies outside the plan): any data.aws_iam_policy the plan read, and those given (which win). */
 function knownPolicies(plan: Plan, given: ReadonlyMap<string, unknown> | undefined): Map<string, unknown> {
   const found = new Map<string, unknown>();
   for (const source of dataSources(plan).values()) {
@@ -91,8 +93,12 @@ async function simulateRole(role: RoleReview, policies: Map<string, unknown>): P
   if (boundary?.state === "unreadable") {
     notes.push(`The permissions boundary ${boundaryArn} is not simulated: its document is not a valid IAM policy (${boundary.problem}).`);
   }
-  if (role.managedPolicyArns.length > 0) {
-    notes.push(`Attached managed policies are not simulated (their documents are not in the plan): ${role.managedPolicyArns.join(", ")}.`);
+  if (role.awsManagedPolicies.length > 0) {
+    notes.push("AWS managed policies are not simulated (their documents are not in the plan); the rules judge them by name: " +
+      `${role.awsManagedPolicies.map((policy) => policy.name).join(", ")}.`);
+  }
+  if (role.notReviewable.length > 0) {
+    notes.push(`Not simulated, because the plan does not hold them: ${role.notReviewable.map((item) => item.address).join(", ")}.`);
   }
   const trust = role.trust.after;
   const documents = permissions.map((policy) => policy.after);
@@ -117,20 +123,24 @@ async function simulateRole(role: RoleReview, policies: Map<string, unknown>): P
     })),
     boundary: boundary?.state === "known" ? boundary.policy.json : undefined,
   };
+  const { pinpointCases, simulateCase } = await import("./simulation");
   const outcomes: CaseOutcome[] = [];
   for (const simulationCase of pinpointCases(scope)) outcomes.push(await simulateCase(simulationCase, roleDocuments));
   return { ran: true, scope, outcomes, notes };
 }
 
+const SIMULATION_OFF: RoleSimulation = { ran: false, reason: "simulation is turned off (--no-simulation); the rules ran" };
+
 export async function reviewPlan(plan: Plan, options: ReviewOptions = {}): Promise<Review> {
   const policies = knownPolicies(plan, options.policies);
   const roles: RoleResult[] = [];
-  for (const role of readRoles(plan, options.facts)) {
+  for (const role of readRoles(plan, options.facts, policies)) {
     const pinpoint = isPinpointSendingRole(role);
-    const simulation = pinpoint && role.change !== "delete" && role.change !== "forget"
-      ? await simulateRole(role, policies) : undefined;
+    const simulated = pinpoint && role.change !== "delete" && role.change !== "forget";
+    const simulation = !simulated ? undefined : options.simulate === false ? SIMULATION_OFF : await simulateRole(role, policies);
     const findings = [...roleFindings(role)];
     if (simulation?.ran) {
+      const { describeUnexpected } = await import("./simulation");
       for (const outcome of simulation.outcomes.filter((item) => !item.passed)) {
         findings.push(finding("simulation-mismatch", role.address,
           `${outcome.case.title}: expected ${outcome.case.expected}, simulated ${outcome.verdict}`, describeUnexpected(outcome)));

@@ -3,29 +3,19 @@
  * policies (aws_iam_role_policy resources, inline_policy blocks), before and
  * after the change, whether or not this project's module made them.
  */
-import {
-  changeKind,
-  ChangeKind,
-  ConfigResource,
-  configAddress,
-  configResources,
-  dataSources,
-  instanceKeys,
-  Plan,
-  providerRegion,
-  ResourceChange,
-} from "./plan";
-import { partitionOfRegion } from "../modules/partitions";
-import { parsePolicy, Policy, PolicyFormatError } from "./policy";
+import { AwsManagedPolicy, managedPolicies, PolicyIndex } from "./attached-policies";
+import { Facts, factsFromDocuments, PlanFacts } from "./facts";
+import { changeKind, ChangeKind, ConfigResource, configAddress, configResources, instanceKeys, Plan, ResourceChange } from "./plan";
+import { ABSENT, DocumentState, readDocument } from "./documents";
 
-/** A policy document on one side of a change. */
-export type DocumentState =
-  | { readonly state: "absent" }
-  | { readonly state: "unknown" }
-  | { readonly state: "unreadable"; readonly problem: string }
-  | { readonly state: "known"; readonly policy: Policy };
+export { readDocument } from "./documents";
+export type { DocumentState } from "./documents";
 
-/** One inline policy of a role and its change. */
+export type { AwsManagedPolicy } from "./attached-policies";
+export type { Facts } from "./facts";
+
+
+/** One policy document of a role (inline, or customer managed in the plan) and its change. */
 export interface PolicyChange {
   /** Resource address, or the role's address and the name for an inline_policy block. */
   readonly address: string;
@@ -33,16 +23,18 @@ export interface PolicyChange {
   readonly change: ChangeKind;
   readonly before: DocumentState;
   readonly after: DocumentState;
+  /** `inline`: aws_iam_role_policy or an inline_policy block; `managed`: an aws_iam_policy of the plan attached to the role. */
+  readonly kind: "inline" | "managed";
+  /** For a managed policy: the attachment (or role argument, or exclusive list) that attaches it. */
+  readonly attachedBy?: string;
 }
 
-/** Where the role is: partition, Region and account, and where each came from. */
-export interface Facts {
-  readonly partition?: string;
-  readonly region?: string;
-  readonly account?: string;
-  /** For the report: `account 123… from data.aws_caller_identity.x`. */
-  readonly sources: readonly string[];
+/** A source of permissions the review cannot read: it is a finding of its own, never a silent pass. */
+export interface NotReviewable {
+  readonly address: string;
+  readonly reason: string;
 }
+
 
 export interface RoleReview {
   readonly address: string;
@@ -62,12 +54,23 @@ export interface RoleReview {
   readonly policies: readonly PolicyChange[];
   /** Names kept by aws_iam_role_policies_exclusive, when the plan has one for the role. */
   readonly exclusivePolicyNames?: readonly string[];
-  /** Managed policies attached (role attribute and attachment resources); their contents are not in the plan. */
+  /** ARNs kept by aws_iam_role_policy_attachments_exclusive, when the plan has one for the role. */
+  readonly exclusivePolicyArns?: readonly string[];
+  /**
+   * What the exclusive lists will remove at apply among what the plan gives the
+   * role (inline policy names, managed policy ARNs): still reviewed, since the
+   * next apply brings it back.
+   */
+  readonly removedByExclusive: readonly string[];
+  /** Every known managed policy ARN attached (role argument, attachment resources, exclusive lists). */
   readonly managedPolicyArns: readonly string[];
+  /** AWS managed policies attached, recognised by name. */
+  readonly awsManagedPolicies: readonly AwsManagedPolicy[];
+  /** What gives the role permissions but cannot be read from the plan. */
+  readonly notReviewable: readonly NotReviewable[];
   readonly facts: Facts;
 }
 
-const ABSENT: DocumentState = { state: "absent" };
 
 function document(change: ResourceChange["change"], side: "before" | "after", attribute: string): DocumentState {
   const values = change[side];
@@ -76,20 +79,20 @@ function document(change: ResourceChange["change"], side: "before" | "after", at
   return readDocument(values[attribute]);
 }
 
-/** A policy document given as JSON text or an object; absent for nothing, unreadable for a bad one. */
-export function readDocument(raw: unknown): DocumentState {
-  if (raw === null || raw === undefined || raw === "") return ABSENT;
-  try {
-    return { state: "known", policy: parsePolicy(raw) };
-  } catch (error) {
-    if (error instanceof PolicyFormatError) return { state: "unreadable", problem: error.message };
-    throw error;
-  }
-}
 
 /** Finds the role a role-scoped resource (policy, attachment, exclusive list) belongs to. */
 class RoleMatcher {
-  constructor(private readonly roles: readonly ResourceChange[], private readonly config: Map<string, ConfigResource>) {}
+  private readonly byConfigAddress = new Map<string, ResourceChange[]>();
+  private readonly byNameIndex = new Map<string, ResourceChange>();
+
+  constructor(roles: readonly ResourceChange[], private readonly config: Map<string, ConfigResource>) {
+    for (const role of roles) {
+      const key = configAddress(role.address);
+      this.byConfigAddress.set(key, [...(this.byConfigAddress.get(key) ?? []), role]);
+      const name = nameOf(role);
+      if (name !== undefined && !this.byNameIndex.has(name)) this.byNameIndex.set(name, role);
+    }
+  }
 
   find(resource: ResourceChange, roleAttribute: string): ResourceChange | undefined {
     return this.byReference(resource, roleAttribute) ?? this.byName(resource, roleAttribute);
@@ -98,17 +101,30 @@ class RoleMatcher {
   /** Through the configuration: `role = aws_iam_role.x.name`. */
   private byReference(resource: ResourceChange, roleAttribute: string): ResourceChange | undefined {
     const references = this.config.get(configAddress(resource.address))?.argumentReferences[roleAttribute] ?? [];
-    const candidates = this.roles.filter((role) =>
-      references.some((reference) => reference === configAddress(role.address) ||
-        reference.startsWith(`${configAddress(role.address)}.`)));
+    const addresses = new Set(references.map((reference) => /^((?:module\.[^.]+\.)*aws_iam_role\.[^.]+)/.exec(reference)?.[1]));
+    const candidates = [...addresses].flatMap((address) => (address && this.byConfigAddress.get(address)) || []);
     if (candidates.length <= 1) return candidates[0];
     return candidates.find((role) => instanceKeys(role.address) === instanceKeys(resource.address));
+  }
+
+  /**
+   * Every role of an aws_iam_policy_attachment's `roles` list: by known name,
+   * and through the configuration's references for names known after apply.
+   */
+  findAll(resource: ResourceChange): Array<ResourceChange | string> {
+    const values = resource.change.after ?? resource.change.before ?? {};
+    const names = knownStrings(values.roles);
+    const references = this.config.get(configAddress(resource.address))?.argumentReferences.roles ?? [];
+    const referenced = [...new Set(references.map((reference) => /^((?:module\.[^.]+\.)*aws_iam_role\.[^.]+)/.exec(reference)?.[1]))]
+      .flatMap((address) => (address && this.byConfigAddress.get(address)) || []);
+    const byName = names.map((name) => this.byNameIndex.get(name) ?? name);
+    return [...new Set([...referenced, ...byName])];
   }
 
   /** Through a known name: `role = "my-role"`. */
   private byName(resource: ResourceChange, roleAttribute: string): ResourceChange | undefined {
     const name = roleNameOf(resource, roleAttribute);
-    return name === undefined ? undefined : this.roles.find((role) => nameOf(role) === name);
+    return name === undefined ? undefined : this.byNameIndex.get(name);
   }
 }
 
@@ -121,26 +137,32 @@ function roleNameOf(resource: ResourceChange, roleAttribute: string): string | u
   return typeof name === "string" ? name : undefined;
 }
 
-function inlineBlocks(values: any): Map<string, unknown> {
-  const blocks = Array.isArray(values?.inline_policy) ? values.inline_policy : [];
-  return new Map(blocks.filter((block: any) => block?.name).map((block: any) => [block.name, block.policy]));
+/** The inline_policy blocks of one side, by name (or position, for a name known only after apply). */
+function inlineBlocks(values: any): Map<string, { index: number; policy: unknown }> {
+  const blocks: any[] = Array.isArray(values?.inline_policy) ? values.inline_policy : [];
+  return new Map(blocks.map((block, index) => [typeof block?.name === "string" ? block.name : `#${index + 1}`, { index, policy: block?.policy }]));
 }
 
-/** inline_policy blocks of the role that no aws_iam_role_policy resource in the plan manages. */
+/**
+ * inline_policy blocks of the role that no aws_iam_role_policy resource in the
+ * plan manages. When part of a block is unknown at plan time, `after_unknown`
+ * marks that block's attributes (`[{}, {"policy": true}]`), not the whole list.
+ */
 function inlinePolicyBlocks(role: ResourceChange, managedNames: ReadonlySet<string>): PolicyChange[] {
   const before = inlineBlocks(role.change.before);
-  const afterUnknown = role.change.after_unknown?.inline_policy === true;
   const after = inlineBlocks(role.change.after);
+  const unknown = role.change.after_unknown?.inline_policy;
+  const blockUnknown = (index: number) => Array.isArray(unknown) && (unknown[index]?.policy === true || unknown[index]?.name === true);
   const names = [...new Set([...before.keys(), ...after.keys()])].filter((name) => !managedNames.has(name));
   return names.map((name) => {
-    const beforeState = before.has(name) ? readDocument(before.get(name)) : ABSENT;
-    const afterState: DocumentState = afterUnknown && role.change.after
-      ? { state: "unknown" }
-      : after.has(name) ? readDocument(after.get(name)) : ABSENT;
+    const old = before.get(name);
+    const next = after.get(name);
+    const beforeState = old ? readDocument(old.policy) : ABSENT;
+    const afterState: DocumentState = next && blockUnknown(next.index) ? { state: "unknown" } : next ? readDocument(next.policy) : ABSENT;
     const change: ChangeKind = beforeState.state === "absent" ? "create"
       : afterState.state === "absent" ? "delete"
-        : JSON.stringify(before.get(name)) === JSON.stringify(after.get(name)) ? "no change" : "update";
-    return { address: `${role.address} inline_policy "${name}"`, name, change, before: beforeState, after: afterState };
+        : JSON.stringify(old?.policy) === JSON.stringify(next?.policy) ? "no change" : "update";
+    return { address: `${role.address} inline_policy "${name}"`, name, change, before: beforeState, after: afterState, kind: "inline" };
   });
 }
 
@@ -152,91 +174,7 @@ function policyChange(resource: ResourceChange): PolicyChange {
     change: changeKind(resource.change.actions),
     before: document(resource.change, "before", "policy"),
     after: document(resource.change, "after", "policy"),
-  };
-}
-
-/** Reads partition, Region and account from the first ARNs and SourceAccount values in the documents. */
-function factsFromDocuments(documents: readonly DocumentState[]): Partial<Facts> {
-  const found: { partition?: string; region?: string; account?: string } = {};
-  for (const doc of documents) {
-    if (doc.state !== "known") continue;
-    for (const statement of doc.policy.statements) {
-      for (const test of statement.conditions) {
-        if (test.key.toLowerCase() === "aws:sourceaccount") found.account ??= test.values[0];
-      }
-      const arns = [...(statement.resource ?? []), ...statement.conditions.flatMap((test) => test.values)];
-      for (const arn of arns) {
-        const [, partition, service, region, account] = /^arn:([^:*]+):([^:*]+):([^:*]*):(\d{12})?:/.exec(arn) ?? [];
-        if (!partition || service === "iam") continue;
-        found.partition ??= partition;
-        if (region) found.region ??= region;
-        if (account) found.account ??= account;
-      }
-    }
-  }
-  return found;
-}
-
-type FactKey = "partition" | "region" | "account";
-/** A candidate value and where it came from. */
-type Candidate = readonly [value: string | undefined, source: string];
-
-/** What the resource blocks reference among the data sources Terraform read. */
-function factsFromDataSources(plan: Plan, blocks: readonly (ConfigResource | undefined)[]): { [key in FactKey]?: Candidate } {
-  const referenced = new Set(blocks.flatMap((block) => block?.references ?? [])
-    .map((reference) => /^((?:module\.[^.]+\.)*data\.[^.]+\.[^.]+)/.exec(reference)?.[1])
-    .filter((address): address is string => address !== undefined));
-  const found: { [key in FactKey]?: Candidate } = {};
-  for (const [address, source] of dataSources(plan)) {
-    if (!referenced.has(configAddress(address))) continue;
-    const value = {
-      aws_caller_identity: ["account", source.values?.account_id],
-      aws_partition: ["partition", source.values?.partition],
-      aws_region: ["region", source.values?.name ?? source.values?.region],
-    }[source.type] as [FactKey, unknown] | undefined;
-    if (value && typeof value[1] === "string") found[value[0]] ??= [value[1], `from ${address}`];
-  }
-  return found;
-}
-
-/**
- * Partition, Region and account of a role: given ones first, then the data
- * sources its blocks reference, then its provider's Region, then the plan's
- * only caller account, then the ARNs in its own documents.
- */
-function resolveFacts(
-  plan: Plan,
-  blocks: readonly (ConfigResource | undefined)[],
-  documents: readonly DocumentState[],
-  given: Partial<Facts>,
-): Facts {
-  const sources: string[] = [];
-  const pick = (key: FactKey, candidates: ReadonlyArray<Candidate | undefined>): string | undefined => {
-    const [value, source] = candidates.find((candidate) => candidate?.[0]) ?? [];
-    if (value) sources.push(`${key} ${value} ${source}`);
-    return value;
-  };
-  const fromData = factsFromDataSources(plan, blocks);
-  const fromDocuments = factsFromDocuments(documents);
-  const providerKey = blocks[0]?.providerConfigKey;
-  const accounts = new Set([...dataSources(plan).values()]
-    .filter((source) => source.type === "aws_caller_identity").map((source) => source.values?.account_id));
-  const region = pick("region", [
-    [given.region, "(given)"], fromData.region,
-    [providerRegion(plan, providerKey), `from provider ${providerKey}`], [fromDocuments.region, "from the role's policies"],
-  ]);
-  return {
-    region,
-    partition: pick("partition", [
-      [given.partition, "(given)"], fromData.partition,
-      [region && partitionOfRegion(region), "from the Region"], [fromDocuments.partition, "from the role's policies"],
-    ]),
-    account: pick("account", [
-      [given.account, "(given)"], fromData.account,
-      [accounts.size === 1 ? [...accounts][0] : undefined, "from the plan's data.aws_caller_identity"],
-      [fromDocuments.account, "from the role's policies"],
-    ]),
-    sources,
+    kind: "inline",
   };
 }
 
@@ -259,35 +197,97 @@ export function overallChange(role: RoleReview): ChangeKind {
   return role.policies.some((policy) => policy.change !== "no change") ? "update" : "no change";
 }
 
+const ROLE_SCOPED: { readonly [type: string]: string } = {
+  aws_iam_role_policy: "role",
+  aws_iam_role_policy_attachment: "role",
+  aws_iam_role_policies_exclusive: "role_name",
+  aws_iam_role_policy_attachments_exclusive: "role_name",
+};
+
+/** Inline policy names an aws_iam_role_policies_exclusive keeps that the plan does not hold: their documents are not seen. */
+function unseenExclusiveNames(exclusive: ResourceChange | undefined, policies: readonly PolicyChange[]): NotReviewable[] {
+  if (!exclusive?.change.after) return [];
+  const unknown = exclusive.change.after_unknown?.policy_names;
+  if (unknown === true || (Array.isArray(unknown) && unknown.some(Boolean))) {
+    return [{ address: exclusive.address, reason: "keeps inline policies whose names are known only after apply" }];
+  }
+  const known = new Set(policies.filter((policy) => policy.kind === "inline").map((policy) => policy.name));
+  return knownStrings(exclusive.change.after.policy_names).filter((name) => !known.has(name)).map((name) => ({
+    address: exclusive.address,
+    reason: `keeps inline policy ${JSON.stringify(name)}, which is not in this plan: its document is not seen`,
+  }));
+}
+
+/** Inline policy names and managed ARNs of the plan that an exclusive list (known) leaves out. */
+function removedByExclusive(
+  names: ResourceChange | undefined,
+  arns: ResourceChange | undefined,
+  inline: readonly PolicyChange[],
+  managedArns: readonly string[],
+): string[] {
+  const kept = (resource: ResourceChange | undefined, attribute: string) =>
+    resource?.change.after && !resource.change.after_unknown?.[attribute] ? new Set(knownStrings(resource.change.after[attribute])) : undefined;
+  const keptNames = kept(names, "policy_names");
+  const keptArns = kept(arns, "policy_arns");
+  return [
+    ...(keptNames ? inline.filter((policy) => policy.after.state !== "absent" && !keptNames.has(policy.name)).map((policy) => policy.name) : []),
+    ...(keptArns ? managedArns.filter((arn) => !keptArns.has(arn)) : []),
+  ];
+}
+
+/** inline_policy blocks written in the configuration whose whole list is unknown at plan time. */
+function unknownInlineBlocks(role: ResourceChange, config: Map<string, ConfigResource>): NotReviewable[] {
+  const configured = "inline_policy" in (config.get(configAddress(role.address))?.argumentReferences ?? {});
+  return role.change.after && role.change.after_unknown?.inline_policy === true && configured
+    ? [{ address: `${role.address} inline_policy`, reason: "the role's inline_policy blocks are known only after apply" }]
+    : [];
+}
+
+/** Documents that are part of the role's permissions but unknown until apply. */
+function pendingDocuments(policies: readonly PolicyChange[]): NotReviewable[] {
+  return policies.filter((policy) => policy.after.state === "unknown").map((policy) => ({
+    address: policy.address,
+    reason: `the document of policy ${policy.name} is known only after apply`,
+  }));
+}
+
 /** Every IAM role of the plan, and every role that only appears as the target of a policy in it. */
-export function readRoles(plan: Plan, given: Partial<Facts> = {}): RoleReview[] {
+export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: ReadonlyMap<string, unknown> = new Map()): RoleReview[] {
   const managed = plan.resource_changes.filter((change) => change.mode === "managed");
   const roles = managed.filter((change) => change.type === "aws_iam_role");
   const config = configResources(plan);
   const matcher = new RoleMatcher(roles, config);
+  const policyIndex = new PolicyIndex(managed.filter((change) => change.type === "aws_iam_policy"));
+  const planFacts = new PlanFacts(plan);
   const belonging = new Map<ResourceChange | string, ResourceChange[]>();
-  const attach = (resource: ResourceChange, roleAttribute: string) => {
-    const key = matcher.find(resource, roleAttribute) ?? roleNameOf(resource, roleAttribute) ?? "(role known after apply)";
-    belonging.set(key, [...(belonging.get(key) ?? []), resource]);
+  const belongs = (key: ResourceChange | string, resource: ResourceChange) => {
+    const list = belonging.get(key);
+    if (list) list.push(resource);
+    else belonging.set(key, [resource]);
   };
   for (const resource of managed) {
-    if (resource.type === "aws_iam_role_policy" || resource.type === "aws_iam_role_policy_attachment") attach(resource, "role");
-    if (resource.type === "aws_iam_role_policies_exclusive") attach(resource, "role_name");
+    if (resource.type === "aws_iam_policy_attachment") matcher.findAll(resource).forEach((key) => belongs(key, resource));
+    const roleAttribute = ROLE_SCOPED[resource.type];
+    if (roleAttribute === undefined) continue;
+    belongs(matcher.find(resource, roleAttribute) ?? roleNameOf(resource, roleAttribute) ?? "(role known after apply)", resource);
   }
 
   const review = (role: ResourceChange | undefined, key: ResourceChange | string): RoleReview => {
     const related = belonging.get(key) ?? [];
     const policyResources = related.filter((resource) => resource.type === "aws_iam_role_policy");
     const managedNames = new Set(policyResources.map((resource) => policyChange(resource).name));
-    const policies = [...policyResources.map(policyChange), ...(role ? inlinePolicyBlocks(role, managedNames) : [])];
+    const inline = [...policyResources.map(policyChange), ...(role ? inlinePolicyBlocks(role, managedNames) : [])];
+    const attached = managedPolicies(role, related, { index: policyIndex, known, config }, document, changeKind);
+    const policies = [...inline, ...attached.policies];
     const exclusive = related.find((resource) => resource.type === "aws_iam_role_policies_exclusive");
+    const exclusiveArns = related.find((resource) => resource.type === "aws_iam_role_policy_attachments_exclusive");
     const values = role ? (role.change.after ?? role.change.before ?? {}) : {};
     const trust = role
       ? { before: document(role.change, "before", "assume_role_policy"), after: document(role.change, "after", "assume_role_policy") }
       : { before: ABSENT, after: ABSENT };
     const blocks = [role, ...related].filter((item): item is ResourceChange => item !== undefined)
       .map((item) => config.get(configAddress(item.address)));
-    const documents = [trust.after, trust.before, ...policies.flatMap((policy) => [policy.after, policy.before])];
+    const own = factsFromDocuments(trust.after.state === "known" ? trust.after : trust.before, policies.map((policy) => policy.after));
     return {
       address: role ? role.address : `role ${JSON.stringify(key)} (not in this plan)`,
       inPlan: role !== undefined,
@@ -305,13 +305,14 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}): RoleReview[] 
       trust,
       policies,
       exclusivePolicyNames: exclusive ? knownStrings((exclusive.change.after ?? exclusive.change.before)?.policy_names) : undefined,
-      managedPolicyArns: [
-        ...knownStrings(values.managed_policy_arns),
-        ...related.filter((resource) => resource.type === "aws_iam_role_policy_attachment")
-          .map((resource) => (resource.change.after ?? resource.change.before)?.policy_arn)
-          .filter((arn): arn is string => typeof arn === "string"),
-      ],
-      facts: resolveFacts(plan, blocks, documents, given),
+      exclusivePolicyArns: exclusiveArns
+        ? knownStrings((exclusiveArns.change.after ?? exclusiveArns.change.before)?.policy_arns) : undefined,
+      managedPolicyArns: attached.arns,
+      removedByExclusive: removedByExclusive(exclusive, exclusiveArns, inline, attached.arns),
+      awsManagedPolicies: attached.awsManaged,
+      notReviewable: [...pendingDocuments(policies), ...unseenExclusiveNames(exclusive, inline), ...attached.notReviewable,
+        ...(role ? unknownInlineBlocks(role, config) : [])],
+      facts: planFacts.resolve(blocks, own, given),
     };
   };
 

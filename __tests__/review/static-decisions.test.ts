@@ -1,0 +1,82 @@
+/**
+ * The requests the review decides without the simulator must come out as the
+ * simulator decides them: every case of the table, on documents from the
+ * construct's own builders to wide and odd ones, with and without analysis.
+ */
+import { pinpointTrustPolicy, sesSendingPolicy } from "../../modules/policy-documents";
+import { CaseScope, decidedByAnalysis, pinpointCases, RoleDocuments, simulateCase } from "../../review/simulation";
+
+const SCOPE = { partition: "aws", region: "eu-west-1", account: "123456789012" };
+const CASE_SCOPE: CaseScope = { ...SCOPE, roleArn: `arn:aws:iam::${SCOPE.account}:role/sender`, sesIdentities: ["example.com"] };
+const policy = (...statements: object[]) => ({ Version: "2012-10-17", Statement: statements });
+const CONSTRUCT: RoleDocuments = {
+  trust: pinpointTrustPolicy(SCOPE),
+  permissions: [{ name: "send", document: sesSendingPolicy(SCOPE, ["example.com"]) }],
+};
+
+const DOCUMENT_SETS: ReadonlyArray<{ name: string; documents: RoleDocuments }> = [
+  { name: "the construct's documents", documents: CONSTRUCT },
+  {
+    name: "a trust of the account root and SES wildcards on any resource",
+    documents: {
+      trust: policy({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${SCOPE.account}:root` }, Action: "sts:AssumeRole" }),
+      permissions: [{ name: "wide", document: policy({ Effect: "Allow", Action: "ses:Send*", Resource: "*" }) }],
+    },
+  },
+  {
+    name: "NotAction, NotResource and a policy variable",
+    documents: {
+      trust: policy({ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "sts:*" }),
+      permissions: [{
+        name: "odd",
+        document: policy(
+          { Effect: "Allow", NotAction: "iam:*", NotResource: "arn:aws:ses:*:*:identity/blocked" },
+          { Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::${aws:PrincipalAccount}:role/*" },
+        ),
+      }],
+    },
+  },
+  {
+    name: "sends on every Region's identities of the account, iam:PassRole on the role",
+    documents: {
+      trust: policy({ Effect: "Allow", Principal: { Service: ["pinpoint.amazonaws.com", "ses.amazonaws.com"] }, Action: "sts:AssumeRole" }),
+      permissions: [{
+        name: "regions",
+        document: policy(
+          { Effect: "Allow", Action: ["ses:SendEmail", "ses:SendRawEmail"], Resource: `arn:aws:ses:*:${SCOPE.account}:identity/*` },
+          { Effect: "Allow", Action: "iam:PassRole", Resource: CASE_SCOPE.roleArn },
+        ),
+      }],
+    },
+  },
+];
+
+const ROWS = DOCUMENT_SETS.flatMap(({ name, documents }) =>
+  pinpointCases(CASE_SCOPE).map((simulationCase) => ({ name: `${name}: ${simulationCase.title}`, documents, simulationCase })));
+
+describe("decisions made without the simulator", () => {
+  it.each(ROWS)("agree with the simulator, request by request: $name", async ({ documents, simulationCase }) => {
+    const verdicts = async (analyse: boolean) => (await simulateCase(simulationCase, documents, { analyse })).requests
+      .map((request) => `${request.action} on ${request.resource}: ${request.verdict}`);
+    expect(await verdicts(true)).toEqual(await verdicts(false));
+  });
+
+  it("decide the cases of actions and resources the construct's documents do not name", () => {
+    const decided = pinpointCases(CASE_SCOPE).filter((simulationCase) => simulationCase.requests
+      .every((request) => !request.exceptActions && decidedByAnalysis(request, CONSTRUCT) !== undefined))
+      .map((simulationCase) => simulationCase.title);
+    expect(decided).toEqual(expect.arrayContaining([
+      "another service principal (ses.amazonaws.com) cannot assume it",
+      "the role cannot send from identity example.com in another Region (us-west-2)",
+      "the role cannot pass itself to a service (iam:PassRole)",
+      "the role cannot assume another role of the account that trusts the account",
+    ]));
+  });
+
+  it("leave to the simulator every request a statement could allow", () => {
+    const sends = pinpointCases(CASE_SCOPE).filter((simulationCase) => simulationCase.expected === "Allowed");
+    expect(sends.length).toBeGreaterThan(0);
+    expect(sends.flatMap((simulationCase) => simulationCase.requests).map((request) => decidedByAnalysis(request, CONSTRUCT)))
+      .toEqual(sends.flatMap((simulationCase) => simulationCase.requests).map(() => undefined));
+  });
+});
