@@ -39,7 +39,7 @@ async function review(request: RunTaskRequest, client: TerraformCloudClient, set
     log("plan.fetched", { run_id: run, bytes: Buffer.byteLength(text), ms: elapsedMs(fetching) });
     const reviewing = process.hrtime.bigint();
     // `simulate` is the review's switch for the AGPL-covered simulator (see docs/run-task.md).
-    const options: ReviewOptions & { readonly simulate?: boolean } = { simulate: settings.simulate };
+    const options: ReviewOptions = { simulate: settings.simulate };
     const result = await reviewPlan(parsePlan(text, `the plan of ${run}`), options);
     log("plan.reviewed", { run_id: run, findings: result.findings.length, simulate: settings.simulate, ms: elapsedMs(reviewing) });
     return reviewResult(result, { failOn: settings.failOn, outcomes: request.capabilities?.outcomes === true, sourceUrl: settings.sourceUrl });
