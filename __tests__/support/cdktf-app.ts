@@ -46,9 +46,9 @@ export class CdktfAppCopy {
     return JSON.parse(fs.readFileSync(this.outputsFile, "utf8"));
   }
 
-  /** The local state of a stack (cdktf's default backend: terraform.STACK.tfstate where it synthesized). */
+  /** The local state of a stack: the app's local backend keeps terraform.STACK.tfstate beside the stack's configuration. */
   state(stackName: string): { resources: unknown[]; outputs: object } {
-    return JSON.parse(fs.readFileSync(path.join(this.dir, `terraform.${stackName}.tfstate`), "utf8"));
+    return JSON.parse(fs.readFileSync(path.join(this.dir, "cdktf.out", "stacks", stackName, `terraform.${stackName}.tfstate`), "utf8"));
   }
 
   remove(): void {
