@@ -6,6 +6,7 @@
 import * as os from "os";
 import { benchDeployments, report as deploymentsReport } from "./bench-deployments";
 import { compile, measure, medians, Sample } from "./bench-measure";
+import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
@@ -31,4 +32,10 @@ function main(): void {
   console.log(deploymentsReport(benchDeployments(RUNS, { compiled: true }), RUNS));
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  runFromCommandLine(command("bench", async (argv) => {
+    noArguments(argv, "usage: bench  (BENCH_RUNS=N runs each measurement N times, default 7)");
+    main();
+    return 0;
+  }));
+}

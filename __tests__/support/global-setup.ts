@@ -11,12 +11,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { providerInstallProblem } from "../../tooling/provider-probe";
 import { MIRROR_ENV, terraformEnv } from "../../tooling/terraform-cli-config";
 
 const MINIMUM = [1, 5];
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
-/** The provider the Terraform-backed tests need, as they pin it. */
-const PROVIDER = 'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "5.100.0"\n    }\n  }\n}\n';
 
 export const WAYS_ON = `name a provider mirror (${MIRROR_ENV}=DIR npm test) or run the unit tests alone (TERRAFORM_TESTS=off npm test)`;
 
@@ -46,21 +45,6 @@ function checkTerraformVersion(env: NodeJS.ProcessEnv): void {
   }
 }
 
-/** A `terraform init` of a configuration that needs only hashicorp/aws, with the project's CLI configuration. */
-function checkProviderInstalls(env: NodeJS.ProcessEnv): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "provider-probe-"));
-  try {
-    fs.writeFileSync(path.join(dir, "main.tf"), PROVIDER);
-    const init = spawnSync("terraform", ["init", "-backend=false", "-input=false", "-no-color"],
-      { cwd: dir, env, encoding: "utf8", timeout: 20_000 });
-    if (init.status === 0) return;
-    const where = env[MIRROR_ENV] ? `from the mirror ${env[MIRROR_ENV]}` : "from the registry (no network?)";
-    stop(`terraform cannot install the hashicorp/aws provider ${where}; ${WAYS_ON}.`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 export default function globalSetup(): void {
   temporaryRoot();
   if (process.env.TERRAFORM_TESTS === "off") {
@@ -74,5 +58,6 @@ export default function globalSetup(): void {
     stop(`${(error as Error).message}; or run the unit tests alone (TERRAFORM_TESTS=off npm test).`);
   }
   checkTerraformVersion(env);
-  checkProviderInstalls(env);
+  const problem = providerInstallProblem(env);
+  if (problem) stop(`${problem}; ${WAYS_ON}.`);
 }
