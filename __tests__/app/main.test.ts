@@ -11,6 +11,8 @@ it("prints a bad environment setting once, without a stack trace, and exits 1", 
     stdout: "",
     stderr: 'environment variable PINPOINT_SES_TAGS is "team=messaging"; expected a JSON object like {"team":"messaging"}\n',
   });
+  // The README quotes this message.
+  expect(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")).toContain(`\`${stderr.trim()}\``);
 });
 
 async function synthMain(env: { [name: string]: string }) {

@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { docExample } from "./doc-examples";
 import { PROJECT_DIR, run } from "./terraform";
 
 const JEST = path.join(PROJECT_DIR, "node_modules", ".bin", "jest");
@@ -49,6 +50,7 @@ describe("npm test on a machine where the AWS provider cannot be installed", () 
       stdout: "",
       stderr: `\nterraform cannot install the hashicorp/aws provider from the registry (no network?); ${WAYS_ON}\n`,
     });
+    expect(docExample("README.md", "offline-tests")).toBe(result.stderr.slice(1));
   });
 
   it("stops with one line when the named mirror does not exist", async () => {

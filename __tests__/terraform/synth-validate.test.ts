@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { docExample } from "../support/doc-examples";
 import { PROJECT_DIR, run, RunResult, TerraformWorkdir, testEnv } from "../support/terraform";
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-synth-"));
@@ -39,6 +40,11 @@ describe("npm run synth", () => {
   it("says where it wrote the Terraform JSON and HCL, and nothing else", () => {
     expect(synth.stdout).toBe(`Terraform JSON:\n  ${path.join(out, "json", "stacks/pinpoint-ses-sending-role/cdk.tf.json")}\n` +
       `Terraform HCL:\n  ${path.join(out, "hcl", "stacks/pinpoint-ses-sending-role/cdk.tf")}\n`);
+  });
+
+  it("prints what the README shows, for the default folders", () => {
+    const defaults = synth.stdout.replaceAll(`${path.join(out, "json")}/`, "cdktf.out/").replaceAll(`${path.join(out, "hcl")}/`, "cdktf.out.hcl/");
+    expect(docExample("README.md", "synth")).toBe(defaults);
   });
 
   it("writes no path of this machine into any file (JSON, HCL, metadata, manifests)", () => {

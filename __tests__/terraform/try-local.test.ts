@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { docExample } from "../support/doc-examples";
 import { PROJECT_DIR, PlanJson, run, RunResult, testEnv } from "../support/terraform";
 
 let scratch: string;
@@ -29,6 +30,11 @@ describe("npm run try-local with the provider at hand", () => {
   it("succeeds and ends by saying where the plan JSON and the review are", () => {
     expect(result.status).toBe(0);
     expect(result.stdout.endsWith(`\nPlan JSON: ${out}/plan.json\nReview:    ${out}/review.md\n`)).toBe(true);
+  });
+
+  it("ends as the README shows, for the default folder", () => {
+    const lastLines = result.stdout.split("\n").slice(-3).join("\n").replaceAll(`${out}/`, "try-local.out/");
+    expect(docExample("README.md", "try-local")).toBe(lastLines);
   });
 
   it("writes the plan of the role's creation as JSON", () => {
