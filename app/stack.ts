@@ -1,6 +1,6 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
-  CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack,
+  CloudBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack,
 } from "cdktf";
 import { Construct } from "constructs";
 import { PinpointSesEmailChannel, PinpointSesSendingRole } from "../modules";
@@ -33,8 +33,6 @@ export class PinpointSesStack extends TerraformStack {
       }),
     });
     configureBackend(this, config.backend);
-    // The full registry address, as hand-written Terraform has it (the binding writes "aws").
-    this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
 
     try {
       this.sendingRole = new PinpointSesSendingRole(this, "pinpoint-ses-sending-role", {
@@ -88,9 +86,7 @@ function checkChannelIdentityAllowed(config: AppConfig): void {
 function configureBackend(stack: TerraformStack, backend: StateBackend): void {
   switch (backend.kind) {
     case "local":
-      // Relative, beside the stack's configuration: cdktf's default is this machine's absolute path.
-      new LocalBackend(stack, { path: `terraform.${stack.node.id}.tfstate` });
-      return;
+      return; // cdktf's default: a local backend, terraform.<stack>.tfstate
     case "cloud":
       new CloudBackend(stack, {
         organization: backend.organization,
