@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { compile, measure, medians, Sample } from "./bench-measure";
+import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
 
 const COUNTS = [1, 10, 100] as const;
 const REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"];
@@ -75,6 +76,10 @@ export function report(rows: readonly DeploymentsRow[], runs: number): string {
 }
 
 if (require.main === module) {
-  const runs = Number(process.env.BENCH_RUNS ?? 5);
-  console.log(report(benchDeployments(runs), runs));
+  runFromCommandLine(command("bench-deployments", async (argv) => {
+    noArguments(argv, "usage: bench-deployments  (BENCH_RUNS=N runs each measurement N times, default 5)");
+    const runs = Number(process.env.BENCH_RUNS ?? 5);
+    console.log(report(benchDeployments(runs), runs));
+    return 0;
+  }));
 }

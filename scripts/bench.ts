@@ -10,6 +10,7 @@ import { benchDeployments, report as deploymentsReport } from "./bench-deploymen
 import { benchReview } from "./bench-review";
 import { benchRunTask, report as runTaskReport } from "./bench-run-task";
 import { compile, measure, medians, Sample } from "./bench-measure";
+import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
@@ -61,8 +62,9 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((error: Error) => {
-    process.stderr.write(`bench: ${error.message}\n`);
-    process.exitCode = 1;
-  });
+  runFromCommandLine(command("bench", async (argv) => {
+    noArguments(argv, "usage: bench  (BENCH_RUNS=N runs each measurement N times, default 7)");
+    await main();
+    return 0;
+  }));
 }

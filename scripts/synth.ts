@@ -1,44 +1,67 @@
 /**
  * `npm run synth`: synthesizes every stack to Terraform JSON (cdktf.out/) and
- * to HCL (cdktf.out.hcl/) with the cdktf CLI, and says where they went.
- * `--out-json DIR` and `--out-hcl DIR` choose other folders.
+ * to HCL (cdktf.out.hcl/) with the cdktf CLI, formats the HCL with
+ * `terraform fmt`, and says where they went. A bad setting stops it with the
+ * app's one-line message, without cdktf's wrapper around it.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { command, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
 import { terraformEnv } from "../tooling/terraform-cli-config";
 
-const projectDir = path.resolve(__dirname, "..");
-const cdktf = path.join(projectDir, "node_modules", ".bin", "cdktf");
-const env = terraformEnv(projectDir);
+const PROJECT_DIR = path.resolve(__dirname, "..");
+const CDKTF = path.join(PROJECT_DIR, "node_modules", ".bin", "cdktf");
 
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(name);
-  return at >= 0 && process.argv[at + 1] ? process.argv[at + 1] : fallback;
+export const USAGE = "usage: synth [--out-json=DIR] [--out-hcl=DIR]  " +
+  "(Terraform JSON to DIR, default cdktf.out; HCL to DIR, default cdktf.out.hcl)";
+
+/**
+ * What the app printed on stderr, from cdktf's report of a failed synth
+ * (`Command output on stderr:` then the app's lines, indented by four).
+ */
+export function appMessage(cdktfOutput: string): string | undefined {
+  const match = /Command output on stderr:\n\n([\s\S]*?)\n*$/.exec(cdktfOutput);
+  return match?.[1].split("\n").map((line) => line.replace(/^ {4}/, "")).join("\n").trim() || undefined;
 }
 
-function synth(outdir: string, extra: string[]): string[] {
+function synth(outdir: string, extra: string[], env: NodeJS.ProcessEnv): string[] {
   // cdktf creates the output folder but not its parents.
-  fs.mkdirSync(path.resolve(projectDir, outdir), { recursive: true });
-  const run = spawnSync(cdktf, ["synth", "--output", outdir, ...extra], { cwd: projectDir, env, encoding: "utf8" });
+  fs.mkdirSync(path.resolve(PROJECT_DIR, outdir), { recursive: true });
+  const run = spawnSync(CDKTF, ["synth", "--output", outdir, ...extra], { cwd: PROJECT_DIR, env, encoding: "utf8" });
   const output = `${run.stdout}${run.stderr}`;
+  if (run.error) throw new Error(`cannot run ${CDKTF}: ${run.error.message}; run npm ci first`);
   if (run.status !== 0 || /\[ERROR\]/.test(output)) {
-    process.stderr.write(output);
-    throw new Error(`cdktf synth ${extra.join(" ")} failed (exit ${run.status})`);
+    throw new Error(appMessage(output) ?? `cdktf synth ${extra.join(" ")} failed (exit ${run.status}):\n${output.trim()}`);
   }
-  const manifest = JSON.parse(fs.readFileSync(path.resolve(projectDir, outdir, "manifest.json"), "utf8"));
-  return Object.values(manifest.stacks as { [name: string]: { synthesizedStackPath: string; workingDirectory: string } })
+  const manifest = JSON.parse(fs.readFileSync(path.resolve(PROJECT_DIR, outdir, "manifest.json"), "utf8"));
+  return Object.values(manifest.stacks as { [name: string]: { synthesizedStackPath: string } })
     .map((stack) => path.join(outdir, stack.synthesizedStackPath));
 }
 
-try {
-  const json = synth(option("--out-json", "cdktf.out"), []);
-  const hcl = synth(option("--out-hcl", "cdktf.out.hcl"), ["--hcl"]);
-  console.log("Terraform JSON:");
-  json.forEach((file) => console.log(`  ${file}`));
-  console.log("Terraform HCL:");
-  hcl.forEach((file) => console.log(`  ${file}`));
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
+/** cdktf's HCL is valid but not `terraform fmt`-clean; a repository that takes it over expects it to be. */
+function formatHcl(files: string[], env: NodeJS.ProcessEnv): void {
+  const run = spawnSync("terraform", ["fmt", "-list=false", ...files], { cwd: PROJECT_DIR, env, encoding: "utf8" });
+  if (run.error) throw new Error("terraform is not on PATH; it is needed to format the HCL (Terraform >= 1.5)");
+  if (run.status !== 0) throw new Error(`terraform fmt failed: ${run.stderr.trim()}`);
 }
+
+export const main = command("synth", async (argv, write, fail) => {
+  const args = parseArguments(argv, { withValue: ["out-json", "out-hcl"] }, USAGE);
+  if (args.positional.length > 0) throw new InputError(`unexpected argument ${args.positional[0]}; ${USAGE}`);
+  try {
+    // CI=1: cdktf prints no spinner frames into the output it hands back.
+    const env = { ...terraformEnv(PROJECT_DIR), CI: "1" };
+    const json = synth(args.value("out-json") ?? "cdktf.out", [], env);
+    const hcl = synth(args.value("out-hcl") ?? "cdktf.out.hcl", ["--hcl"], env);
+    formatHcl(hcl.map((file) => path.resolve(PROJECT_DIR, file)), env);
+    write(["Terraform JSON:", ...json.map((file) => `  ${file}`), "Terraform HCL:", ...hcl.map((file) => `  ${file}`), ""].join("\n"));
+    return 0;
+  } catch (error) {
+    // The app's own message (a bad setting), a missing tool or mirror: one line, no stack trace.
+    fail(`${(error as Error).message}\n`);
+    return 1;
+  }
+});
+
+if (require.main === module) runFromCommandLine(main);

@@ -1,22 +1,25 @@
 /**
- * `npm run try-local`: runs `cdktf deploy --auto-approve` and then
- * `cdktf destroy --auto-approve` on this app against an IAM and STS endpoint
- * that this script serves on 127.0.0.1, so that you see a real Terraform plan
- * and apply without an AWS account. The app runs from a temporary copy, so no
- * state or cdktf.out/ is left in the project; the endpoint stops at the end.
+ * `npm run try-local`: a real Terraform plan, its IAM review, an apply and a
+ * destroy of this app, without an AWS account. The AWS provider talks to an
+ * IAM and STS endpoint that this script serves on 127.0.0.1 and stops at the
+ * end. The app runs from a temporary copy, so no state is left in the project;
+ * the plan JSON and its Markdown review are written to try-local.out/.
  *
  * Offline, name a provider mirror: TERRAFORM_PROVIDER_MIRROR=/opt/tf-plugins.
  */
+import * as fs from "fs";
 import * as path from "path";
+import { DEFAULT_STACK_NAME } from "../app/config";
 import { LocalAwsEndpoint, StoredRole } from "../__tests__/support/aws-endpoint";
 import { CdktfAppCopy } from "../__tests__/support/cdktf-app";
-import { terraformEnv } from "../tooling/terraform-cli-config";
+import { run } from "../__tests__/support/terraform";
+import { command, InputError, Output, parseArguments, runFromCommandLine } from "../tooling/command-line";
+import { providerInstallProblem } from "../tooling/provider-probe";
+import { MIRROR_ENV, terraformEnv } from "../tooling/terraform-cli-config";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
-function heading(text: string): void {
-  process.stdout.write(`\n=== ${text}\n\n`);
-}
+export const USAGE = "usage: try-local [--out=DIR]  (plan JSON and its review to DIR, default try-local.out)";
 
 /** What the endpoint holds for a role, as IAM would show it. */
 function describeRole(role: StoredRole): string {
@@ -26,27 +29,73 @@ function describeRole(role: StoredRole): string {
     ...policies].join("\n");
 }
 
-async function main(): Promise<void> {
+/** A path as the user would type it: relative inside the project, absolute elsewhere. */
+function shown(file: string): string {
+  return file.startsWith(`${PROJECT_DIR}${path.sep}`) ? path.relative(PROJECT_DIR, file) : file;
+}
+
+/** `terraform plan` of the synthesized stack, saved as JSON to `planFile`. */
+async function savePlan(stackDir: string, env: NodeJS.ProcessEnv, planFile: string): Promise<void> {
+  const terraform = (args: string[]) => run("terraform", args, { cwd: stackDir, env, timeoutMs: 5 * 60_000 });
+  await terraform(["init", "-input=false", "-no-color"]);
+  await terraform(["plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan"]);
+  fs.writeFileSync(planFile, (await terraform(["show", "-json", "tfplan"])).stdout);
+}
+
+/** `npm run -s review`, as a user runs it, on the plan. */
+async function review(planFile: string, reviewFile: string): Promise<void> {
+  await run("npm", ["run", "-s", "review", "--", planFile, `--out=${reviewFile}`], { cwd: PROJECT_DIR, timeoutMs: 2 * 60_000 });
+}
+
+async function tryLocal(outDir: string, write: Output, progress: Output): Promise<void> {
+  const heading = (text: string) => progress(`\n=== ${text}\n\n`);
   const endpoint = await LocalAwsEndpoint.start({ maxLifetimeMs: 10 * 60_000 });
   const app = CdktfAppCopy.create("try-local");
   try {
     // The same variables you would set to point Terraform at any IAM endpoint.
-    const env = { ...terraformEnv(PROJECT_DIR), ...endpoint.env() };
+    // Not on a terminal: CI=1 (cdktf prints no spinner frames) and --no-color (no escape sequences).
+    const terminal = process.stdout.isTTY === true;
+    const env = { ...terraformEnv(PROJECT_DIR), ...endpoint.env(), ...(terminal ? {} : { CI: "1" }) };
+    const cli = { echo: true, args: terminal ? [] : ["--no-color"] };
+    const plan = path.join(outDir, "plan.json");
+    const reviewFile = path.join(outDir, "review.md");
     heading(`Local IAM and STS endpoint on ${endpoint.url}, account ${endpoint.account}`);
+    heading("cdktf synth, then terraform plan");
+    await app.synth(env, cli);
+    await savePlan(app.stackDir(DEFAULT_STACK_NAME), env, plan);
+    await review(plan, reviewFile);
     heading("cdktf deploy --auto-approve");
-    await app.deploy(env, { echo: true });
+    await app.deploy(env, cli);
     heading("What the local IAM endpoint now holds");
-    process.stdout.write(`${endpoint.roles().map(describeRole).join("\n\n")}\n`);
+    progress(`${endpoint.roles().map(describeRole).join("\n\n")}\n`);
     heading("cdktf destroy --auto-approve");
-    await app.destroy(env, { echo: true });
+    await app.destroy(env, cli);
     heading(`Done: ${endpoint.roles().length} roles left; the provider called ${[...new Set(endpoint.actions())].sort().join(", ")}`);
+    write(`Plan JSON: ${shown(plan)}\nReview:    ${shown(reviewFile)}\n`);
   } finally {
     await endpoint.stop();
     app.remove();
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`try-local failed: ${error.message}\n`);
-  process.exitCode = 1;
+export const main = command("try-local", async (argv, write, fail) => {
+  const args = parseArguments(argv, { withValue: ["out"] }, USAGE);
+  if (args.positional.length > 0) throw new InputError(`unexpected argument ${args.positional[0]}; ${USAGE}`);
+  const outDir = path.resolve(args.value("out") ?? path.join(PROJECT_DIR, "try-local.out"));
+  try {
+    // Before anything slow: can terraform install the provider here?
+    const problem = providerInstallProblem(terraformEnv(PROJECT_DIR));
+    if (problem) {
+      fail(`try-local: ${problem}; name a provider mirror: ${MIRROR_ENV}=DIR npm run try-local\n`);
+      return 1;
+    }
+    fs.mkdirSync(outDir, { recursive: true });
+    await tryLocal(outDir, write, (text) => process.stdout.write(text));
+    return 0;
+  } catch (error) {
+    fail(`try-local: ${(error as Error).message.trim()}\n`);
+    return 1;
+  }
 });
+
+if (require.main === module) runFromCommandLine(main);

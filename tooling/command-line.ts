@@ -1,7 +1,19 @@
-/** Command-line parsing shared by the review tools: `--name=value` or `--name value`, and bare flags. */
+/**
+ * Command-line parsing shared by the project's commands, on Node's
+ * `util.parseArgs`: `--name=value` or `--name value`, bare switches, and
+ * `--help` (`-h`) on every command.
+ */
+import { parseArgs } from "util";
 
 /** Bad usage or input: the command prints the message alone and exits 2. */
 export class InputError extends Error {}
+
+/** `--help` was given: the command prints its usage to standard output and exits 0, doing nothing else. */
+export class HelpRequested extends Error {
+  constructor(readonly usage: string) {
+    super(usage);
+  }
+}
 
 export interface ParsedArguments {
   readonly positional: readonly string[];
@@ -13,39 +25,57 @@ export interface ParsedArguments {
   has(name: string): boolean;
 }
 
+/** The option named by one of parseArgs's error messages (`Unknown option '--x'`, `Option '--x <value>' ...`). */
+function optionIn(message: string): string {
+  return /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? message;
+}
+
+/** parseArgs's error, in this project's words: what is wrong, then the usage, on one line. */
+function inputError(error: NodeJS.ErrnoException, usage: string): InputError {
+  const option = optionIn(error.message);
+  switch (error.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return new InputError(`unknown option ${option}; ${usage}`);
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return new InputError(/does not take an argument/.test(error.message)
+        ? `${option} takes no value; ${usage}`
+        : `${option} needs a value; ${usage}`);
+    default:
+      return new InputError(`${error.message}; ${usage}`);
+  }
+}
+
 /**
  * Parses `argv`. Flags in `withValue` take a value; those in `switches` do
- * not. Anything else starting with `--` is an error naming it and `usage`.
+ * not. Anything else starting with `-` is an InputError naming it and
+ * `usage`; `--help` or `-h` throws HelpRequested before anything else is read.
  */
 export function parseArguments(
   argv: readonly string[],
   spec: { withValue: readonly string[]; switches?: readonly string[] },
   usage: string,
 ): ParsedArguments {
-  const positional: string[] = [];
-  const flags = new Map<string, string[]>();
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index];
-    if (!argument.startsWith("--")) {
-      positional.push(argument);
-      continue;
-    }
-    const [name, inline] = argument.slice(2).split(/=(.*)/s, 2);
-    if (spec.switches?.includes(name)) {
-      if (inline !== undefined) throw new InputError(`--${name} takes no value; ${usage}`);
-      flags.set(name, [...(flags.get(name) ?? []), ""]);
-      continue;
-    }
-    if (!spec.withValue.includes(name)) throw new InputError(`unknown option --${name}; ${usage}`);
-    const value = inline ?? argv[++index];
-    if (value === undefined) throw new InputError(`--${name} needs a value; ${usage}`);
-    flags.set(name, [...(flags.get(name) ?? []), value]);
+  const options: { [name: string]: { type: "string" | "boolean"; multiple: true; short?: string } } = {
+    help: { type: "boolean", multiple: true, short: "h" },
+  };
+  for (const name of spec.withValue) options[name] = { type: "string", multiple: true };
+  for (const name of spec.switches ?? []) options[name] = { type: "boolean", multiple: true };
+  // Help wins over everything else on the line, even a wrong option.
+  const end = argv.indexOf("--");
+  const flags = end < 0 ? argv : argv.slice(0, end);
+  if (flags.some((argument) => argument === "--help" || argument === "-h")) throw new HelpRequested(usage);
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw inputError(error as NodeJS.ErrnoException, usage);
   }
+  const values = parsed.values as { [name: string]: Array<string | boolean> | undefined };
   return {
-    positional,
-    value: (name) => flags.get(name)?.at(-1),
-    values: (name) => flags.get(name) ?? [],
-    has: (name) => flags.has(name),
+    positional: parsed.positionals,
+    value: (name) => values[name]?.map(String).at(-1),
+    values: (name) => values[name]?.map(String) ?? [],
+    has: (name) => values[name] !== undefined,
   };
 }
 
@@ -54,8 +84,8 @@ export type Output = (text: string) => void;
 
 /**
  * A command's `main(argv, write?, fail?)`: runs `body` and turns what it
- * throws into an exit code: 2 and one line for an InputError, 3 and one line
- * for anything else; never a stack trace.
+ * throws into an exit code: 0 and the usage on `write` for `--help`; 2 and one
+ * line for an InputError; 3 and one line for anything else; never a stack trace.
  */
 export function command(name: string, body: (argv: readonly string[], write: Output, fail: Output) => Promise<number>) {
   return async (
@@ -66,6 +96,10 @@ export function command(name: string, body: (argv: readonly string[], write: Out
     try {
       return await body(argv, write, fail);
     } catch (error) {
+      if (error instanceof HelpRequested) {
+        write(`${error.usage}\n`);
+        return 0;
+      }
       if (error instanceof InputError) {
         fail(`${name}: ${error.message}\n`);
         return 2;
@@ -74,6 +108,15 @@ export function command(name: string, body: (argv: readonly string[], write: Out
       return 3;
     }
   };
+}
+
+/**
+ * For a command that takes no arguments: answers `--help` and refuses any
+ * argument, before anything runs.
+ */
+export function noArguments(argv: readonly string[], usage: string): void {
+  const args = parseArguments(argv, { withValue: [] }, usage);
+  if (args.positional.length > 0) throw new InputError(`unexpected argument ${args.positional[0]}; ${usage}`);
 }
 
 /** Runs `main` with the process's arguments and sets its exit code. */

@@ -4,6 +4,17 @@ import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR, run } from "../support/terraform";
 
+it("prints a bad environment setting once, without a stack trace, and exits 1", async () => {
+  const { status, stdout, stderr } = await synthMain({ PINPOINT_SES_TAGS: "team=messaging" });
+  expect({ status, stdout, stderr }).toEqual({
+    status: 1,
+    stdout: "",
+    stderr: 'environment variable PINPOINT_SES_TAGS is "team=messaging"; expected a JSON object like {"team":"messaging"}\n',
+  });
+  // The README quotes this message.
+  expect(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")).toContain(`\`${stderr.trim()}\``);
+});
+
 async function synthMain(env: { [name: string]: string }) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-main-"));
   const result = await run(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "main.ts"], {
@@ -15,19 +26,21 @@ async function synthMain(env: { [name: string]: string }) {
 }
 
 describe("main.ts", () => {
-  it("synthesizes the stack named by the configuration, with cdktf's local backend", async () => {
+  it("synthesizes the stack named by the configuration, with a local backend at a path relative to the stack's folder", async () => {
     const { status, outdir } = await synthMain({ PINPOINT_SES_STACK_NAME: "email-role", PINPOINT_SES_REGION: "eu-west-1" });
     expect(status).toBe(0);
     const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "email-role", "cdk.tf.json"), "utf8"));
     expect(json.provider.aws[0].region).toBe("eu-west-1");
-    expect(json.terraform.backend).toEqual({ local: { path: path.join(PROJECT_DIR, "terraform.email-role.tfstate") } });
+    expect(json.terraform.backend).toEqual({ local: { path: "terraform.email-role.tfstate" } });
     fs.rmSync(outdir, { recursive: true });
   });
 
-  it("stops with the setting, the rule and the value when a value is bad, and writes no stack", async () => {
+  it("stops with the setting, the rule and the value when a value is bad, once, without a stack trace, and writes no stack", async () => {
     const { status, stderr, outdir } = await synthMain({ PINPOINT_SES_APPLICATION_IDS: "not-an-id" });
-    expect(status).not.toBe(0);
-    expect(stderr).toContain('pinpointApplicationIds ["not-an-id"] has "not-an-id", which is not a Pinpoint application id');
+    expect({ status, stderr }).toEqual({
+      status: 1,
+      stderr: 'pinpointApplicationIds ["not-an-id"] has "not-an-id", which is not a Pinpoint application id (32 lowercase hex characters)\n',
+    });
     expect(fs.readdirSync(outdir, { recursive: true }).filter((file) => String(file).endsWith(".tf.json"))).toEqual([]);
     fs.rmSync(outdir, { recursive: true });
   });
@@ -48,13 +61,17 @@ describe("main.ts", () => {
     fs.rmSync(outdir, { recursive: true });
   });
 
-  it("stops with the entry and the field named when the deployments file is wrong, and writes no stack", async () => {
+  it("stops with the entry and the field named when the deployments file is wrong, once, and writes no stack", async () => {
     const file = path.join(os.tmpdir(), `pinpoint-ses-bad-deployments-${process.pid}.json`);
     fs.writeFileSync(file, JSON.stringify({ deployments: [{ name: "prod-us", region: "us-east-1", options: { sesIdentity: [] } }] }));
     const { status, stderr, outdir } = await synthMain({ PINPOINT_SES_DEPLOYMENTS_FILE: file });
     fs.rmSync(file);
-    expect(status).not.toBe(0);
-    expect(stderr).toContain('deployments[0] ("prod-us").options.sesIdentity is not a field here');
+    expect({ status, stderr }).toEqual({
+      status: 1,
+      stderr: `deployments file ${file}: deployments[0] ("prod-us").options.sesIdentity is not a field here; expected one of ` +
+        "roleName, roleNamePrefix, path, description, permissionsBoundaryArn, maxSessionDuration, policyName, " +
+        "sesIdentities, configurationSets, pinpointApplicationIds, tags, emailChannel\n",
+    });
     expect(fs.readdirSync(outdir, { recursive: true }).filter((entry) => String(entry).endsWith(".tf.json"))).toEqual([]);
     fs.rmSync(outdir, { recursive: true });
   });

@@ -14,6 +14,12 @@ import { PROJECT_DIR, run, RunResult } from "./terraform";
 /** What the app needs to synthesize: cdktf.json runs main.ts through sucrase. */
 const APP_FILES = ["cdktf.json", "main.ts", "app", "modules", "tooling", "tsconfig.json"];
 
+/** `echo`: the command's output goes straight to this process's; `args`: more arguments for cdktf. */
+export interface CliOptions {
+  readonly echo?: boolean;
+  readonly args?: readonly string[];
+}
+
 export class CdktfAppCopy {
   static create(label: string): CdktfAppCopy {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pinpoint-ses-${label}-`));
@@ -31,14 +37,24 @@ export class CdktfAppCopy {
     this.outputsFile = path.join(dir, "outputs.json");
   }
 
+  /** `cdktf synth`: the stacks' Terraform JSON in `stackDir(name)`. */
+  synth(env: NodeJS.ProcessEnv, options: CliOptions = {}): Promise<RunResult> {
+    return this.cdktf(["synth", ...(options.args ?? [])], env, options.echo);
+  }
+
+  /** Where cdktf writes a stack's configuration and runs terraform for it. */
+  stackDir(stackName: string): string {
+    return path.join(this.dir, "cdktf.out", "stacks", stackName);
+  }
+
   /** `cdktf deploy --auto-approve`, writing the outputs to `outputsFile`. */
-  deploy(env: NodeJS.ProcessEnv, options: { echo?: boolean } = {}): Promise<RunResult> {
-    return this.cdktf(["deploy", "--auto-approve", "--outputs-file", this.outputsFile], env, options.echo);
+  deploy(env: NodeJS.ProcessEnv, options: CliOptions = {}): Promise<RunResult> {
+    return this.cdktf(["deploy", "--auto-approve", "--outputs-file", this.outputsFile, ...(options.args ?? [])], env, options.echo);
   }
 
   /** `cdktf destroy --auto-approve`. */
-  destroy(env: NodeJS.ProcessEnv, options: { echo?: boolean } = {}): Promise<RunResult> {
-    return this.cdktf(["destroy", "--auto-approve"], env, options.echo);
+  destroy(env: NodeJS.ProcessEnv, options: CliOptions = {}): Promise<RunResult> {
+    return this.cdktf(["destroy", "--auto-approve", ...(options.args ?? [])], env, options.echo);
   }
 
   /** The outputs of the last deploy: stack name → output name → value. */
@@ -46,9 +62,9 @@ export class CdktfAppCopy {
     return JSON.parse(fs.readFileSync(this.outputsFile, "utf8"));
   }
 
-  /** The local state of a stack (cdktf's default backend: terraform.STACK.tfstate where it synthesized). */
+  /** The local state of a stack: the app's local backend keeps terraform.STACK.tfstate beside the stack's configuration. */
   state(stackName: string): { resources: unknown[]; outputs: object } {
-    return JSON.parse(fs.readFileSync(path.join(this.dir, `terraform.${stackName}.tfstate`), "utf8"));
+    return JSON.parse(fs.readFileSync(path.join(this.stackDir(stackName), `terraform.${stackName}.tfstate`), "utf8"));
   }
 
   remove(): void {
@@ -58,7 +74,7 @@ export class CdktfAppCopy {
   private cdktf(args: string[], env: NodeJS.ProcessEnv, echo = false): Promise<RunResult> {
     // With a provider mirror there is no registry to fetch other platforms' checksums from,
     // which `cdktf deploy` asks `terraform providers lock` for on its first init.
-    const offline = env[MIRROR_ENV] ? ["--skip-provider-lock"] : [];
+    const offline = env[MIRROR_ENV] && args[0] !== "synth" ? ["--skip-provider-lock"] : [];
     return run(path.join(PROJECT_DIR, "node_modules", ".bin", "cdktf"), [...args, ...offline],
       { cwd: this.dir, env, echo, timeoutMs: 5 * 60_000 });
   }

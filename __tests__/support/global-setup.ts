@@ -1,21 +1,63 @@
-/** Fails the run early, with a clear message, when terraform is needed but missing. */
+/**
+ * Runs once before any test file:
+ * - gives the run one temporary root (TMPDIR, which os.tmpdir() and every
+ *   child process honour) and removes it when jest exits, pass or fail, so
+ *   no test's folder (cdktf's Testing outdirs included) outlives the run;
+ * - when the Terraform-backed tests are on, stops the run within seconds,
+ *   with one line that says how to go on, if terraform is missing or cannot
+ *   install the hashicorp/aws provider (no network and no mirror).
+ */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { providerInstallProblem } from "../../tooling/provider-probe";
+import { MIRROR_ENV, terraformEnv } from "../../tooling/terraform-cli-config";
 
 const MINIMUM = [1, 5];
+const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
-export default function globalSetup(): void {
-  if (process.env.TERRAFORM_TESTS === "off") {
-    process.stdout.write("\nTERRAFORM_TESTS=off: the Terraform-backed tests in __tests__/terraform are not run.\n");
-    return;
-  }
-  const probe = spawnSync("terraform", ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+export const WAYS_ON = `name a provider mirror (${MIRROR_ENV}=DIR npm test) or run the unit tests alone (TERRAFORM_TESTS=off npm test)`;
+
+/** Prints one line and ends the run: a thrown error would add jest's stack trace around it. */
+function stop(message: string): never {
+  process.stderr.write(`\n${message}\n`);
+  process.exit(1);
+}
+
+/** One temporary root for the whole run, removed when the jest process exits. */
+function temporaryRoot(): void {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-tests-"));
+  process.env.TMPDIR = root;
+  process.once("exit", () => fs.rmSync(root, { recursive: true, force: true }));
+}
+
+function checkTerraformVersion(env: NodeJS.ProcessEnv): void {
+  const probe = spawnSync("terraform", ["version", "-json"], { encoding: "utf8", env });
   if (probe.error || probe.status !== 0) {
-    throw new Error("terraform was not found on PATH. The Terraform-backed tests need Terraform >= 1.5 " +
+    stop("terraform was not found on PATH. The Terraform-backed tests need Terraform >= 1.5 " +
       "(https://developer.hashicorp.com/terraform/install); to run only the unit tests, set TERRAFORM_TESTS=off.");
   }
   const version: string = JSON.parse(probe.stdout).terraform_version;
   const [major, minor] = version.split(".").map(Number);
   if (major < MINIMUM[0] || (major === MINIMUM[0] && minor < MINIMUM[1])) {
-    throw new Error(`terraform ${version} is too old; the tests need Terraform >= ${MINIMUM.join(".")}`);
+    stop(`terraform ${version} is too old; the tests need Terraform >= ${MINIMUM.join(".")}`);
   }
+}
+
+export default function globalSetup(): void {
+  temporaryRoot();
+  if (process.env.TERRAFORM_TESTS === "off") {
+    process.stdout.write("\nTERRAFORM_TESTS=off: the Terraform-backed tests in __tests__/terraform are not run.\n");
+    return;
+  }
+  let env: NodeJS.ProcessEnv;
+  try {
+    env = terraformEnv(PROJECT_DIR);
+  } catch (error) {
+    stop(`${(error as Error).message}; or run the unit tests alone (TERRAFORM_TESTS=off npm test).`);
+  }
+  checkTerraformVersion(env);
+  const problem = providerInstallProblem(env);
+  if (problem) stop(`${problem}; ${WAYS_ON}.`);
 }

@@ -1,5 +1,7 @@
 // A cdktf app of another team that installs this package: the README's usage
-// example, compiled and synthesized by __tests__/package/pack.terraform.test.ts.
+// example. It runs where it is (package.json takes the package from this
+// repository); __tests__/terraform/examples.test.ts synthesizes it, and
+// __tests__/package/pack.terraform.test.ts compiles it against the packed tarball.
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformOutput, TerraformStack } from "cdktf";
 import { PinpointSesSendingRole } from "pinpoint-ses-sending-role";

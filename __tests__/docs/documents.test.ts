@@ -1,0 +1,54 @@
+/**
+ * The README and docs/ show only what works: every `npm run` command they
+ * name exists, every file they link exists, the consumer's install line and
+ * code are the example's, the deployments file shown loads, and the README
+ * stays short enough to read first.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { loadAppConfigs } from "../../app/config";
+import { docExample } from "../support/doc-examples";
+import { PROJECT_DIR } from "../support/terraform";
+
+const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
+const documents = ["README.md", ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const scripts = Object.keys(JSON.parse(read("package.json")).scripts);
+const example = JSON.parse(read("examples/consumer-app/package.json"));
+
+it("keeps the README at 250 lines or fewer", () => {
+  expect(read("README.md").split("\n").length).toBeLessThanOrEqual(250);
+});
+
+it.each(documents)("%s names only npm run commands that package.json has", (file) => {
+  const named = [...read(file).matchAll(/npm run (?:-s )?([a-z][\w-]*)/g)].map((match) => match[1]);
+  expect(named.filter((name) => !scripts.includes(name))).toEqual([]);
+});
+
+// Written by other changes of this round (plan review, deployer boundary, run task, CDK Terrain).
+const WRITTEN_ELSEWHERE = ["docs/reviewing-plans.md", "docs/deployer-policy.md", "docs/run-task.md", "docs/cdktn.md"];
+
+it.each(documents)("%s links only to files that exist", (file) => {
+  const links = [...read(file).matchAll(/\]\(([^)#:]+)(?:#[^)]*)?\)/g)].map((match) => path.normalize(path.join(path.dirname(file), match[1])));
+  expect(links.filter((link) => !WRITTEN_ELSEWHERE.includes(link) && !fs.existsSync(path.join(PROJECT_DIR, link)))).toEqual([]);
+});
+
+it("the README's install lines name exactly the packages and versions of examples/consumer-app", () => {
+  const words = docExample("README.md", "consumer-install").split(/\s+/).filter((word) => /^[@a-z]/.test(word) && !["npm", "install"].includes(word));
+  const expected = Object.entries({ ...example.dependencies, ...example.devDependencies })
+    .map(([name, version]) => (String(version).startsWith("file:") ? name : `${name}@${version}`));
+  expect(words.sort()).toEqual(expected.sort());
+});
+
+it("the README's consumer app is examples/consumer-app/main.ts, without its opening comment", () => {
+  const code = /```ts\n(import \{ AwsProvider \}[\s\S]*?)```/.exec(read("README.md"))?.[1];
+  expect(code).toBe(read("examples/consumer-app/main.ts").replace(/^(\/\/.*\n)+/, ""));
+});
+
+it("the deployments file in docs/deployments.md loads as two stacks", () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "deployments-doc-")), "deployments.json");
+  fs.writeFileSync(file, docExample("docs/deployments.md", "deployments-file"));
+  expect(loadAppConfigs({ PINPOINT_SES_DEPLOYMENTS_FILE: file }, () => undefined).map((config) => config.stackName))
+    .toEqual(["prod-us", "prod-eu"]);
+  fs.rmSync(path.dirname(file), { recursive: true });
+});

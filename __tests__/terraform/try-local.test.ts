@@ -1,0 +1,78 @@
+/**
+ * `npm run try-local`, as the README shows it: a plan, its review, an apply and
+ * a destroy against the local endpoint, with the plan JSON and the review
+ * written where it says; off a terminal, no spinner frames or colours; on a
+ * machine that cannot install the provider, one line naming the variable.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { docExample } from "../support/doc-examples";
+import { PROJECT_DIR, PlanJson, run, RunResult, testEnv } from "../support/terraform";
+
+let scratch: string;
+beforeAll(() => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "try-local-"));
+});
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+const tryLocal = (out: string, env: NodeJS.ProcessEnv): Promise<RunResult> =>
+  run("npm", ["run", "-s", "try-local", "--", `--out=${out}`], { cwd: PROJECT_DIR, env, allowFailure: true, timeoutMs: 8 * 60_000 });
+
+describe("npm run try-local with the provider at hand", () => {
+  let result: RunResult;
+  let out: string;
+  beforeAll(async () => {
+    out = path.join(scratch, "out");
+    result = await tryLocal(out, testEnv());
+  });
+
+  it("succeeds and ends by saying where the plan JSON and the review are", () => {
+    expect(result.status).toBe(0);
+    expect(result.stdout.endsWith(`\nPlan JSON: ${out}/plan.json\nReview:    ${out}/review.md\n`)).toBe(true);
+  });
+
+  it("ends as the README shows, for the default folder", () => {
+    const lastLines = result.stdout.split("\n").slice(-3).join("\n").replaceAll(`${out}/`, "try-local.out/");
+    expect(docExample("README.md", "try-local")).toBe(lastLines);
+  });
+
+  it("writes the plan of the role's creation as JSON", () => {
+    const plan: PlanJson = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+    expect((plan.resource_changes ?? []).map((change) => `${change.type} ${change.change.actions.join(",")}`).sort())
+      .toEqual(["aws_iam_role create", "aws_iam_role_policy create"]);
+  });
+
+  it("writes the review of that plan, with the role simulated as Pinpoint's sending role", () => {
+    const review = fs.readFileSync(path.join(out, "review.md"), "utf8");
+    expect(review.split("\n").slice(0, 3)).toEqual(["# IAM review of a Terraform plan", "",
+      "Plan from Terraform 1.11.4, JSON format 1.2: 1 IAM role, 0 findings."]);
+  });
+
+  it("applies and destroys the role on the local endpoint", () => {
+    expect(result.stdout).toMatch(/\n=== Done: 0 roles left; the provider called iam:CreateRole, iam:DeleteRole, /);
+  });
+
+  it("prints no spinner frames and no escape sequences when its output is not a terminal", () => {
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/[\u2800-\u28ff\u001b]/);
+  });
+});
+
+describe("npm run try-local where the provider cannot be installed", () => {
+  it.each([
+    ["an empty mirror", (mirror: string) => ({ TERRAFORM_PROVIDER_MIRROR: mirror }), (mirror: string) => `from the mirror ${mirror}`],
+    ["no mirror and no network", () => ({ TERRAFORM_PROVIDER_MIRROR: undefined, HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9" }),
+      () => "from the registry (no network?)"],
+  ])("stops at once with %s, naming TERRAFORM_PROVIDER_MIRROR in one line, and writes nothing", async (_case, envFor, where) => {
+    const mirror = fs.mkdtempSync(path.join(scratch, "empty-mirror-"));
+    const out = path.join(scratch, "offline-out");
+    const result = await tryLocal(out, { ...process.env, ...envFor(mirror) });
+    expect(result).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: `try-local: terraform cannot install the hashicorp/aws provider ${where(mirror)}; ` +
+        "name a provider mirror: TERRAFORM_PROVIDER_MIRROR=DIR npm run try-local\n",
+    });
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
