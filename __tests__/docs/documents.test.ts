@@ -25,12 +25,20 @@ it.each(documents)("%s names only npm run commands that package.json has", (file
   expect(named.filter((name) => !scripts.includes(name))).toEqual([]);
 });
 
-// Written by other changes of this round (plan review, deployer boundary, run task, CDK Terrain).
-const WRITTEN_ELSEWHERE = ["docs/reviewing-plans.md", "docs/deployer-policy.md", "docs/run-task.md", "docs/cdktn.md"];
+/** Folders that builds, installs and runs make: git-ignored, not part of the layout. */
+const IGNORED_FOLDERS = ["node_modules", "lib", "build", "coverage", "cdktf.out", "cdktf.out.hcl", "try-local.out"];
 
 it.each(documents)("%s links only to files that exist", (file) => {
   const links = [...read(file).matchAll(/\]\(([^)#:]+)(?:#[^)]*)?\)/g)].map((match) => path.normalize(path.join(path.dirname(file), match[1])));
-  expect(links.filter((link) => !WRITTEN_ELSEWHERE.includes(link) && !fs.existsSync(path.join(PROJECT_DIR, link)))).toEqual([]);
+  expect(links.filter((link) => !fs.existsSync(path.join(PROJECT_DIR, link)))).toEqual([]);
+});
+
+it("the README's layout paragraph names every top-level folder of the repository", () => {
+  const layout = /^Layout: ([\s\S]*?)\n\n/m.exec(read("README.md"))?.[1] ?? "";
+  const folders = fs.readdirSync(PROJECT_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && !IGNORED_FOLDERS.includes(entry.name))
+    .map((entry) => entry.name);
+  expect(folders.filter((folder) => !layout.includes(`\`${folder}/\``))).toEqual([]);
 });
 
 it("the README's install lines name exactly the packages and versions of examples/consumer-app", () => {
