@@ -345,6 +345,7 @@ export const MODULE_INPUTS: { readonly [K in keyof Required<PinpointSesSendingRo
   exclusiveInlinePolicy: {
     notExported: "Decides at synth time whether `aws_iam_role_policies_exclusive` exists; in Terraform, declare that resource next to the module with `role_name = module.NAME.role_name` and `policy_names = [module.NAME.policy_name]`.",
   },
+  trustPolicyMaxSize: { notExported: "A synth-time size check of the construct; the module's own validation follows its trust quota." },
   adoptExistingRole: {
     notExported: "Terraform allows `import` blocks only in the root module: write `import { to = module.NAME.aws_iam_role.this, id = \"ROLE\" }` and `import { to = module.NAME.aws_iam_role_policy.this, id = \"ROLE:POLICY\" }` in yours.",
   },

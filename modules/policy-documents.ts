@@ -88,8 +88,9 @@ export function pinpointApplicationArn(scope: AccountScope, applicationId: strin
 /**
  * Trust policy: Pinpoint may assume the role only on behalf of this account
  * (`aws:SourceAccount`), and, when application ids are given, only for those
- * Pinpoint projects (`aws:SourceArn`), which closes the confused-deputy gap
- * between projects of the same account.
+ * Pinpoint projects (`aws:SourceArn` like `…:apps/ID*`: the project or
+ * anything beneath it), which closes the confused-deputy gap between
+ * projects of the same account.
  */
 export function pinpointTrustPolicy(
   scope: AccountScope,
@@ -100,8 +101,11 @@ export function pinpointTrustPolicy(
     StringEquals: { "aws:SourceAccount": scope.account },
   };
   if (pinpointApplicationIds.length > 0) {
+    // `apps/ID*`: the project's ARN and anything beneath it (`apps/ID/campaigns/…`). AWS does not
+    // document which of the two Pinpoint sends for campaign and journey email; ids are all 32
+    // characters long, so the `*` can match no other project.
     condition.ArnLike = {
-      "aws:SourceArn": lists.map(pinpointApplicationIds, (id) => pinpointApplicationArn(scope, id), "pinpoint_application_arns"),
+      "aws:SourceArn": lists.map(pinpointApplicationIds, (id) => `${pinpointApplicationArn(scope, id)}*`, "pinpoint_application_arns"),
     };
   }
   return {

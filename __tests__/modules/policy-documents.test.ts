@@ -32,8 +32,8 @@ describe("policy documents", () => {
       StringEquals: { "aws:SourceAccount": "999988887777" },
       ArnLike: {
         "aws:SourceArn": [
-          "arn:aws-cn:mobiletargeting:cn-north-1:999988887777:apps/0123456789abcdef0123456789abcdef",
-          "arn:aws-cn:mobiletargeting:cn-north-1:999988887777:apps/fedcba9876543210fedcba9876543210",
+          "arn:aws-cn:mobiletargeting:cn-north-1:999988887777:apps/0123456789abcdef0123456789abcdef*",
+          "arn:aws-cn:mobiletargeting:cn-north-1:999988887777:apps/fedcba9876543210fedcba9876543210*",
         ],
       },
     });
@@ -87,7 +87,7 @@ describe("policy documents with other list operations", () => {
 
   it("maps the Pinpoint app ids of the trust condition through the given operations", () => {
     expect(pinpointTrustPolicy(at, ["id1"], recording).Statement[0].Condition?.ArnLike).toEqual({
-      "aws:SourceArn": ["map pinpoint_application_arns: arn:aws:mobiletargeting:us-east-1:111122223333:apps/%s × id1"],
+      "aws:SourceArn": ["map pinpoint_application_arns: arn:aws:mobiletargeting:us-east-1:111122223333:apps/%s* × id1"],
     });
   });
 });
