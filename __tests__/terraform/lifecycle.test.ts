@@ -14,7 +14,7 @@ import {
   seedDocuments,
 } from "../support/lifecycle";
 import { actionsOf } from "../../deployer/observed-actions";
-import { seedPermissionsPolicyFor, seedTrustPolicyFor } from "../support/seed";
+import { seedPermissionsPolicy, seedPermissionsPolicyFor, seedTrustPolicyFor } from "../support/seed";
 import { appStackJson, constructStackJson } from "../support/synth";
 import { PlanJson, StateJson, TerraformWorkdir } from "../support/terraform";
 
@@ -135,6 +135,10 @@ describe("update in place of a fully optioned role in us-gov-west-1", () => {
 
   beforeAll(async () => {
     scenario = await Scenario.start(base, "update", ACCOUNT);
+    // IAM refuses a boundary that names no policy: the administrator made both beforehand.
+    for (const name of ["pinpoint", "email"]) {
+      scenario.endpoint.invoke("iam", "CreatePolicy", { PolicyName: name, Path: "/boundaries/", PolicyDocument: JSON.stringify(seedPermissionsPolicy(at)) }, at.region);
+    }
     scenario.use(constructStackJson(first, at.region));
     await scenario.apply();
     createdRoleId = onlyRole(scenario.endpoint).id;
