@@ -31,6 +31,7 @@ import { authorise } from "./endpoint-authorisation";
 import {
   AccountState, AwsError, emptyAccount, iamHandlers, Params, RequestContext, required, StoredPolicy, StoredRole, xml,
 } from "./local-iam";
+import { OUT_OF_BAND_HEADER } from "./iam-client";
 import { PinpointApps, pinpointCallOf, runPinpointCall } from "./local-pinpoint";
 
 export { AwsError, RequestContext, StoredPolicy, StoredRole, xml };
@@ -70,6 +71,18 @@ export interface LocalAwsEndpointOptions {
   readonly maxLifetimeMs?: number;
   /** Most items in one page of a list: small, so that the provider's paging runs. @default 2 */
   readonly pageSize?: number;
+}
+
+/** Environment that sends the AWS provider to `url` for STS, IAM and Pinpoint, with dummy credentials. */
+export function endpointEnv(url: string, accessKeyId: string): { [name: string]: string } {
+  return {
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: "local-test",
+    AWS_ENDPOINT_URL_STS: url,
+    AWS_ENDPOINT_URL_IAM: url,
+    AWS_ENDPOINT_URL_PINPOINT: url,
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
 }
 
 const API_VERSIONS: { [service: string]: string } = { sts: "2011-06-15", iam: "2010-05-08" };
@@ -209,14 +222,7 @@ export class LocalAwsEndpoint {
    * dummy credentials: the same variables a user sets for any endpoint.
    */
   env(): { [name: string]: string } {
-    return {
-      AWS_ACCESS_KEY_ID: "local-test",
-      AWS_SECRET_ACCESS_KEY: "local-test",
-      AWS_ENDPOINT_URL_STS: this.url,
-      AWS_ENDPOINT_URL_IAM: this.url,
-      AWS_ENDPOINT_URL_PINPOINT: this.url,
-      AWS_EC2_METADATA_DISABLED: "true",
-    };
+    return endpointEnv(this.url, "local-test");
   }
 
   async stop(): Promise<void> {
@@ -285,9 +291,11 @@ export class LocalAwsEndpoint {
     request.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
       const { service, context } = this.contextOf(request);
+      // A test's own reads and out-of-band changes (iam-client.ts) are not the provider's calls.
+      const outOfBand = request.headers[OUT_OF_BAND_HEADER] !== undefined;
       const answer = service === "mobiletargeting"
         ? this.answerRest(request.method ?? "GET", new URL(request.url ?? "/", this.url).pathname, body, context)
-        : this.answerQuery(service, Object.fromEntries(new URLSearchParams(body)), context);
+        : this.answerQuery(service, Object.fromEntries(new URLSearchParams(body)), context, outOfBand);
       void answer.then(({ status, contentType, text, errorType }: { status: number; contentType: string; text: string; errorType?: string }) => {
         response.writeHead(status, {
           "Content-Type": contentType,
@@ -299,13 +307,13 @@ export class LocalAwsEndpoint {
     });
   }
 
-  /** Faults, then authorisation, then the handler; records the call. */
+  /** Faults, then authorisation, then the handler; records the call. Out of band: the handler only. */
   private async run(service: string, action: string, params: Params, context: RequestContext,
-    handler: () => string, pinpoint?: Parameters<typeof authorise>[6]): Promise<{ status: number; result?: string; error?: AwsError }> {
+    handler: () => string, pinpoint?: Parameters<typeof authorise>[6], outOfBand = false): Promise<{ status: number; result?: string; error?: AwsError }> {
     let status = 200;
     try {
-      this.injectFault(service, action);
-      if (this.identityPolicies) {
+      if (!outOfBand) this.injectFault(service, action);
+      if (this.identityPolicies && !outOfBand) {
         await authorise(this.identityPolicies, service, action, params, context, this.state(context.account), pinpoint);
       }
       return { status, result: handler() };
@@ -314,15 +322,15 @@ export class LocalAwsEndpoint {
       status = failure.status;
       return { status, error: failure };
     } finally {
-      this.calls.push({ service, action, params, status });
+      if (!outOfBand) this.calls.push({ service, action, params, status });
     }
   }
 
-  private async answerQuery(service: string, params: Params, context: RequestContext) {
+  private async answerQuery(service: string, params: Params, context: RequestContext, outOfBand: boolean) {
     const action = params.Action ?? "(no Action)";
     const requestId = randomUUID();
     const known = this.handlers.get(`${service}:${action}`);
-    const outcome = await this.run(service, action, params, context, () => this.handlerOf(service, action)(params, context));
+    const outcome = await this.run(service, action, params, context, () => this.handlerOf(service, action)(params, context), undefined, outOfBand);
     if (!known && outcome.error?.code !== "NotImplementedByLocalEndpoint") this.unimplemented.push(`${service}:${action}`);
     if (outcome.error) {
       const failure = outcome.error;

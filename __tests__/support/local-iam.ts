@@ -375,6 +375,9 @@ export function iamHandlers(options: IamOptions): { [action: string]: IamHandler
       state.policies.set(arn, policy);
       return policyXml(policy, 0);
     },
+    // The endpoint holds customer managed policies only: every Scope lists those.
+    ListPolicies: (params, _request, state) => paged([...state.policies.values()], params, options.pageSize(), "Policies",
+      (policy) => policyXml(policy, attachments(policy.arn, state)).replace(/^<Policy>|<\/Policy>$/g, "")),
     GetPolicy: (params, _request, state) => {
       const policy = existingPolicy(required(params, "PolicyArn"), state);
       return policyXml(policy, attachments(policy.arn, state));

@@ -14,7 +14,7 @@ import { PinpointSesEmailChannel, PinpointSesSendingRole, PinpointSesSendingRole
 import { boundaryPolicy, boundaryPolicyArn, deployerPolicy, DEPLOYER_SIDS } from "../../deployer/policy";
 import { ALL_OBSERVED_ACTIONS, OBSERVED_ACTIONS } from "../../deployer/observed-actions";
 import { DEFAULT_DESCRIPTION } from "../../modules/pinpoint-ses-sending-role";
-import { initialisedWorkdir, Scenario } from "../support/lifecycle";
+import { describeOnLocalEndpoint, initialisedWorkdir, LOCAL_ONLY, Scenario } from "../support/lifecycle";
 import { seedTrustPolicy } from "../support/seed";
 import { TerraformWorkdir } from "../support/terraform";
 
@@ -81,7 +81,7 @@ beforeAll(async () => {
 
 afterAll(() => base?.remove());
 
-describe("a whole lifecycle authorised as the deployer", () => {
+describeOnLocalEndpoint("a whole lifecycle authorised as the deployer", LOCAL_ONLY.authorisation, () => {
   let scenario: Scenario;
 
   beforeAll(async () => {
@@ -134,7 +134,7 @@ describe("a whole lifecycle authorised as the deployer", () => {
   });
 });
 
-describe("stacks that try to escalate, applied as the deployer", () => {
+describeOnLocalEndpoint("stacks that try to escalate, applied as the deployer", LOCAL_ONLY.authorisation, () => {
   let scenario: Scenario;
   const creations: { [id: string]: PinpointSesSendingRoleProps } = {
     unbounded: { path: PATH, roleName: `${PREFIX}unbounded` },
