@@ -89,6 +89,12 @@ export class IamClient {
     throw new Error(`${action} did not stop paging after 100 pages`);
   }
 
+  /** A client acting as a session of `roleArn` (sts:AssumeRole): in that role's account. */
+  async assumeRole(roleArn: string): Promise<IamClient> {
+    const body = await this.call("AssumeRole", { RoleArn: roleArn, RoleSessionName: "pinpoint-ses-test" }, "sts");
+    return new IamClient(this.url, first(body, "AccessKeyId") ?? "", this.region);
+  }
+
   async account(): Promise<string> {
     return first(await this.call("GetCallerIdentity", {}, "sts"), "Account") ?? "";
   }

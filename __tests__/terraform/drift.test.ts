@@ -26,6 +26,8 @@ const ACCOUNT = "345678901234";
 const AT = { partition: "aws", region: "us-east-1", account: ACCOUNT };
 const POLICY = "PinpointUsesSESForEmailSends";
 const STRAY = "AddedInTheConsole";
+/** A second stray, so that the role has three inline policies: more than one page of the endpoint's lists. */
+const SECOND_STRAY = "AlsoAddedInTheConsole";
 
 /** Someone dropped the `aws:SourceAccount` condition: any account's Pinpoint could use the role. */
 const DRIFTED_TRUST = {
@@ -61,6 +63,7 @@ async function driftAndRepair(scenario: Scenario, exclusiveInlinePolicy: boolean
   await scenario.iam.call("UpdateAssumeRolePolicy", { RoleName: name, PolicyDocument: JSON.stringify(DRIFTED_TRUST) });
   await put(POLICY, DRIFTED_PERMISSIONS);
   await put(STRAY, STRAY_POLICY);
+  await put(SECOND_STRAY, STRAY_POLICY);
   if (!(await scenario.iam.list("ListPolicies", { Scope: "Local" }, "Arn")).includes(ATTACHED)) {
     await scenario.iam.call("CreatePolicy", { PolicyName: "AttachedInTheConsole", PolicyDocument: JSON.stringify(STRAY_POLICY) });
   }
@@ -104,7 +107,7 @@ describe("drift of a role with exclusiveInlinePolicy", () => {
     });
     expect(repairedDocuments(plan)).toEqual(expectedRepair);
     const list = resourceChange(plan, "aws_iam_role_policies_exclusive").change;
-    expect([...list.before.policy_names].sort()).toEqual([STRAY, POLICY].sort());
+    expect([...list.before.policy_names].sort()).toEqual([STRAY, SECOND_STRAY, POLICY].sort());
     expect(list.after.policy_names).toEqual([POLICY]);
   });
 
@@ -114,6 +117,11 @@ describe("drift of a role with exclusiveInlinePolicy", () => {
 
   itOnLocalEndpoint("repairs with the recorded actions of an exclusive policy list", LOCAL_ONLY.recording, () => {
     expect(scenario.actions.repair).toEqual(expect.arrayContaining([...OBSERVED_ACTIONS.exclusive]));
+  });
+
+  itOnLocalEndpoint("follows IAM's paging: it asked for the policy list's second page", LOCAL_ONLY.recording, () => {
+    const pages = scenario.endpoint.calls.filter((call) => call.action === "ListRolePolicies").map((call) => call.params.Marker);
+    expect(pages).toContain("2");
   });
 
   it("re-plans with no changes", () => expectNoChanges(scenario));
@@ -141,7 +149,7 @@ describe("drift of a role without exclusiveInlinePolicy", () => {
 
   it("restores the seed's documents and leaves the stray policy alone", async () => {
     const { trust, policies } = seedDocuments(AT);
-    expect(documentsOf(await readOnlyRole(scenario))).toEqual({ trust, policies: { ...policies, [STRAY]: STRAY_POLICY } });
+    expect(documentsOf(await readOnlyRole(scenario))).toEqual({ trust, policies: { ...policies, [STRAY]: STRAY_POLICY, [SECOND_STRAY]: STRAY_POLICY } });
   });
 
   itOnLocalEndpoint("deletes no inline policy while repairing", LOCAL_ONLY.recording, () => {

@@ -38,6 +38,8 @@ describe("apply of the default stack", () => {
 
   beforeAll(async () => {
     scenario = await Scenario.start(base, "apply", ACCOUNT);
+    // As IAM can be, the endpoint is slow to show the new role: its first two reads answer NoSuchEntity.
+    scenario.local?.delayNewRoles(2);
     scenario.use(appStackJson());
     await scenario.step("apply", (s) => s.apply());
     state = await scenario.workdir.state();
@@ -68,6 +70,11 @@ describe("apply of the default stack", () => {
     expect(state.outputs.role_name.value).toBe(role.name);
   });
 
+  itOnLocalEndpoint("retries reading the new role until IAM shows it", LOCAL_ONLY.faults, () => {
+    const reads = scenario.endpoint.calls.filter((call) => call.action === "GetRole").map((call) => call.status);
+    expect(reads.slice(0, 3)).toEqual([404, 404, 200]);
+  });
+
   itOnLocalEndpoint("sends the recorded actions of a create", LOCAL_ONLY.recording, () => {
     expect(scenario.actions.apply).toEqual(actionsOf("plan", "read", "create"));
   });
@@ -94,6 +101,29 @@ describe("apply of the default stack", () => {
     itOnLocalEndpoint("sends the recorded actions of a destroy", LOCAL_ONLY.recording, () => {
       expect(scenario.actions.destroy).toEqual(actionsOf("plan", "read", "destroy"));
     });
+  });
+});
+
+describe("apply through a role assumed in another account", () => {
+  const target = "109876543210";
+  const roleArn = `arn:aws:iam::${target}:role/terraform-deployer`;
+  let scenario: Scenario;
+
+  beforeAll(async () => {
+    scenario = await Scenario.start(base, "assumed", ACCOUNT);
+    scenario.use(appStackJson({ assumeRole: { roleArn, account: target } }));
+    await scenario.apply();
+  });
+
+  afterAll(async () => {
+    await scenario?.workdir.destroy(scenario.env);
+    await scenario?.stop();
+  });
+
+  it("creates the role in the assumed role's account, and none in the account of the credentials", async () => {
+    const roles = await (await scenario.iam.assumeRole(roleArn)).roles();
+    expect(roles.map((role) => role.arn)).toEqual([expect.stringMatching(new RegExp(`^arn:aws:iam::${target}:role/pinpoint-ses-sending-`))]);
+    expect(await scenario.iam.roles()).toEqual([]);
   });
 });
 
