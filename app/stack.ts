@@ -4,7 +4,6 @@ import {
 } from "cdktf";
 import { Construct } from "constructs";
 import { PinpointSesEmailChannel, PinpointSesSendingRole } from "../modules";
-import { ALL } from "../modules/policy-documents";
 import { AppConfig, StateBackend } from "./config";
 
 /**
@@ -49,7 +48,6 @@ export class PinpointSesStack extends TerraformStack {
         tags: config.tags,
       });
       if (config.emailChannel) {
-        checkChannelIdentityAllowed(config);
         this.emailChannel = new PinpointSesEmailChannel(this, "pinpoint-email-channel", {
           ...config.emailChannel,
           sendingRole: this.sendingRole,
@@ -69,17 +67,6 @@ export class PinpointSesStack extends TerraformStack {
       value: this.sendingRole.roleName,
       description: "Name of the role",
     });
-  }
-}
-
-/** The channel's identity must be one the role may send through, or Pinpoint's sends fail at run time. */
-function checkChannelIdentityAllowed(config: AppConfig): void {
-  const identities = config.sesIdentities ?? [ALL];
-  const identity = config.emailChannel?.identity;
-  if (identity === undefined || identities.includes(ALL)) return;
-  if (!identities.some((allowed) => allowed.toLowerCase() === identity.toLowerCase())) {
-    throw new Error(`emailChannel.identity ${JSON.stringify(identity)} is not in sesIdentities ` +
-      `${JSON.stringify(identities)}; the role could not send through it, so list it there too`);
   }
 }
 

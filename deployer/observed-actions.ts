@@ -1,7 +1,8 @@
 /**
- * The IAM and STS actions hashicorp/aws 5.100.0 sends for this construct's
- * resources (`aws_iam_role`, `aws_iam_role_policy`,
- * `aws_iam_role_policies_exclusive` and `data.aws_caller_identity`), as
+ * The IAM, STS and Pinpoint actions hashicorp/aws 5.100.0 sends for this
+ * construct's resources (`aws_iam_role`, `aws_iam_role_policy`,
+ * `aws_iam_role_policies_exclusive`, `aws_pinpoint_email_channel` and
+ * `data.aws_caller_identity`), as
  * recorded by the local endpoint in the lifecycle tests
  * (__tests__/terraform/). Those tests fail if the provider sends an action
  * that is not listed here, and check the create, read, update, import and
@@ -34,6 +35,13 @@ export const OBSERVED_ACTIONS = {
   exclusive: ["iam:DeleteRolePolicy", "iam:ListRolePolicies"],
   /** Deleting the inline policy, then the role. */
   destroy: ["iam:DeleteRole", "iam:DeleteRolePolicy", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies"],
+  /**
+   * Deleting a role that someone gave more policies out of band
+   * (`force_detach_policies`): detach the managed ones, delete the inline ones.
+   */
+  forceDetach: ["iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"],
+  /** `aws_pinpoint_email_channel`: create and update are one call, then read; destroy deletes. */
+  emailChannel: ["mobiletargeting:DeleteEmailChannel", "mobiletargeting:GetEmailChannel", "mobiletargeting:UpdateEmailChannel"],
 } as const satisfies { readonly [phase: string]: readonly string[] };
 
 export type Phase = keyof typeof OBSERVED_ACTIONS;

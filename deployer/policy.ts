@@ -1,12 +1,19 @@
 /**
- * The least-privilege IAM policy for whoever runs `cdktf deploy` (or the
- * Terraform Cloud workspace) for this module: the IAM actions the AWS provider
- * sends for the role and its inline policy, on roles of one ARN pattern only,
- * and `sts:GetCallerIdentity`. A pure function: the actions come in as input.
+ * The two policies of the delegated-administrator pattern (IAM User Guide,
+ * "Permissions boundaries for IAM entities"): a **boundary** that caps every
+ * sending role at sending email through the account's SES identities and
+ * configuration sets, and the **deployer policy** for whoever runs
+ * `cdktf deploy`, which may create and change roles under its ARN pattern
+ * only while they carry that boundary, can never remove it or change the
+ * boundary policy itself, and can pass the role only to Pinpoint.
+ * Pure functions: the actions the provider sends come in as input.
  */
 import { PATTERNS } from "../modules/iam-limits";
 import { InputError } from "../tooling/command-line";
-import { PINPOINT_SERVICE_PRINCIPAL, PolicyDocument, PolicyStatement } from "../modules/policy-documents";
+import { PINPOINT_SERVICE_PRINCIPAL, PolicyDocument, PolicyStatement, SES_SEND_ACTIONS } from "../modules/policy-documents";
+
+/** The boundary policy's name when none is given. */
+export const DEFAULT_BOUNDARY_NAME = "PinpointSesSendingBoundary";
 
 export interface DeployerPolicyOptions {
   /** `aws`, `aws-us-gov`, `aws-cn`, ... */
@@ -19,21 +26,60 @@ export interface DeployerPolicyOptions {
   readonly roleName?: string;
   /** Prefix of a role name that Terraform generates. */
   readonly roleNamePrefix?: string;
-  /** Also allow iam:PassRole of the role to Pinpoint (for the email channel's orchestration sending role). */
-  readonly passRoleToPinpoint?: boolean;
-  /** The actions the provider sends (`iam:CreateRole`, `sts:GetCallerIdentity`, ...). */
+  /** Name of the boundary policy (a customer managed policy at path `/`). @default "PinpointSesSendingBoundary" */
+  readonly boundaryName?: string;
+  /**
+   * Also deploy the Pinpoint email channel: `iam:PassRole` of the role to
+   * Pinpoint, and the `mobiletargeting` actions on the projects' email channels.
+   */
+  readonly emailChannel?: boolean;
+  /** Region of the Pinpoint projects. @default - any Region ("*") */
+  readonly region?: string;
+  /** Ids of the Pinpoint projects whose email channel is deployed. @default - every project of the account */
+  readonly pinpointApplicationIds?: readonly string[];
+  /** The actions the provider sends (`iam:CreateRole`, `sts:GetCallerIdentity`, `mobiletargeting:GetEmailChannel`, ...). */
   readonly actions: readonly string[];
 }
 
 /** Thrown for an option the policy cannot be built from; the message names it. */
 export class DeployerPolicyError extends InputError {}
 
-/** Statement ids, for readers of the policy in the IAM console. */
+/** Statement ids, for readers of the policies in the IAM console. */
 export const DEPLOYER_SIDS = {
-  role: "ManagePinpointSesSendingRole",
+  read: "ReadSendingRoles",
+  writeWithBoundary: "ChangeSendingRolesOnlyWithTheBoundary",
+  tag: "TagSendingRoles",
+  keepBoundary: "NeverRemoveABoundary",
+  keepBoundaryPolicy: "NeverChangeTheBoundaryPolicy",
   caller: "ReadCallerIdentity",
-  passRole: "PassSendingRoleToPinpoint",
+  passRole: "PassSendingRoleToPinpointOnly",
+  emailChannel: "ManagePinpointEmailChannels",
+  boundary: "SendEmailThroughTheAccountsSesResourcesOnly",
 } as const;
+
+/**
+ * IAM actions that change nothing; allowed without a boundary condition so
+ * that a role can be read (and adopted) before it carries the boundary.
+ */
+export const READ_ACTIONS: readonly string[] = [
+  "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
+  "iam:ListRolePolicies", "iam:ListRoleTags",
+];
+
+/**
+ * Write actions for which IAM sets no `iam:PermissionsBoundary` key (Service
+ * Authorization Reference): a condition on it would deny them always. Tags
+ * grant no permission by themselves.
+ */
+export const ACTIONS_WITHOUT_BOUNDARY_KEY: readonly string[] = ["iam:TagRole", "iam:UntagRole"];
+
+/** Actions that could lift the boundary: denied whatever else allows them. */
+export const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = ["iam:DeleteRolePermissionsBoundary"];
+
+/** Actions that would change or delete the boundary policy itself: denied on it. */
+export const BOUNDARY_POLICY_CHANGES: readonly string[] = [
+  "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
+];
 
 function check(options: DeployerPolicyOptions): void {
   const fail = (message: string) => {
@@ -47,34 +93,79 @@ function check(options: DeployerPolicyOptions): void {
   }
   const name = options.roleName ?? options.roleNamePrefix ?? "";
   if (!PATTERNS.roleName.test(name)) fail(`role name or prefix "${name}" is not 1 to 64 of [A-Za-z0-9+=,.@_-]`);
-  const unknown = options.actions.filter((action) => !/^(iam|sts):[A-Za-z]+$/.test(action));
-  if (unknown.length > 0) fail(`actions ${unknown.join(", ")} are not IAM or STS actions`);
+  const boundary = options.boundaryName ?? DEFAULT_BOUNDARY_NAME;
+  if (!/^[A-Za-z0-9+=,.@_-]{1,128}$/.test(boundary)) fail(`boundary name "${boundary}" is not 1 to 128 of [A-Za-z0-9+=,.@_-]`);
+  if (options.region !== undefined && !PATTERNS.region.test(options.region)) {
+    fail(`region "${options.region}" is not an AWS Region name (like us-east-1)`);
+  }
+  const badApp = options.pinpointApplicationIds?.find((id) => !PATTERNS.pinpointApplicationId.test(id));
+  if (badApp !== undefined) fail(`Pinpoint application id "${badApp}" is not 32 lowercase hex characters`);
+  if (options.pinpointApplicationIds && !options.emailChannel) fail("Pinpoint application ids are only used with the email channel");
+  const unknown = options.actions.filter((action) => !/^(iam|sts|mobiletargeting):[A-Za-z]+$/.test(action));
+  if (unknown.length > 0) fail(`actions ${unknown.join(", ")} are not IAM, STS or Pinpoint actions`);
 }
 
 /** `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`, or `…/PREFIX*` for a generated name. */
-export function deployerRoleArnPattern(options: Omit<DeployerPolicyOptions, "actions" | "passRoleToPinpoint">): string {
+export function deployerRoleArnPattern(options: Pick<DeployerPolicyOptions, "partition" | "account" | "path" | "roleName" | "roleNamePrefix">): string {
   const name = options.roleName ?? `${options.roleNamePrefix}*`;
   return `arn:${options.partition}:iam::${options.account}:role${options.path}${name}`;
+}
+
+/** ARN of the boundary policy. */
+export function boundaryPolicyArn(options: Pick<DeployerPolicyOptions, "partition" | "account" | "boundaryName">): string {
+  return `arn:${options.partition}:iam::${options.account}:policy/${options.boundaryName ?? DEFAULT_BOUNDARY_NAME}`;
+}
+
+/** The most a sending role may ever do: send through the account's SES identities and configuration sets, any Region. */
+export function boundaryPolicy(options: Pick<DeployerPolicyOptions, "partition" | "account">): PolicyDocument {
+  const ses = (type: string) => `arn:${options.partition}:ses:*:${options.account}:${type}/*`;
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: DEPLOYER_SIDS.boundary, Effect: "Allow", Action: SES_SEND_ACTIONS, Resource: [ses("identity"), ses("configuration-set")] }],
+  };
+}
+
+/** ARNs of the email channels the deployer may manage: one per project, or every project's. */
+function emailChannelArns(options: DeployerPolicyOptions): string[] {
+  const apps = `arn:${options.partition}:mobiletargeting:${options.region ?? "*"}:${options.account}:apps`;
+  return (options.pinpointApplicationIds ?? ["*"]).map((id) => `${apps}/${id}/channels/email`);
 }
 
 /** The deployer's policy document. Throws DeployerPolicyError on a bad option. */
 export function deployerPolicy(options: DeployerPolicyOptions): PolicyDocument {
   check(options);
   const role = deployerRoleArnPattern(options);
-  const sorted = (service: string) => [...new Set(options.actions.filter((action) => action.startsWith(`${service}:`)))].sort();
+  const boundary = boundaryPolicyArn(options);
+  const of = (service: string, keep: (action: string) => boolean = () => true) =>
+    [...new Set(options.actions.filter((action) => action.startsWith(`${service}:`) && keep(action)))].sort();
+  const isOneOf = (list: readonly string[]) => (action: string) => list.includes(action);
+  const isWrite = (action: string) => ![...READ_ACTIONS, ...ACTIONS_WITHOUT_BOUNDARY_KEY, ...BOUNDARY_REMOVAL_ACTIONS].includes(action);
   const statements: PolicyStatement[] = [
-    { Sid: DEPLOYER_SIDS.role, Effect: "Allow", Action: sorted("iam"), Resource: role },
-    // GetCallerIdentity has no resource type: it can only be allowed on "*".
-    { Sid: DEPLOYER_SIDS.caller, Effect: "Allow", Action: sorted("sts"), Resource: "*" },
-  ];
-  if (options.passRoleToPinpoint) {
-    statements.push({
-      Sid: DEPLOYER_SIDS.passRole,
+    { Sid: DEPLOYER_SIDS.read, Effect: "Allow", Action: of("iam", isOneOf(READ_ACTIONS)), Resource: role },
+    {
+      Sid: DEPLOYER_SIDS.writeWithBoundary,
       Effect: "Allow",
-      Action: "iam:PassRole",
+      Action: of("iam", isWrite),
       Resource: role,
-      Condition: { StringEquals: { "iam:PassedToService": PINPOINT_SERVICE_PRINCIPAL } },
-    });
+      Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+    },
+    { Sid: DEPLOYER_SIDS.tag, Effect: "Allow", Action: of("iam", isOneOf(ACTIONS_WITHOUT_BOUNDARY_KEY)), Resource: role },
+    { Sid: DEPLOYER_SIDS.keepBoundary, Effect: "Deny", Action: [...BOUNDARY_REMOVAL_ACTIONS], Resource: "*" },
+    { Sid: DEPLOYER_SIDS.keepBoundaryPolicy, Effect: "Deny", Action: [...BOUNDARY_POLICY_CHANGES], Resource: boundary },
+    // GetCallerIdentity has no resource type: it can only be allowed on "*".
+    { Sid: DEPLOYER_SIDS.caller, Effect: "Allow", Action: of("sts"), Resource: "*" },
+  ];
+  if (options.emailChannel) {
+    statements.push(
+      {
+        Sid: DEPLOYER_SIDS.passRole,
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: role,
+        Condition: { StringEquals: { "iam:PassedToService": PINPOINT_SERVICE_PRINCIPAL } },
+      },
+      { Sid: DEPLOYER_SIDS.emailChannel, Effect: "Allow", Action: of("mobiletargeting"), Resource: emailChannelArns(options) },
+    );
   }
   return { Version: "2012-10-17", Statement: statements.filter((statement) => statement.Action.length > 0) };
 }

@@ -17,6 +17,8 @@ export const IAM_LIMITS = {
   tagValueMaxLength: 256,
   /** Default quota for a role trust policy, whitespace not counted. */
   trustPolicyMaxSize: 2048,
+  /** The most that quota can be raised to (Service Quotas, "Role trust policy length"). */
+  trustPolicyMaxSizeRaised: 8192,
   /** Sum of all inline policies of one role, whitespace not counted. */
   inlinePoliciesMaxSize: 10240,
 } as const;
@@ -40,8 +42,10 @@ export const PATTERNS = {
   policyArn: /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/([\u0021-\u002E\u0030-\u007E]+\/)*[A-Za-z0-9+=,.@_-]{1,128}$/,
   tagText: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
   region: /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/,
-  domain: /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/,
-  emailLocalPart: /^[A-Za-z0-9!#$%&'+\-/=?^_`{|}~.]{1,64}$/,
+  /** Labels of letters, digits and inner hyphens; the top level alphabetic or an IDN `xn--` label. */
+  domain: /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{0,58}[A-Za-z0-9])$/,
+  /** A dot-atom (RFC 5322): no dot first, last or twice in a row. (At most 64 characters: checked apart, RE2 has no lookahead.) */
+  emailLocalPart: /^[A-Za-z0-9!#$%&'+\-/=?^_`{|}~]+(\.[A-Za-z0-9!#$%&'+\-/=?^_`{|}~]+)*$/,
   configurationSet: /^[A-Za-z0-9_-]{1,64}$/,
   pinpointApplicationId: /^[0-9a-f]{32}$/,
 } as const;

@@ -2,7 +2,7 @@ import { PinpointEmailChannel } from "@cdktf/provider-aws/lib/pinpoint-email-cha
 import { TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { PinpointSesSendingRole } from "./pinpoint-ses-sending-role";
-import { sesIdentityArn } from "./policy-documents";
+import { ALL, sesIdentityArn } from "./policy-documents";
 import { isConfigurationSetName, isPinpointApplicationId, isSesIdentity, show } from "./validation";
 
 /** Options of {@link PinpointSesEmailChannel}. */
@@ -118,6 +118,8 @@ function validateEmailChannelProps(props: PinpointSesEmailChannelProps): void {
   if (known(props.configurationSet) && !isConfigurationSetName(props.configurationSet)) {
     fail("configurationSet", props.configurationSet, "is not an SES configuration set name (1 to 64 of [A-Za-z0-9_-])");
   }
+  checkRoleMayUse("identity", props.identity, "sesIdentities", props.sendingRole.sesIdentities);
+  checkRoleMayUse("configurationSet", props.configurationSet, "configurationSets", props.sendingRole.configurationSets);
   if (!known(props.fromAddress)) return;
   const address = addressOf(props.fromAddress);
   if (!isEmailAddress(address)) {
@@ -125,4 +127,16 @@ function validateEmailChannelProps(props: PinpointSesEmailChannelProps): void {
   }
   const mismatch = known(props.identity) ? identityMismatch(address, props.identity) : undefined;
   if (mismatch) fail("fromAddress", props.fromAddress, mismatch);
+}
+
+/**
+ * The channel's identity and configuration set must be ones its sending role
+ * may use (SES names are case-insensitive), or SES refuses every send of the
+ * channel at run time.
+ */
+function checkRoleMayUse(option: string, value: string | undefined, roleOption: string, allowed: readonly string[] | undefined): void {
+  if (!known(value) || allowed === undefined || Token.isUnresolved(allowed)) return;
+  if (allowed.some((name) => !known(name) || name === ALL || name.toLowerCase() === value.toLowerCase())) return;
+  throw new Error(`${option} ${show(value)} is not in the sending role's ${roleOption} ${show(allowed)}; ` +
+    `the role could not send through it, so list it there too`);
 }

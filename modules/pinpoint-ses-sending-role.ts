@@ -20,6 +20,7 @@ import {
   checkRegion,
   checkRoleName,
   checkTags,
+  checkTrustPolicyMaxSize,
   isConfigurationSetName,
   isPinpointApplicationId,
   isSesIdentity,
@@ -97,6 +98,13 @@ export interface PinpointSesSendingRoleProps {
    */
   readonly pinpointApplicationIds?: readonly string[];
   /**
+   * The account's quota for the length of a role trust policy, for the synth
+   * check of `pinpointApplicationIds`: 2,048 to 8,192, for an account whose
+   * quota was raised in Service Quotas.
+   * @default 2048 - IAM's default quota
+   */
+  readonly trustPolicyMaxSize?: number;
+  /**
    * Name of the inline permissions policy.
    * @default "PinpointUsesSESForEmailSends"
    */
@@ -155,6 +163,10 @@ export class PinpointSesSendingRole extends Construct {
   public readonly roleUniqueId: string;
   /** Partition, Region and account of the role, as Terraform references or literals. */
   public readonly accountScope: AccountScope;
+  /** The SES identities the role may send through; `undefined` for every identity of the account. */
+  public readonly sesIdentities?: readonly string[];
+  /** The configuration sets the role may use; `undefined` for every one of the account. */
+  public readonly configurationSets?: readonly string[];
 
   constructor(scope: Construct, id: string, props: PinpointSesSendingRoleProps = {}) {
     // Checked before super(): a bad option must leave nothing behind in the tree.
@@ -179,6 +191,8 @@ export class PinpointSesSendingRole extends Construct {
       path: props.path,
       description: props.description ?? DEFAULT_DESCRIPTION,
       permissionsBoundary: props.permissionsBoundaryArn,
+      // A policy attached or added outside Terraform must not block `terraform destroy` (DeleteConflict).
+      forceDetachPolicies: true,
       maxSessionDuration: props.maxSessionDuration,
       tags: props.tags,
       assumeRolePolicy: trustPolicyJson(this, accountScope, props.pinpointApplicationIds),
@@ -208,7 +222,14 @@ export class PinpointSesSendingRole extends Construct {
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;
     this.roleUniqueId = this.role.uniqueId;
+    this.sesIdentities = readOnlyCopy(props.sesIdentities);
+    this.configurationSets = readOnlyCopy(props.configurationSets);
   }
+}
+
+/** A frozen copy of a list (a token stays as it is); `undefined` for none. */
+function readOnlyCopy(list: readonly string[] | undefined): readonly string[] | undefined {
+  return list === undefined || Token.isUnresolved(list) ? list : Object.freeze([...list]);
 }
 
 /**
@@ -236,6 +257,7 @@ function validateProps(props: PinpointSesSendingRoleProps): void {
   checkPermissionsBoundaryArn(props.permissionsBoundaryArn);
   checkMaxSessionDuration(props.maxSessionDuration);
   checkTags(props.tags);
+  checkTrustPolicyMaxSize(props.trustPolicyMaxSize);
   checkRegion(props.region);
   checkPolicyName(props.policyName);
   checkList("sesIdentities", props.sesIdentities, "an email address or domain", isSesIdentity, true);

@@ -67,11 +67,22 @@ export function pinpointApplicationArn(scope: AccountScope, applicationId: strin
 /**
  * Trust policy: Pinpoint may assume the role only on behalf of this account
  * (`aws:SourceAccount`), and, when application ids are given, only for those
- * Pinpoint projects (`aws:SourceArn`), which closes the confused-deputy gap
- * between projects of the same account.
+ * Pinpoint projects (`aws:SourceArn` like `…:apps/ID*`: the project or
+ * anything beneath it), which closes the confused-deputy gap between
+ * projects of the same account.
  */
 export function pinpointTrustPolicy(scope: AccountScope, pinpointApplicationIds: readonly string[] = []): PolicyDocument {
-  return trustPolicyForSourceArns(scope, pinpointApplicationIds.map((id) => pinpointApplicationArn(scope, id)));
+  return trustPolicyForSourceArns(scope, pinpointApplicationIds.map((id) => pinpointSourceArnPattern(scope, id)));
+}
+
+/**
+ * `apps/ID*`: the project's ARN and anything beneath it (`apps/ID/campaigns/…`).
+ * AWS does not document which of the two Pinpoint sends for campaign and
+ * journey email; ids are all 32 characters long, so the `*` can match no
+ * other project.
+ */
+export function pinpointSourceArnPattern(scope: AccountScope, applicationId: string): string {
+  return `${pinpointApplicationArn(scope, applicationId)}*`;
 }
 
 /** {@link pinpointTrustPolicy} for projects given by ARN; none means any project of the account. */

@@ -14,7 +14,7 @@ import {
   ALL,
   AccountScope,
   configurationSetArn,
-  pinpointApplicationArn,
+  pinpointSourceArnPattern,
   pinpointTrustPolicy,
   sendingPolicyForArns,
   sesIdentityArn,
@@ -40,7 +40,7 @@ export function trustPolicyJson(construct: Construct, scope: AccountScope, pinpo
     return Fn.jsonencode(pinpointTrustPolicy(scope, pinpointApplicationIds));
   }
   const sourceArns = arnsOf(construct, "pinpoint_application_arns", pinpointApplicationIds,
-    (id) => pinpointApplicationArn(scope, id));
+    (id) => pinpointSourceArnPattern(scope, id));
   // `>= 1`, not `> 0`: cdktf 0.21 drops a right-hand operand of 0 (it writes `> undefined`).
   return Token.asString(Fn.conditional(Op.gte(Fn.lengthOf(pinpointApplicationIds), 1),
     Fn.jsonencode(trustPolicyForSourceArns(scope, sourceArns)), Fn.jsonencode(pinpointTrustPolicy(scope))));

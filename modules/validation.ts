@@ -90,6 +90,13 @@ export function checkTags(tags: { readonly [key: string]: string } | undefined):
   if (entries.length > IAM_LIMITS.maxTagsPerRole) {
     fail("tags", `${entries.length} tags`, `exceeds IAM's limit of ${IAM_LIMITS.maxTagsPerRole} tags per role`);
   }
+  // IAM treats tag keys without regard to case: `Team` and `team` are the same key and it refuses both.
+  const byLowerCase = new Map<string, string>();
+  for (const [key] of entries) {
+    const earlier = byLowerCase.get(key.toLowerCase());
+    if (earlier !== undefined) fail("tags keys", [earlier, key], "differ only in case; IAM treats tag keys without regard to case");
+    byLowerCase.set(key.toLowerCase(), key);
+  }
   for (const [key, value] of entries) {
     if (key.length < 1 || key.length > IAM_LIMITS.tagKeyMaxLength || !PATTERNS.tagText.test(key)) {
       fail("tags key", key, `is ${key.length} characters; IAM allows 1 to ${IAM_LIMITS.tagKeyMaxLength} ` +
@@ -138,14 +145,26 @@ export function checkList(
 export const isSesIdentity = (value: string): boolean => {
   const at = value.lastIndexOf("@");
   if (at < 0) return PATTERNS.domain.test(value);
-  return PATTERNS.emailLocalPart.test(value.slice(0, at)) && PATTERNS.domain.test(value.slice(at + 1));
+  const localPart = value.slice(0, at);
+  return localPart.length <= 64 && PATTERNS.emailLocalPart.test(localPart) && PATTERNS.domain.test(value.slice(at + 1));
 };
 export const isConfigurationSetName = (value: string): boolean => PATTERNS.configurationSet.test(value);
 export const isPinpointApplicationId = (value: string): boolean => PATTERNS.pinpointApplicationId.test(value);
 
+export function checkTrustPolicyMaxSize(value: number | undefined): void {
+  if (!known(value)) return;
+  const size = value as number;
+  if (!Number.isInteger(size) || size < IAM_LIMITS.trustPolicyMaxSize || size > IAM_LIMITS.trustPolicyMaxSizeRaised) {
+    fail("trustPolicyMaxSize", size, `is not a whole number from ${IAM_LIMITS.trustPolicyMaxSize} (IAM's default quota) ` +
+      `to ${IAM_LIMITS.trustPolicyMaxSizeRaised} (the most it can be raised to)`);
+  }
+}
+
 /** What the size checks need to know about the configuration. */
 export interface PolicySizeInput {
   readonly region?: string;
+  /** The account's quota for a role trust policy. @default 2048 */
+  readonly trustPolicyMaxSize?: number;
   readonly sesIdentities?: readonly string[];
   readonly configurationSets?: readonly string[];
   readonly pinpointApplicationIds?: readonly string[];
@@ -165,11 +184,14 @@ export function checkPolicySizes(input: PolicySizeInput): void {
     account: WORST_CASE.account,
   };
   const trustSize = policySize(pinpointTrustPolicy(scope, input.pinpointApplicationIds));
-  if (trustSize > IAM_LIMITS.trustPolicyMaxSize) {
+  const trustMaxSize = known(input.trustPolicyMaxSize) ? (input.trustPolicyMaxSize as number) : IAM_LIMITS.trustPolicyMaxSize;
+  if (trustSize > trustMaxSize) {
     const count = input.pinpointApplicationIds?.length ?? 0;
     fail("pinpointApplicationIds", `${count} ids`,
       `make a trust policy of up to ${trustSize} characters; IAM's limit for a role trust policy is ` +
-      `${IAM_LIMITS.trustPolicyMaxSize} (the default quota)`);
+      (trustMaxSize === IAM_LIMITS.trustPolicyMaxSize
+        ? `${trustMaxSize} (the default quota; set trustPolicyMaxSize if the account's quota is raised)`
+        : `${trustMaxSize} (trustPolicyMaxSize)`));
   }
   const permissionsSize = policySize(sesSendingPolicy(scope, input.sesIdentities, input.configurationSets));
   if (permissionsSize > IAM_LIMITS.inlinePoliciesMaxSize) {

@@ -11,7 +11,7 @@ locals {
 
   ses_identity_arns         = [for identity in var.ses_identities : "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/${identity}"]
   configuration_set_arns    = [for name in var.configuration_sets : "arn:${local.partition}:ses:${local.region}:${local.account_id}:configuration-set/${name}"]
-  pinpoint_application_arns = [for id in var.pinpoint_application_ids : "arn:${local.partition}:mobiletargeting:${local.region}:${local.account_id}:apps/${id}"]
+  pinpoint_application_arns = [for id in var.pinpoint_application_ids : "arn:${local.partition}:mobiletargeting:${local.region}:${local.account_id}:apps/${id}*"]
 
   # Listed projects only: closes the confused-deputy gap between Pinpoint
   # projects of one account. None listed: any project, as in the AWS procedure.

@@ -225,7 +225,7 @@ variable "pinpoint_application_ids" {
         Sid = "AllowPinpoint", Effect = "Allow", Principal = { Service = "pinpoint.amazonaws.com" }, Action = "sts:AssumeRole"
         Condition = {
           StringEquals = { "aws:SourceAccount" = "000000000000" }
-          ArnLike      = { "aws:SourceArn" = [for id in var.pinpoint_application_ids : "arn:pppppppppp:mobiletargeting:${coalesce(var.region, "rrrrrrrrrrrrrrrr")}:000000000000:apps/${id}"] }
+          ArnLike      = { "aws:SourceArn" = [for id in var.pinpoint_application_ids : "arn:pppppppppp:mobiletargeting:${coalesce(var.region, "rrrrrrrrrrrrrrrr")}:000000000000:apps/${id}*"] }
         }
       }]
     })) <= 2048

@@ -79,7 +79,7 @@ describe("PinpointSesStack for one of many deployments", () => {
 
   it("refuses an email channel whose identity the role may not send through", () => {
     expect(() => appStackJson({ sesIdentities: ["example.org"], emailChannel: channel }))
-      .toThrow(/^emailChannel.identity "example.com" is not in sesIdentities \["example.org"\]; the role could not send through it/);
+      .toThrow(/^identity "example.com" is not in the sending role's sesIdentities \["example.org"\]; the role could not send through it/);
   });
 
   it("names the deployment in an error about its options", () => {

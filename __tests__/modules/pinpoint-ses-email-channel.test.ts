@@ -2,17 +2,19 @@ import "cdktf/lib/testing/adapters/jest";
 import { PinpointEmailChannel } from "@cdktf/provider-aws/lib/pinpoint-email-channel";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing, Token } from "cdktf";
-import { PinpointSesEmailChannel, PinpointSesEmailChannelProps, PinpointSesSendingRole } from "../../modules";
+import {
+  PinpointSesEmailChannel, PinpointSesEmailChannelProps, PinpointSesSendingRole, PinpointSesSendingRoleProps,
+} from "../../modules";
 
 const APP_ID = "0123456789abcdef0123456789abcdef";
 type ChannelOptions = Omit<PinpointSesEmailChannelProps, "sendingRole">;
 const base: ChannelOptions = { applicationId: APP_ID, identity: "example.com", fromAddress: "news@example.com" };
 
-/** A stack with a sending role in `region` and a channel with `options`; returns the stack's JSON. */
-function channelStack(options: Partial<ChannelOptions> = {}, region?: string) {
+/** A stack with a sending role in `region` (limited as `role` says) and a channel with `options`; returns the stack's JSON. */
+function channelStack(options: Partial<ChannelOptions> = {}, region?: string, role: PinpointSesSendingRoleProps = {}) {
   const stack = new TerraformStack(Testing.app(), "test");
   new AwsProvider(stack, "aws", { region: "us-east-1" });
-  const sendingRole = new PinpointSesSendingRole(stack, "role", { region });
+  const sendingRole = new PinpointSesSendingRole(stack, "role", { region, ...role });
   const channel = new PinpointSesEmailChannel(stack, "channel", { ...base, ...options, sendingRole });
   return { stack, channel, synthesized: Testing.synth(stack) };
 }
@@ -92,6 +94,32 @@ describe("PinpointSesEmailChannel", () => {
       /^fromAddress "nobody" is not an email address/],
   ])("rejects %s, naming the option, the rule and the value", (_name, options, message) => {
     expect(() => channelStack(options)).toThrow(message);
+  });
+
+  it.each([
+    ["an identity the role lists, in other letter case", { identity: "Example.COM" }, { sesIdentities: ["example.com"] }],
+    ["any identity when the role allows all of them", { identity: "example.net", fromAddress: "a@example.net" }, { sesIdentities: ["*"] }],
+    ["a configuration set the role lists", { configurationSet: "marketing" }, { configurationSets: ["marketing", "alerts"] }],
+    ["any configuration set when the role allows all of them", { configurationSet: "marketing" }, {}],
+    ["a role whose lists are tokens", { configurationSet: "marketing" },
+      { sesIdentities: Token.asList({ Ref: "ids" }), configurationSets: Token.asList({ Ref: "sets" }) }],
+  ])("accepts %s", (_name, options, role) => {
+    expect(() => channelStack(options, undefined, role)).not.toThrow();
+  });
+
+  it.each([
+    ["an identity the role may not send through", { identity: "example.com" }, { sesIdentities: ["example.org", "news@example.com"] },
+      /^identity "example.com" is not in the sending role's sesIdentities \["example.org","news@example.com"\]; the role could not send through it, so list it there too$/],
+    ["a configuration set the role may not use", { configurationSet: "marketing" }, { configurationSets: ["alerts"] },
+      /^configurationSet "marketing" is not in the sending role's configurationSets \["alerts"\]; the role could not send through it/],
+  ])("rejects %s, at synth", (_name, options, role, message) => {
+    expect(() => channelStack(options, undefined, role)).toThrow(message);
+  });
+
+  it("exposes the role's identities and configuration sets read-only", () => {
+    const role = new PinpointSesSendingRole(new TerraformStack(Testing.app(), "test"), "role", { sesIdentities: ["example.com"] });
+    expect([role.sesIdentities, role.configurationSets]).toEqual([["example.com"], undefined]);
+    expect(Object.isFrozen(role.sesIdentities)).toBe(true);
   });
 
   it("adds nothing to the tree when an option is invalid", () => {

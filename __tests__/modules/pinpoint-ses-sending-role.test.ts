@@ -36,6 +36,10 @@ describe("PinpointSesSendingRole with no options", () => {
     expect(role.tags).toBeUndefined();
   });
 
+  it("detaches policies added outside Terraform before deleting the role, so destroy never meets DeleteConflict", () => {
+    expect(synthesized).toHaveResourceWithProperties(IamRole, { force_detach_policies: true });
+  });
+
   it("trusts pinpoint.amazonaws.com only for the caller's account", () => {
     const [role] = resourcesOf(synthesized, "resource", "aws_iam_role");
     expect(role.assume_role_policy).toMatch(/^\$\{jsonencode\(/);
@@ -128,7 +132,7 @@ describe("PinpointSesSendingRole options", () => {
     const [role] = resourcesOf(synthesized, "resource", "aws_iam_role");
     expect(role.assume_role_policy).toMatch(new RegExp(
       String.raw`"ArnLike" = \{"aws:SourceArn" = \["arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:mobiletargeting:` +
-      String.raw`\$\{data\.aws_region\.[\w-]+\.name\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:apps/${APP_ID}"\]\}`));
+      String.raw`\$\{data\.aws_region\.[\w-]+\.name\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:apps/${APP_ID}\*"\]\}`));
     expect(role.assume_role_policy).toContain('"aws:SourceAccount"');
   });
 

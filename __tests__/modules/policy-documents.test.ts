@@ -33,8 +33,8 @@ describe("policy documents", () => {
       StringEquals: { "aws:SourceAccount": "999988887777" },
       ArnLike: {
         "aws:SourceArn": [
-          "arn:aws-cn:mobiletargeting:cn-north-1:999988887777:apps/0123456789abcdef0123456789abcdef",
-          "arn:aws-cn:mobiletargeting:cn-north-1:999988887777:apps/fedcba9876543210fedcba9876543210",
+          "arn:aws-cn:mobiletargeting:cn-north-1:999988887777:apps/0123456789abcdef0123456789abcdef*",
+          "arn:aws-cn:mobiletargeting:cn-north-1:999988887777:apps/fedcba9876543210fedcba9876543210*",
         ],
       },
     });

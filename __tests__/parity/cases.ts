@@ -58,7 +58,7 @@ const tags = (count: number) => Object.fromEntries(Array.from({ length: count },
 
 /** The AWS procedure's trust policy; with app ids, also limited to those projects. */
 function trust(ids: readonly string[] = [], region = "<region>"): object {
-  const sourceArns = ids.map((id) => `arn:<partition>:mobiletargeting:${region}:<account>:apps/${id}`);
+  const sourceArns = ids.map((id) => `arn:<partition>:mobiletargeting:${region}:<account>:apps/${id}*`);
   return {
     Version: "2012-10-17",
     Statement: [{

@@ -19,12 +19,12 @@ interface Answer {
 }
 
 /** A Query-protocol call, with the SigV4 credential scope the endpoint reads service and Region from. */
-async function call(action: string, params: { [name: string]: string } = {}, service = "iam", region = "us-east-1"): Promise<Answer> {
+async function call(action: string, params: { [name: string]: string } = {}, service = "iam", region = "us-east-1", key = "test"): Promise<Answer> {
   const response = await fetch(endpoint.url, {
     method: "POST",
     headers: {
       "Content-Type": "application/x-www-form-urlencoded",
-      Authorization: `AWS4-HMAC-SHA256 Credential=test/20250101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      Authorization: `AWS4-HMAC-SHA256 Credential=${key}/20250101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
     },
     body: new URLSearchParams({ Action: action, Version: "2010-05-08", ...params }),
   });
@@ -158,10 +158,10 @@ describe("LocalAwsEndpoint test controls", () => {
   });
 
   it("answers an action it does not implement with an error that names it, and records it", async () => {
-    const answer = await call("AttachRolePolicy", { RoleName: "sender" });
+    const answer = await call("CreateUser", { UserName: "sender" });
     expect(error(answer)).toEqual({ status: 400, code: "NotImplementedByLocalEndpoint" });
-    expect(field(answer, "Message")).toContain("iam:AttachRolePolicy");
-    expect(endpoint.unimplemented).toEqual(["iam:AttachRolePolicy"]);
+    expect(field(answer, "Message")).toContain("iam:CreateUser");
+    expect(endpoint.unimplemented).toEqual(["iam:CreateUser"]);
   });
 
   it("lets a test change a role out of band, through IAM's checks or straight in its state", async () => {
@@ -176,5 +176,141 @@ describe("LocalAwsEndpoint test controls", () => {
   it("answers STS GetCallerIdentity with its account", async () => {
     const answer = await call("GetCallerIdentity", {}, "sts");
     expect(field(answer, "Account")).toBe("111122223333");
+  });
+});
+
+const BOUNDARY = "arn:aws:iam::111122223333:policy/boundary";
+const createBoundary = () => call("CreatePolicy", { PolicyName: "boundary", PolicyDocument: JSON.stringify(identityPolicy()) });
+
+describe("LocalAwsEndpoint as IAM, strictly", () => {
+  it("refuses a permissions boundary that names no existing policy with NoSuchEntity, and accepts one that does", async () => {
+    expect(error(await createRole("sender", { PermissionsBoundary: BOUNDARY }))).toEqual({ status: 404, code: "NoSuchEntity" });
+    await createBoundary();
+    expect((await createRole("sender", { PermissionsBoundary: BOUNDARY })).status).toBe(200);
+    await createRole("other");
+    expect(error(await call("PutRolePermissionsBoundary", { RoleName: "other", PermissionsBoundary: `${BOUNDARY}-missing` })))
+      .toEqual({ status: 404, code: "NoSuchEntity" });
+    expect(endpoint.role("other")!.permissionsBoundary).toBeUndefined();
+  });
+
+  it("attaches and detaches managed policies, and refuses to delete a role or a policy still attached", async () => {
+    await createBoundary();
+    await createRole("sender");
+    expect(error(await call("AttachRolePolicy", { RoleName: "sender", PolicyArn: `${BOUNDARY}-missing` }))).toEqual({ status: 404, code: "NoSuchEntity" });
+    await call("AttachRolePolicy", { RoleName: "sender", PolicyArn: BOUNDARY });
+    expect((await call("ListAttachedRolePolicies", { RoleName: "sender" })).body).toContain(`<PolicyArn>${BOUNDARY}</PolicyArn>`);
+    expect(error(await call("DeleteRole", { RoleName: "sender" }))).toEqual({ status: 409, code: "DeleteConflict" });
+    expect(error(await call("DeletePolicy", { PolicyArn: BOUNDARY }))).toEqual({ status: 409, code: "DeleteConflict" });
+    await call("DetachRolePolicy", { RoleName: "sender", PolicyArn: BOUNDARY });
+    expect((await call("DeleteRole", { RoleName: "sender" })).status).toBe(200);
+    expect((await call("DeletePolicy", { PolicyArn: BOUNDARY })).status).toBe(200);
+  });
+
+  it("keeps a policy's versions, its default, and at most five", async () => {
+    await createBoundary();
+    for (let i = 0; i < 4; i++) await call("CreatePolicyVersion", { PolicyArn: BOUNDARY, PolicyDocument: JSON.stringify(identityPolicy(`V${i}`)), SetAsDefault: "true" });
+    expect(field(await call("GetPolicy", { PolicyArn: BOUNDARY }), "DefaultVersionId")).toBe("v5");
+    expect(error(await call("CreatePolicyVersion", { PolicyArn: BOUNDARY, PolicyDocument: JSON.stringify(identityPolicy()) })))
+      .toEqual({ status: 409, code: "LimitExceeded" });
+    expect(decodeURIComponent(field(await call("GetPolicyVersion", { PolicyArn: BOUNDARY, VersionId: "v1" }), "Document") ?? ""))
+      .toBe(JSON.stringify(identityPolicy()));
+  });
+
+  it("pages list results: two at a time with IsTruncated and a Marker, then the rest", async () => {
+    await createRole("sender");
+    for (const name of ["a", "b", "c"]) await putRolePolicy("sender", name, JSON.stringify(identityPolicy()));
+    const first = await call("ListRolePolicies", { RoleName: "sender" });
+    expect([field(first, "IsTruncated"), field(first, "Marker"), first.body.match(/<member>\w<\/member>/g)])
+      .toEqual(["true", "2", ["<member>a</member>", "<member>b</member>"]]);
+    const second = await call("ListRolePolicies", { RoleName: "sender", Marker: "2" });
+    expect([field(second, "IsTruncated"), field(second, "Marker"), second.body.match(/<member>\w<\/member>/g)])
+      .toEqual(["false", undefined, ["<member>c</member>"]]);
+  });
+
+  it("keeps roles per account: after sts:AssumeRole the caller works in the role's account", async () => {
+    const assumed = await call("AssumeRole", { RoleArn: "arn:aws:iam::444455556666:role/deployer", RoleSessionName: "s" }, "sts");
+    const key = field(assumed, "AccessKeyId") as string;
+    expect(field(await call("GetCallerIdentity", {}, "sts", "us-east-1", key), "Account")).toBe("444455556666");
+    const created = await call("CreateRole", { RoleName: "sender", AssumeRolePolicyDocument: JSON.stringify(trustPolicy()) }, "iam", "us-east-1", key);
+    expect(field(created, "Arn")).toBe("arn:aws:iam::444455556666:role/sender");
+    expect([endpoint.roles().length, endpoint.roles("444455556666").length]).toEqual([0, 1]);
+    expect(error(await call("GetRole", { RoleName: "sender" }))).toEqual({ status: 404, code: "NoSuchEntity" });
+  });
+
+  it("can hide a new role from its first reads, as IAM's eventual consistency does", async () => {
+    endpoint.delayNewRoles(2);
+    await createRole("sender");
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await call("GetRole", { RoleName: "sender" })).status);
+    expect(statuses).toEqual([404, 404, 200]);
+  });
+});
+
+const allowOnly = (statement: object) => [{ Version: "2012-10-17", Statement: [statement] }];
+
+describe("LocalAwsEndpoint authorising as the caller", () => {
+  it("answers AccessDenied (403) naming caller, action and resource when no identity policy allows the call", async () => {
+    endpoint.authoriseAs(allowOnly({ Effect: "Allow", Action: "iam:GetRole", Resource: "*" }));
+    endpoint.invoke("iam", "CreateRole", { RoleName: "sender", AssumeRolePolicyDocument: JSON.stringify(trustPolicy()) });
+    expect((await call("GetRole", { RoleName: "sender" })).status).toBe(200);
+    const denied = await createRole("other");
+    expect(error(denied)).toEqual({ status: 403, code: "AccessDenied" });
+    expect(field(denied, "Message")).toBe("User: arn:aws:iam::111122223333:user/local-test is not authorized to perform: " +
+      "iam:CreateRole on resource: arn:aws:iam::111122223333:role/other because no identity-based policy allows the iam:CreateRole action");
+    expect(endpoint.role("other")).toBeUndefined();
+  });
+
+  it("gives the condition iam:PermissionsBoundary the requested boundary on CreateRole and the role's own on later writes", async () => {
+    await createBoundary();
+    endpoint.authoriseAs(allowOnly({
+      Effect: "Allow", Action: ["iam:CreateRole", "iam:PutRolePolicy"], Resource: "*",
+      Condition: { StringEquals: { "iam:PermissionsBoundary": BOUNDARY } },
+    }));
+    expect(error(await createRole("unbounded"))).toEqual({ status: 403, code: "AccessDenied" });
+    expect((await createRole("bounded", { PermissionsBoundary: BOUNDARY })).status).toBe(200);
+    expect((await putRolePolicy("bounded", "p", JSON.stringify(identityPolicy()))).status).toBe(200);
+    endpoint.invoke("iam", "CreateRole", { RoleName: "console", AssumeRolePolicyDocument: JSON.stringify(trustPolicy()) });
+    expect(error(await putRolePolicy("console", "p", JSON.stringify(identityPolicy())))).toEqual({ status: 403, code: "AccessDenied" });
+  });
+});
+
+describe("LocalAwsEndpoint as Pinpoint", () => {
+  const APP = "0123456789abcdef0123456789abcdef";
+  const rest = async (method: string, body?: object, app = APP) => {
+    const response = await fetch(`${endpoint.url}/v1/apps/${app}/channels/email`, {
+      method,
+      headers: { Authorization: "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/mobiletargeting/aws4_request, SignedHeaders=host, Signature=0" },
+      body: body && JSON.stringify(body),
+    });
+    return { status: response.status, type: response.headers.get("x-amzn-errortype"), json: await response.json() };
+  };
+  const channel = { FromAddress: "news@example.com", Identity: "arn:aws:ses:us-east-1:111122223333:identity/example.com", Enabled: true };
+
+  it("creates, reads, updates and deletes a project's email channel over REST-JSON", async () => {
+    endpoint.addPinpointApp(APP);
+    expect(await rest("GET")).toMatchObject({ status: 404, type: "NotFoundException" });
+    expect(await rest("PUT", channel)).toMatchObject({ status: 200, json: { ...channel, ApplicationId: APP, Version: 1, Platform: "EMAIL" } });
+    expect(await rest("PUT", { ...channel, Enabled: false })).toMatchObject({ json: { Enabled: false, Version: 2 } });
+    expect((await rest("GET")).json).toMatchObject({ Enabled: false });
+    expect((await rest("DELETE")).status).toBe(200);
+    expect(endpoint.emailChannel(APP)).toBeUndefined();
+    expect(endpoint.actions()).toEqual(["GetEmailChannel", "UpdateEmailChannel", "UpdateEmailChannel", "GetEmailChannel", "DeleteEmailChannel"]
+      .map((action) => `mobiletargeting:${action}`));
+  });
+
+  it("answers NotFoundException for a project that does not exist", async () => {
+    expect(await rest("PUT", channel, "f".repeat(32))).toMatchObject({ status: 404, type: "NotFoundException" });
+  });
+
+  it("authorises iam:PassRole to Pinpoint for the channel's orchestration sending role", async () => {
+    endpoint.addPinpointApp(APP);
+    const role = "arn:aws:iam::111122223333:role/sender";
+    endpoint.authoriseAs(allowOnly({ Effect: "Allow", Action: "mobiletargeting:UpdateEmailChannel", Resource: "*" }));
+    expect(await rest("PUT", { ...channel, OrchestrationSendingRoleArn: role })).toMatchObject({ status: 403, type: "AccessDeniedException" });
+    endpoint.authoriseAs([{ Version: "2012-10-17", Statement: [
+      { Effect: "Allow", Action: "mobiletargeting:UpdateEmailChannel", Resource: "*" },
+      { Effect: "Allow", Action: "iam:PassRole", Resource: role, Condition: { StringEquals: { "iam:PassedToService": "pinpoint.amazonaws.com" } } },
+    ] }]);
+    expect((await rest("PUT", { ...channel, OrchestrationSendingRoleArn: role })).status).toBe(200);
   });
 });

@@ -38,11 +38,11 @@ export function seedTrustPolicy(at: Placement): any {
   return place(jsonBlocks()[1], at);
 }
 
-/** The seed's trust policy, also limited to the given Pinpoint projects (`aws:SourceArn`). */
+/** The seed's trust policy, also limited to the given Pinpoint projects or anything beneath them (`aws:SourceArn` like `apps/ID*`). */
 export function seedTrustPolicyFor(at: Placement, pinpointApplicationIds: readonly string[]): any {
   const policy = seedTrustPolicy(at);
   policy.Statement[0].Condition.ArnLike = {
-    "aws:SourceArn": pinpointApplicationIds.map((id) => `arn:${at.partition}:mobiletargeting:${at.region}:${at.account}:apps/${id}`),
+    "aws:SourceArn": pinpointApplicationIds.map((id) => `arn:${at.partition}:mobiletargeting:${at.region}:${at.account}:apps/${id}*`),
   };
   return policy;
 }

@@ -10,8 +10,10 @@ import {
   expectNoChanges,
   expectOnlyRecordedActions,
   initialisedWorkdir,
-  onlyRole,
+  itOnLocalEndpoint,
+  LOCAL_ONLY,
   plannedActions,
+  readOnlyRole,
   Scenario,
   seedDocuments,
 } from "../support/lifecycle";
@@ -34,17 +36,17 @@ beforeAll(async () => {
   base = await initialisedWorkdir("adoption");
   scenario = await Scenario.start(base, "adoption", ACCOUNT);
   const seed = seedDocuments(AT);
-  scenario.endpoint.invoke("iam", "CreateRole", {
+  await scenario.iam.call("CreateRole", {
     RoleName: EXISTING.roleName,
     Path: EXISTING.path,
     AssumeRolePolicyDocument: JSON.stringify(seed.trust, null, 4),
   });
-  scenario.endpoint.invoke("iam", "PutRolePolicy", {
+  await scenario.iam.call("PutRolePolicy", {
     RoleName: EXISTING.roleName,
     PolicyName: EXISTING.policyName,
     PolicyDocument: JSON.stringify(seed.policies.PinpointUsesSESForEmailSends, null, 4),
   });
-  existingRoleId = onlyRole(scenario.endpoint).id;
+  existingRoleId = (await readOnlyRole(scenario)).id;
   scenario.use(constructStackJson(PROPS));
   plan = await scenario.step("import plan", (s) => s.plan());
 });
@@ -68,7 +70,7 @@ describe("the plan that adopts an existing role", () => {
     expect(role.after.description).toBe("Lets Amazon Pinpoint send campaign and journey email through Amazon SES");
   });
 
-  it("only reads, with the recorded actions", () => {
+  itOnLocalEndpoint("only reads, with the recorded actions", LOCAL_ONLY.recording, () => {
     expect(scenario.actions["import plan"]).toEqual(actionsOf("plan", "read", "import"));
   });
 });
@@ -77,7 +79,7 @@ describe("applying the adoption", () => {
   beforeAll(() => scenario.apply({ savedPlan: true }));
 
   it("keeps the same role and policy, now in state", async () => {
-    const role = onlyRole(scenario.endpoint);
+    const role = await readOnlyRole(scenario);
     expect(role.id).toBe(existingRoleId);
     expect(documentsOf(role)).toEqual(seedDocuments(AT, EXISTING.policyName));
     const resources = await scenario.resources();
@@ -87,5 +89,5 @@ describe("applying the adoption", () => {
 
   it("re-plans with no changes, the import option still on", () => expectNoChanges(scenario));
 
-  it("sent only recorded actions", () => expectOnlyRecordedActions(scenario.endpoint));
+  itOnLocalEndpoint("sent only recorded actions", LOCAL_ONLY.recording, () => expectOnlyRecordedActions(scenario.endpoint));
 });

@@ -108,7 +108,7 @@ describe("the deployments, side by side", () => {
   it("narrows the trust policy of the deployment that names its Pinpoint app", () => {
     const trust = JSON.parse(resourceChange(plans.get("prod-eu") as PlanJson, "aws_iam_role").change.after.assume_role_policy);
     expect(trust.Statement[0].Condition.ArnLike).toEqual({
-      "aws:SourceArn": [`arn:aws:mobiletargeting:eu-west-1:222222222222:apps/${APP_ID}`],
+      "aws:SourceArn": [`arn:aws:mobiletargeting:eu-west-1:222222222222:apps/${APP_ID}*`],
     });
   });
 

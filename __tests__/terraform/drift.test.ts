@@ -1,16 +1,20 @@
 /**
- * Drift: the trust policy and the inline policy are changed, and a second
- * inline policy is added, outside Terraform. The plan must show exactly the
- * repair, and applying it must restore the seed's documents. The stray
- * policy is removed only with `exclusiveInlinePolicy`.
+ * Drift: the trust policy and the inline policy are changed, a second
+ * inline policy is added and a managed policy attached, outside Terraform.
+ * The plan must show exactly the repair, and applying it must restore the
+ * seed's documents. The stray policy is removed only with
+ * `exclusiveInlinePolicy`. Either way `terraform destroy` then succeeds
+ * (`force_detach_policies`), where IAM would otherwise answer DeleteConflict.
  */
 import {
   documentsOf,
   expectNoChanges,
   expectOnlyRecordedActions,
   initialisedWorkdir,
-  onlyRole,
+  itOnLocalEndpoint,
+  LOCAL_ONLY,
   plannedActions,
+  readOnlyRole,
   Scenario,
   seedDocuments,
 } from "../support/lifecycle";
@@ -22,6 +26,8 @@ const ACCOUNT = "345678901234";
 const AT = { partition: "aws", region: "us-east-1", account: ACCOUNT };
 const POLICY = "PinpointUsesSESForEmailSends";
 const STRAY = "AddedInTheConsole";
+/** A second stray, so that the role has three inline policies: more than one page of the endpoint's lists. */
+const SECOND_STRAY = "AlsoAddedInTheConsole";
 
 /** Someone dropped the `aws:SourceAccount` condition: any account's Pinpoint could use the role. */
 const DRIFTED_TRUST = {
@@ -34,6 +40,7 @@ const DRIFTED_PERMISSIONS = {
   Statement: [{ Sid: POLICY, Effect: "Allow", Action: "ses:*", Resource: "*" }],
 };
 const STRAY_POLICY = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] };
+const ATTACHED = `arn:aws:iam::${ACCOUNT}:policy/AttachedInTheConsole`;
 
 let base: TerraformWorkdir;
 
@@ -44,18 +51,23 @@ beforeAll(async () => {
 afterAll(() => base?.remove());
 
 /**
- * Applies the stack, makes the three changes out of band (two straight in
- * the endpoint's state, the stray through its PutRolePolicy, as the console
- * would), plans, and applies that plan.
+ * Applies the stack, makes the four changes out of band through the IAM API,
+ * as the console would, plans, and applies that plan.
  */
 async function driftAndRepair(scenario: Scenario, exclusiveInlinePolicy: boolean): Promise<PlanJson> {
   scenario.use(constructStackJson({ exclusiveInlinePolicy }));
   await scenario.apply();
-  const role = onlyRole(scenario.endpoint);
-  role.assumeRolePolicy = JSON.stringify(DRIFTED_TRUST);
-  role.policies.set(POLICY, JSON.stringify(DRIFTED_PERMISSIONS));
-  scenario.endpoint.invoke("iam", "PutRolePolicy",
-    { RoleName: role.name, PolicyName: STRAY, PolicyDocument: JSON.stringify(STRAY_POLICY) });
+  const { name } = await readOnlyRole(scenario);
+  const put = (policyName: string, document: object) =>
+    scenario.iam.call("PutRolePolicy", { RoleName: name, PolicyName: policyName, PolicyDocument: JSON.stringify(document) });
+  await scenario.iam.call("UpdateAssumeRolePolicy", { RoleName: name, PolicyDocument: JSON.stringify(DRIFTED_TRUST) });
+  await put(POLICY, DRIFTED_PERMISSIONS);
+  await put(STRAY, STRAY_POLICY);
+  await put(SECOND_STRAY, STRAY_POLICY);
+  if (!(await scenario.iam.list("ListPolicies", { Scope: "Local" }, "Arn")).includes(ATTACHED)) {
+    await scenario.iam.call("CreatePolicy", { PolicyName: "AttachedInTheConsole", PolicyDocument: JSON.stringify(STRAY_POLICY) });
+  }
+  await scenario.iam.call("AttachRolePolicy", { RoleName: name, PolicyArn: ATTACHED });
   const plan = await scenario.plan();
   await scenario.step("repair", (s) => s.apply({ savedPlan: true }));
   return plan;
@@ -95,18 +107,28 @@ describe("drift of a role with exclusiveInlinePolicy", () => {
     });
     expect(repairedDocuments(plan)).toEqual(expectedRepair);
     const list = resourceChange(plan, "aws_iam_role_policies_exclusive").change;
-    expect([...list.before.policy_names].sort()).toEqual([STRAY, POLICY].sort());
+    expect([...list.before.policy_names].sort()).toEqual([STRAY, SECOND_STRAY, POLICY].sort());
     expect(list.after.policy_names).toEqual([POLICY]);
   });
 
-  it("restores the seed's documents and removes the stray policy", () => {
-    expect(documentsOf(onlyRole(scenario.endpoint))).toEqual(seedDocuments(AT));
+  it("restores the seed's documents and removes the stray policy", async () => {
+    expect(documentsOf(await readOnlyRole(scenario))).toEqual(seedDocuments(AT));
+  });
+
+  itOnLocalEndpoint("repairs with the recorded actions of an exclusive policy list", LOCAL_ONLY.recording, () => {
     expect(scenario.actions.repair).toEqual(expect.arrayContaining([...OBSERVED_ACTIONS.exclusive]));
+  });
+
+  itOnLocalEndpoint("follows IAM's paging: it asked for the policy list's second page", LOCAL_ONLY.recording, () => {
+    const pages = scenario.endpoint.calls.filter((call) => call.action === "ListRolePolicies").map((call) => call.params.Marker);
+    expect(pages).toContain("2");
   });
 
   it("re-plans with no changes", () => expectNoChanges(scenario));
 
-  it("sent only recorded actions", () => expectOnlyRecordedActions(scenario.endpoint));
+  itOnLocalEndpoint("sent only recorded actions", LOCAL_ONLY.recording, () => expectOnlyRecordedActions(scenario.endpoint));
+
+  describe("then destroy", () => destroyDespiteOutOfBandPolicies(() => scenario));
 });
 
 describe("drift of a role without exclusiveInlinePolicy", () => {
@@ -125,13 +147,32 @@ describe("drift of a role without exclusiveInlinePolicy", () => {
     expect(repairedDocuments(plan)).toEqual(expectedRepair);
   });
 
-  it("restores the seed's documents and leaves the stray policy alone", () => {
+  it("restores the seed's documents and leaves the stray policy alone", async () => {
     const { trust, policies } = seedDocuments(AT);
-    expect(documentsOf(onlyRole(scenario.endpoint))).toEqual({ trust, policies: { ...policies, [STRAY]: STRAY_POLICY } });
+    expect(documentsOf(await readOnlyRole(scenario))).toEqual({ trust, policies: { ...policies, [STRAY]: STRAY_POLICY, [SECOND_STRAY]: STRAY_POLICY } });
+  });
+
+  itOnLocalEndpoint("deletes no inline policy while repairing", LOCAL_ONLY.recording, () => {
     expect(scenario.actions.repair).not.toContain("iam:DeleteRolePolicy");
   });
 
   it("re-plans with no changes, the stray policy still there", () => expectNoChanges(scenario));
 
-  it("sent only recorded actions", () => expectOnlyRecordedActions(scenario.endpoint));
+  itOnLocalEndpoint("sent only recorded actions", LOCAL_ONLY.recording, () => expectOnlyRecordedActions(scenario.endpoint));
+
+  describe("then destroy", () => destroyDespiteOutOfBandPolicies(() => scenario));
 });
+
+/** The destroy of a drifted role that still has a managed policy attached (and maybe the stray inline one). */
+function destroyDespiteOutOfBandPolicies(scenario: () => Scenario): void {
+  beforeAll(() => scenario().step("destroy", (s) => s.workdir.destroy(s.env)));
+
+  it("detaches the managed policy, deletes the role and leaves the policy itself", async () => {
+    expect(await scenario().iam.roles()).toEqual([]);
+    expect(await scenario().iam.list("ListPolicies", { Scope: "Local" }, "Arn")).toEqual([ATTACHED]);
+  });
+
+  itOnLocalEndpoint("detaches with the recorded actions of a forced detach", LOCAL_ONLY.recording, () => {
+    expect(scenario().actions.destroy).toEqual(expect.arrayContaining([...OBSERVED_ACTIONS.forceDetach, "iam:DeleteRole"]));
+  });
+}

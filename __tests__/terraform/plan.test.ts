@@ -98,7 +98,7 @@ describe("terraform plan of a fully optioned construct in us-gov-west-1", () => 
   it("plans the seed's trust policy narrowed to the two Pinpoint apps", () => {
     const expected = seedTrustPolicy(at);
     expected.Statement[0].Condition.ArnLike = {
-      "aws:SourceArn": APP_IDS.map((id) => `arn:aws-us-gov:mobiletargeting:us-gov-west-1:${ACCOUNT}:apps/${id}`),
+      "aws:SourceArn": APP_IDS.map((id) => `arn:aws-us-gov:mobiletargeting:us-gov-west-1:${ACCOUNT}:apps/${id}*`),
     };
     expect(planned.trust).toEqual(expected);
   });

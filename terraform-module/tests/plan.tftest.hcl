@@ -79,8 +79,8 @@ run "plans_every_variable_as_given" {
       StringEquals = { "aws:SourceAccount" = "111122223333" }
       ArnLike = {
         "aws:SourceArn" = [
-          "arn:aws:mobiletargeting:eu-central-1:111122223333:apps/0123456789abcdef0123456789abcdef",
-          "arn:aws:mobiletargeting:eu-central-1:111122223333:apps/fedcba9876543210fedcba9876543210",
+          "arn:aws:mobiletargeting:eu-central-1:111122223333:apps/0123456789abcdef0123456789abcdef*",
+          "arn:aws:mobiletargeting:eu-central-1:111122223333:apps/fedcba9876543210fedcba9876543210*",
         ]
       }
     }))
