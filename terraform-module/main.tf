@@ -28,6 +28,8 @@ resource "aws_iam_role" "this" {
   permissions_boundary = var.permissions_boundary_arn
   max_session_duration = var.max_session_duration
   tags                 = var.tags
+  # A destroy then also removes policies attached or added outside Terraform, instead of failing with DeleteConflict.
+  force_detach_policies = true
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"

@@ -98,6 +98,11 @@ variable "tags" {
   }
 
   validation {
+    condition     = length(distinct([for key in keys(var.tags) : lower(key)])) == length(var.tags)
+    error_message = "tags keys ${jsonencode([for key in keys(var.tags) : key if length([for other in keys(var.tags) : other if lower(other) == lower(key)]) > 1])} differ only in case; IAM treats tag keys without regard to case."
+  }
+
+  validation {
     condition     = alltrue([for key in keys(var.tags) : !startswith(lower(key), "aws:")])
     error_message = "tags key ${join(", ", [for key in keys(var.tags) : jsonencode(key) if startswith(lower(key), "aws:")])} uses the prefix \"aws:\", which AWS reserves for its own tags."
   }
@@ -141,17 +146,18 @@ variable "ses_identities" {
   }
 
   validation {
-    # An optional local part and @, then a domain of at most 253 characters.
+    # An optional dot-atom local part of at most 64 characters and @, then a domain of at most 253
+    # characters whose last label is letters or an internationalised (xn--) label.
     condition = alltrue([
       for identity in var.ses_identities : identity == "*" || (
-        can(regex("^([A-Za-z0-9!#$%&'+\\-/=?^_`{|}~.]{1,64}@)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$", identity))
-        && length(replace(identity, "/^.*@/", "")) <= 253
+        can(regex("^([A-Za-z0-9!#$%&'+\\-/=?^_`{|}~]+(\\.[A-Za-z0-9!#$%&'+\\-/=?^_`{|}~]+)*@)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{0,58}[A-Za-z0-9])$", identity))
+        && length(replace(identity, "/^.*@/", "")) <= 253 && length(replace(identity, "/@?[^@]*$/", "")) <= 64
       )
     ])
     error_message = "ses_identities ${jsonencode(var.ses_identities)} has ${join(", ", [
       for identity in var.ses_identities : jsonencode(identity) if !(identity == "*" || (
-        can(regex("^([A-Za-z0-9!#$%&'+\\-/=?^_`{|}~.]{1,64}@)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$", identity))
-        && length(replace(identity, "/^.*@/", "")) <= 253
+        can(regex("^([A-Za-z0-9!#$%&'+\\-/=?^_`{|}~]+(\\.[A-Za-z0-9!#$%&'+\\-/=?^_`{|}~]+)*@)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{0,58}[A-Za-z0-9])$", identity))
+        && length(replace(identity, "/^.*@/", "")) <= 253 && length(replace(identity, "/@?[^@]*$/", "")) <= 64
       ))
     ])}, which is not an email address or domain."
   }
@@ -228,8 +234,20 @@ variable "pinpoint_application_ids" {
           ArnLike      = { "aws:SourceArn" = [for id in var.pinpoint_application_ids : "arn:pppppppppp:mobiletargeting:${coalesce(var.region, "rrrrrrrrrrrrrrrr")}:000000000000:apps/${id}*"] }
         }
       }]
-    })) <= 2048
-    error_message = "pinpoint_application_ids \"${length(var.pinpoint_application_ids)} ids\" make a trust policy longer than 2048 characters with the longest partition, account and, unless region is set, Region; IAM's limit for a role trust policy is 2048 (the default quota)."
+    })) <= var.trust_policy_max_size
+    error_message = "pinpoint_application_ids \"${length(var.pinpoint_application_ids)} ids\" make a trust policy longer than ${var.trust_policy_max_size} characters with the longest partition, account and, unless region is set, Region; IAM's limit for a role trust policy is ${var.trust_policy_max_size == 2048 ? "2048 (the default quota; set trust_policy_max_size if the account's quota is raised)" : "${var.trust_policy_max_size} (trust_policy_max_size)"}."
+  }
+}
+
+variable "trust_policy_max_size" {
+  description = "The account's quota for a role trust policy, in characters: 2,048 (IAM's default) to 8,192 (the most it can be raised to). Only the size check of pinpoint_application_ids reads it."
+  type        = number
+  default     = 2048
+  nullable    = false
+
+  validation {
+    condition     = floor(var.trust_policy_max_size) == var.trust_policy_max_size && var.trust_policy_max_size >= 2048 && var.trust_policy_max_size <= 8192
+    error_message = "trust_policy_max_size ${var.trust_policy_max_size} is not a whole number from 2048 (IAM's default quota) to 8192 (the most it can be raised to)."
   }
 }
 

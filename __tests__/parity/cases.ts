@@ -21,6 +21,7 @@ export const INPUTS = {
   configurationSets: { prop: "configurationSets", variable: "configuration_sets" },
   appIds: { prop: "pinpointApplicationIds", variable: "pinpoint_application_ids" },
   policyName: { prop: "policyName", variable: "policy_name" },
+  trustPolicyMaxSize: { prop: "trustPolicyMaxSize", variable: "trust_policy_max_size" },
 } as const;
 
 export type Inputs = { readonly [input in keyof typeof INPUTS]?: unknown };
@@ -163,6 +164,10 @@ export const CASES: readonly Case[] = [
   accepted("eighteen_app_ids_in_us_east_1", { region: "us-east-1", appIds: appIds(18) },
     { trust: trust(appIds(18), "us-east-1"), permissions: permissions(["*"], ["*"], "us-east-1") }),
   accepted("identities_of_123", { identities: identities(123) }, { permissions: permissions(identities(123)) }),
+  accepted("eighteen_app_ids_under_a_raised_quota", { appIds: appIds(18), trustPolicyMaxSize: 4096 }, { trust: trust(appIds(18)) }),
+  accepted("trust_quota_of_8192", { trustPolicyMaxSize: 8192 }),
+  accepted("internationalised_domain", { identities: ["example.xn--p1ai", `${"l".repeat(64)}@example.com`] },
+    { permissions: permissions(["example.xn--p1ai", `${"l".repeat(64)}@example.com`]) }),
 
   refused("name_of_65", { name: "r".repeat(65) }, `is 65 ${NAME_RULE}`),
   refused("empty_name", { name: "" }, `"" is 0 ${NAME_RULE}`),
@@ -205,7 +210,16 @@ export const CASES: readonly Case[] = [
   refused("all_app_ids", { appIds: ["*"] }, `has "*", ${APP_ID_RULE}`),
   refused("duplicate_app_id", { appIds: [APP_ID, APP_ID] }, `lists "${APP_ID}" more than once`),
   refused("policy_name_of_129", { policyName: "p".repeat(129) }, "is 129 characters; IAM allows 1 to 128 of [A-Za-z0-9+=,.@_-]"),
-  refused("eighteen_app_ids", { appIds: appIds(18) }, "IAM's limit for a role trust policy is 2048 (the default quota)"),
+  refused("eighteen_app_ids", { appIds: appIds(18) }, "IAM's limit for a role trust policy is 2048 (the default quota"),
+  refused("trust_quota_of_2047", { trustPolicyMaxSize: 2047 },
+    "2047 is not a whole number from 2048 (IAM's default quota) to 8192 (the most it can be raised to)"),
+  refused("trust_quota_of_8193", { trustPolicyMaxSize: 8193 },
+    "8193 is not a whole number from 2048 (IAM's default quota) to 8192 (the most it can be raised to)"),
+  refused("tag_keys_differing_in_case", { tags: { Team: "a", team: "b" } },
+    "differ only in case; IAM treats tag keys without regard to case"),
+  refused("local_part_with_dots_out_of_place", { identities: [".a..b@example.com"] },
+    'has ".a..b@example.com", which is not an email address or domain'),
+  refused("local_part_of_65", { identities: [`${"l".repeat(65)}@example.com`] }, "which is not an email address or domain"),
   refused("identities_of_124", { identities: identities(124) }, "IAM's limit for a role's inline policies is 10240 in all"),
 ];
 

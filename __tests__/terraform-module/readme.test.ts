@@ -19,10 +19,10 @@ describe("the module's README", () => {
     expect(readmeTable("Outputs")).toEqual(moduleOutputs().map((output) => [code(output.name), output.description]));
   });
 
-  it("reads twelve variables and four outputs, each described", () => {
+  it("reads thirteen variables and four outputs, each described", () => {
     expect(moduleVariables().map((variable) => variable.name)).toEqual(["role_name", "role_name_prefix", "path", "description",
       "permissions_boundary_arn", "max_session_duration", "tags", "region", "ses_identities", "configuration_sets",
-      "pinpoint_application_ids", "policy_name"]);
+      "pinpoint_application_ids", "trust_policy_max_size", "policy_name"]);
     expect(moduleOutputs().map((output) => output.name)).toEqual(["role_arn", "role_name", "role_unique_id", "policy_name"]);
     for (const declaration of [...moduleVariables(), ...moduleOutputs()]) expect(declaration.description).not.toBe("");
   });
