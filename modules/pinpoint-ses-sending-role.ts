@@ -176,7 +176,8 @@ export class PinpointSesSendingRole extends Construct {
     const provider = props.provider;
     const partition = props.partition ?? new DataAwsPartition(this, "partition", { provider });
     const callerIdentity = props.callerIdentity ?? new DataAwsCallerIdentity(this, "caller-identity", { provider });
-    const region = props.region ?? new DataAwsRegion(this, "region", { provider }).name;
+    // `id` holds the Region's name in hashicorp/aws 5.x and 6.x alike; 6.x deprecates `name`.
+    const region = props.region ?? new DataAwsRegion(this, "region", { provider }).id;
     const accountScope: AccountScope = {
       partition: partition.partition,
       region,

@@ -6,7 +6,7 @@ data "aws_caller_identity" "current" {}
 
 locals {
   partition  = data.aws_partition.current.partition
-  region     = coalesce(var.region, data.aws_region.current.name)
+  region     = coalesce(var.region, data.aws_region.current.id) # `id`: the Region's name in aws 5.x and 6.x; 6.x deprecates `name`
   account_id = data.aws_caller_identity.current.account_id
 
   ses_identity_arns         = [for identity in var.ses_identities : "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/${identity}"]

@@ -68,7 +68,7 @@ describe("PinpointSesStack for one of many deployments", () => {
     });
     expect(created.orchestration_sending_role_arn).toMatch(/^\$\{aws_iam_role\.[\w-]+\.arn\}$/);
     expect(created.identity).toMatch(
-      /^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:ses:\$\{data\.aws_region\.[\w-]+\.name\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:identity\/example\.com$/);
+      /^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:ses:\$\{data\.aws_region\.[\w-]+\.id\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:identity\/example\.com$/);
   });
 
   it("reads each data source once, shared by the role and the email channel", () => {

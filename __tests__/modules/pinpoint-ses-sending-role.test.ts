@@ -54,7 +54,7 @@ describe("PinpointSesSendingRole with no options", () => {
     const [policy] = resourcesOf(synthesized, "resource", "aws_iam_role_policy");
     expect(policy.name).toBe("PinpointUsesSESForEmailSends");
     expect(policy.role).toMatch(/^\$\{aws_iam_role\.[\w-]+\.name\}$/);
-    const arn = String.raw`arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:ses:\$\{data\.aws_region\.[\w-]+\.name\}:` +
+    const arn = String.raw`arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:ses:\$\{data\.aws_region\.[\w-]+\.id\}:` +
       String.raw`\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}`;
     expect(policy.policy).toMatch(new RegExp(`"${arn}:identity/\\*", "${arn}:configuration-set/\\*"`));
     expect(policy.policy).toContain('"Action" = ["ses:SendEmail", "ses:SendRawEmail"]');
@@ -132,7 +132,7 @@ describe("PinpointSesSendingRole options", () => {
     const [role] = resourcesOf(synthesized, "resource", "aws_iam_role");
     expect(role.assume_role_policy).toMatch(new RegExp(
       String.raw`"ArnLike" = \{"aws:SourceArn" = \["arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:mobiletargeting:` +
-      String.raw`\$\{data\.aws_region\.[\w-]+\.name\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:apps/${APP_ID}\*"\]\}`));
+      String.raw`\$\{data\.aws_region\.[\w-]+\.id\}:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:apps/${APP_ID}\*"\]\}`));
     expect(role.assume_role_policy).toContain('"aws:SourceAccount"');
   });
 

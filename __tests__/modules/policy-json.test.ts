@@ -25,7 +25,7 @@ describe("PinpointSesSendingRole with options known only to Terraform", () => {
     }));
     const locals = Object.entries(json.locals);
     const local = (label: string) => locals.find(([name]) => name.includes(label))?.[1];
-    const arn = String.raw`arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:ses:\$\{data\.aws_region\.[\w-]+\.name\}:` +
+    const arn = String.raw`arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:ses:\$\{data\.aws_region\.[\w-]+\.id\}:` +
       String.raw`\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}`;
     expect(local("ses_identity_arns")).toMatch(new RegExp(`^\\$\\{formatlist\\("${arn}:identity/%s", var\\.identities\\)\\}$`));
     expect(local("configuration_set_arns")).toMatch(new RegExp(`^\\$\\{formatlist\\("${arn}:configuration-set/%s", var\\.sets\\)\\}$`));

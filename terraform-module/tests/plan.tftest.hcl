@@ -8,7 +8,7 @@ mock_provider "aws" {
     defaults = { account_id = "111122223333" }
   }
   mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
+    defaults = { id = "eu-west-1" }
   }
 }
 

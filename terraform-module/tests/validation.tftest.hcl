@@ -4,7 +4,7 @@
 mock_provider "aws" {
   mock_data "aws_partition" { defaults = { partition = "aws" } }
   mock_data "aws_caller_identity" { defaults = { account_id = "111122223333" } }
-  mock_data "aws_region" { defaults = { name = "eu-west-1" } }
+  mock_data "aws_region" { defaults = { id = "eu-west-1" } }
 }
 
 run "accepts_the_longest_names_path_description_and_50_tags" {
