@@ -9,6 +9,7 @@
  * its wall time and peak RSS.
  */
 import { spawnSync } from "child_process";
+import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -166,11 +167,16 @@ export function benchReview(sizes: readonly number[] = SIZES): string {
 if (require.main === module) {
   const index = process.argv.indexOf("--child");
   if (index >= 0) {
+    // The compiled copy that benchReview runs once per size: not a command for users.
     child(Number(process.argv[index + 1])).catch((error) => {
       process.stderr.write(`${error.stack ?? error}\n`);
       process.exit(1);
     });
   } else {
-    console.log(benchReview());
+    runFromCommandLine(command("bench-review", async (argv) => {
+      noArguments(argv, "usage: bench-review  (reviews plans of 10, 100 and 1,000 roles: time and peak memory)");
+      console.log(benchReview());
+      return 0;
+    }));
   }
 }

@@ -5,6 +5,7 @@
  * review) and the median of BENCH_RUNS more, with the simulation and rules
  * only. `npm run bench-run-task`.
  */
+import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
 import { LocalAwsEndpoint } from "../__tests__/support/aws-endpoint";
 import { FakeTerraformCloud } from "../__tests__/support/fake-terraform-cloud";
 import { initialisedWorkdir } from "../__tests__/support/lifecycle";
@@ -73,9 +74,10 @@ export function report(times: readonly RunTaskTimes[]): string {
 }
 
 if (require.main === module) {
-  const runs = Number(process.env.BENCH_RUNS ?? 5);
-  benchRunTask(runs).then((times) => console.log(report(times)), (error: Error) => {
-    process.stderr.write(`bench-run-task: ${error.message}\n`);
-    process.exitCode = 1;
-  });
+  runFromCommandLine(command("bench-run-task", async (argv) => {
+    noArguments(argv, "usage: bench-run-task  (request to callback for the default stack's plan; BENCH_RUNS=N, default 5)");
+    const runs = Number(process.env.BENCH_RUNS ?? 5);
+    console.log(report(await benchRunTask(runs)));
+    return 0;
+  }));
 }

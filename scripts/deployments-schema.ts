@@ -6,6 +6,7 @@
  */
 import { toJsonSchema } from "@valibot/to-json-schema";
 import { DEPLOYMENTS_FILE } from "../app/schema";
+import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
 
 export function deploymentsJsonSchema(): string {
   return `${JSON.stringify(toJsonSchema(DEPLOYMENTS_FILE, {
@@ -15,4 +16,10 @@ export function deploymentsJsonSchema(): string {
   }), null, 2)}\n`;
 }
 
-if (require.main === module) process.stdout.write(deploymentsJsonSchema());
+if (require.main === module) {
+  runFromCommandLine(command("deployments-schema", async (argv, write) => {
+    noArguments(argv, "usage: deployments-schema  (prints the JSON Schema of a deployments file)");
+    write(deploymentsJsonSchema());
+    return 0;
+  }));
+}

@@ -15,9 +15,12 @@ it("prints a bad environment setting once, without a stack trace, and exits 1", 
   expect(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")).toContain(`\`${stderr.trim()}\``);
 });
 
+/** cdktf.json's app command (`node --require … main.ts`), run as the cdktf CLI runs it. */
+const [, ...APP_ARGS] = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "cdktf.json"), "utf8")).app.split(" ");
+
 async function synthMain(env: { [name: string]: string }) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-main-"));
-  const result = await run(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "main.ts"], {
+  const result = await run(process.execPath, APP_ARGS, {
     cwd: PROJECT_DIR,
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
     allowFailure: true,
