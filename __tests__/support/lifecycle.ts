@@ -18,13 +18,11 @@ import { managedResources, PlanJson, RunResult, TerraformWorkdir, testEnv } from
 
 /**
  * A working directory initialised for the app's stack shape (provider and
- * backend), for scenarios to fork. Made once per test file.
+ * backend), for scenarios to fork: one `terraform init` for the whole run,
+ * shared by every test file.
  */
-export async function initialisedWorkdir(label: string): Promise<TerraformWorkdir> {
-  const workdir = TerraformWorkdir.create(`${label}-init`);
-  workdir.write("cdk.tf.json", appStackJson());
-  await workdir.init();
-  return workdir;
+export function initialisedWorkdir(label: string): Promise<TerraformWorkdir> {
+  return TerraformWorkdir.shared("app-stack", { "cdk.tf.json": appStackJson() }, label);
 }
 
 /** `PINPOINT_SES_TEST_ENDPOINT`, checked: the external endpoint the scenarios run against, if any. */

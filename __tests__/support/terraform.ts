@@ -97,6 +97,45 @@ export class TerraformWorkdir {
     return new TerraformWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), `pinpoint-ses-${label}-`)));
   }
 
+  /**
+   * A working directory with `files`, initialised once per test run and
+   * shared by every test file (jest runs them in separate processes): the
+   * first caller runs `terraform init` in a folder named by `key` under the
+   * run's temporary root, the others wait for it. Each caller gets its own
+   * fork (named by `label`), with its own state.
+   */
+  static async shared(key: string, files: { readonly [file: string]: string | object }, label = key): Promise<TerraformWorkdir> {
+    const base = new TerraformWorkdir(path.join(os.tmpdir(), `pinpoint-ses-shared-init-${key}`));
+    const ready = path.join(base.dir, ".ready");
+    const failed = path.join(base.dir, ".failed");
+    let first = true;
+    try {
+      fs.mkdirSync(base.dir); // atomic: exactly one process gets to initialise
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      first = false;
+    }
+    if (first) {
+      try {
+        for (const [file, content] of Object.entries(files)) base.write(file, content);
+        await base.init();
+        fs.writeFileSync(ready, "");
+      } catch (error) {
+        fs.writeFileSync(failed, (error as Error).message);
+        throw error;
+      }
+    }
+    // Bounded: an init takes seconds; give up after five minutes.
+    for (let waited = 0; !fs.existsSync(ready); waited += 100) {
+      if (fs.existsSync(failed)) throw new Error(`the shared terraform init ${key} failed:\n${fs.readFileSync(failed, "utf8")}`);
+      if (waited > 5 * 60_000) throw new Error(`the shared terraform init ${key} did not finish in five minutes`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const fork = base.fork(label);
+    for (const [file, content] of Object.entries(files)) fork.write(file, content);
+    return fork;
+  }
+
   private constructor(readonly dir: string) {}
 
   /** Writes a configuration file (an object is written as JSON). */
