@@ -9,13 +9,14 @@
  * its wall time and peak RSS.
  */
 import { spawnSync } from "child_process";
-import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { pinpointTrustPolicy, sesSendingPolicy } from "../modules/policy-documents";
 import { renderMarkdown } from "../review/markdown";
 import { parsePlan } from "../review/plan";
 import { reviewPlan } from "../review/review";
+import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
 
 const SIZES = [10, 100, 1000];
 const projectDir = path.resolve(__dirname, "..");
@@ -30,28 +31,10 @@ function constructRole(index: number) {
   const id = `sender_${index}`;
   const app = `${pad(index, 8)}${"a".repeat(24)}`;
   const data = (type: string) => `data.${type}.${id}`;
-  const trust = {
-    Version: "2012-10-17",
-    Statement: [{
-      Sid: "AllowPinpoint",
-      Effect: "Allow",
-      Principal: { Service: "pinpoint.amazonaws.com" },
-      Action: "sts:AssumeRole",
-      Condition: {
-        StringEquals: { "aws:SourceAccount": account },
-        ArnLike: { "aws:SourceArn": [`arn:aws:mobiletargeting:${region}:${account}:apps/${app}`] },
-      },
-    }],
-  };
-  const policy = {
-    Version: "2012-10-17",
-    Statement: [{
-      Sid: "PinpointUsesSESForEmailSends",
-      Effect: "Allow",
-      Action: ["ses:SendEmail", "ses:SendRawEmail"],
-      Resource: [`arn:aws:ses:${region}:${account}:identity/team-${index}.example.com`, `arn:aws:ses:${region}:${account}:configuration-set/set-${index}`],
-    }],
-  };
+  // The construct's own builders, so the plan holds exactly what the construct plans.
+  const scope = { partition: "aws", region, account };
+  const trust = pinpointTrustPolicy(scope, [app]);
+  const policy = sesSendingPolicy(scope, [`team-${index}.example.com`], [`set-${index}`]);
   const roleName = `pinpoint-sender-${index}`;
   const references = (attribute: string) => ({ references: [`${data("aws_caller_identity")}.${attribute}`, data("aws_caller_identity"),
     `${data("aws_partition")}.partition`, data("aws_partition")] });
