@@ -33,6 +33,9 @@ describe("npm run synth", () => {
   });
 });
 
+/** What cdktf.json runs, as cdktf's report names it. */
+const APP_COMMAND: string = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "cdktf.json"), "utf8")).app;
+
 describe.each([
   ["cdktf synth", ["synth", "--output", "OUT"]],
   ["cdktf deploy", ["deploy", "--auto-approve", "--output", "OUT"]],
@@ -44,7 +47,7 @@ describe.each([
     expect({ status: result.status, stderr: result.stderr }).toEqual({
       status: 1,
       stderr: "ERROR: cdktf encountered an error while synthesizing\n\n" +
-        "Synth command: npx ts-node --transpile-only main.ts\n" +
+        `Synth command: ${APP_COMMAND}\n` +
         "Error:         non-zero exit code 1\n\n" +
         `Command output on stderr:\n\n    ${TAGS_MESSAGE}\n\n\n\n`,
     });
