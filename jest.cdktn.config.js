@@ -27,6 +27,9 @@ module.exports = {
     "!**/__tests__/terraform/**",
     "!**/*.terraform.test.ts",
     "!**/__tests__/package/**",
+    // These run the project's commands in child processes, which the mapping cannot reach.
+    "!**/__tests__/tooling/commands.test.ts",
+    "!**/__tests__/app/main.test.ts",
     "<rootDir>/__tests__/package/flavour.test.ts",
     ...TERRAFORM_BACKED.map((file) => `<rootDir>/${file}`),
   ],
