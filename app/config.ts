@@ -5,8 +5,18 @@
  * gets plain props.
  */
 import * as fs from "fs";
-import { AssumeRoleConfig, Deployment, EmailChannelConfig, parseDeployments, RoleOptions } from "./deployments";
-import { isOfKind, SETTING_KINDS, SettingKind, STACK_NAME, STACK_NAME_RULE } from "./schema";
+import type { AssumeRoleConfig, Deployment, EmailChannelConfig, RoleOptions } from "./deployments";
+import type { SettingKind } from "./schema";
+
+/** Stack names double as folder names and S3 key parts. */
+export const STACK_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+export const STACK_NAME_RULE = "is not a valid stack name (1 to 64 of [A-Za-z0-9_-])";
+
+/**
+ * The schema (and valibot) is loaded only when there is a value to check: a
+ * synth with default settings does not pay for it.
+ */
+const schema = (): typeof import("./schema") => require("./schema");
 
 /** Where Terraform keeps state for the stack. */
 export type StateBackend =
@@ -130,6 +140,7 @@ class Reader {
     const text = this.fromEnv(setting);
     const value = text !== undefined ? fromEnvText(setting, text) : this.context(setting.context);
     if (value === undefined || value === null) return undefined;
+    const { isOfKind, SETTING_KINDS } = schema();
     if (!isOfKind(setting.kind, value)) {
       throw new Error(`${source(setting, text !== undefined)} is ${JSON.stringify(value)}; ` +
         `expected ${SETTING_KINDS[setting.kind].expected}`);
@@ -193,6 +204,7 @@ export function loadAppConfigs(
   }
   // The state bucket is in one Region for all stacks: not a deployment's.
   const stateRegion = read.value(SETTINGS.stateRegion) ?? DEFAULT_REGION;
+  const { parseDeployments } = require("./deployments") as typeof import("./deployments");
   return parseDeployments(text, file).map((deployment) => configOf(deployment, file, read, stateRegion));
 }
 

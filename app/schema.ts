@@ -8,9 +8,8 @@
  */
 import * as v from "valibot";
 import { PATTERNS } from "../modules/iam-limits";
+import { STACK_NAME, STACK_NAME_RULE } from "./config";
 
-/** Stack names double as folder names and S3 key parts. */
-export const STACK_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** Terraform Cloud workspace names: letters, digits, `-` and `_`, at most 90. */
 export const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
 export const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/([\u0021-\u007E]+\/)*[\w+=,.@-]{1,64}$/;
@@ -25,7 +24,6 @@ const object = <E extends v.ObjectEntries>(entries: E) =>
 /** A string that must match `pattern`; `rule` completes `"value" …` in the message. */
 const matching = (pattern: RegExp, rule: string) => v.pipe(v.string(), v.regex(pattern, rule));
 
-export const STACK_NAME_RULE = "is not a valid stack name (1 to 64 of [A-Za-z0-9_-])";
 export const REGION_RULE = "is not an AWS Region name (like us-east-1, us-gov-west-1 or cn-north-1)";
 
 export const EMAIL_CHANNEL = v.pipe(object({

@@ -18,9 +18,9 @@ it("prints a bad environment setting once, without a stack trace, and exits 1", 
 /** cdktf.json's app command (`node --require … main.ts`), run as the cdktf CLI runs it. */
 const [, ...APP_ARGS] = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "cdktf.json"), "utf8")).app.split(" ");
 
-async function synthMain(env: { [name: string]: string }) {
+async function synthMain(env: { [name: string]: string }, nodeArgs: readonly string[] = []) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-main-"));
-  const result = await run(process.execPath, APP_ARGS, {
+  const result = await run(process.execPath, [...nodeArgs, ...APP_ARGS], {
     cwd: PROJECT_DIR,
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
     allowFailure: true,
@@ -36,6 +36,18 @@ describe("main.ts", () => {
     expect(json.provider.aws[0].region).toBe("eu-west-1");
     expect(json.terraform.backend).toEqual({ local: { path: "terraform.email-role.tfstate" } });
     fs.rmSync(outdir, { recursive: true });
+  });
+
+  it("does not load the settings schema (valibot) when no setting is given, so a default synth stays fast", async () => {
+    const loaded = path.join(os.tmpdir(), `pinpoint-ses-loaded-${process.pid}.json`);
+    const { status, outdir } = await synthMain({ LOADED_MODULES_FILE: loaded },
+      ["--require", path.join(PROJECT_DIR, "__tests__", "support", "report-loaded-modules.js")]);
+    const modules: string[] = JSON.parse(fs.readFileSync(loaded, "utf8"));
+    fs.rmSync(loaded);
+    fs.rmSync(outdir, { recursive: true });
+    expect(status).toBe(0);
+    expect(modules.some((file) => file.endsWith(path.join("app", "stack.ts")))).toBe(true);
+    expect(modules.filter((file) => /node_modules\/valibot\/|app\/schema\.ts$/.test(file))).toEqual([]);
   });
 
   it("stops with the setting, the rule and the value when a value is bad, once, without a stack trace, and writes no stack", async () => {
