@@ -37,7 +37,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** Runs the review command in a fresh node process; returns its exit code, output and whether it loaded the simulator. */
 function reviewInChild(args: readonly string[]) {
   const script = `
-    require("ts-node").register({ transpileOnly: true });
+    require("./tooling/register-ts.js");
     const { main } = require("./review/cli");
     let out = "";
     let err = "";

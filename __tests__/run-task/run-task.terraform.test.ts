@@ -357,7 +357,7 @@ describe("the command", () => {
     const loadedFile = path.join(dir, "loaded.json");
     const stderr: string[] = [];
     const child = spawn(process.execPath, [
-      "--require", "ts-node/register/transpile-only", "--require", path.join(__dirname, "..", "support", "report-loaded-modules.js"),
+      "--require", "./tooling/register-ts.js", "--require", path.join(__dirname, "..", "support", "report-loaded-modules.js"),
       "run-task/cli.ts", "--port", "0", "--tfc-url", fake.apiUrl, "--allow-redirect-origin", fake.archivistUrl, "--no-simulation",
     ], { cwd: PROJECT_DIR, env: { ...process.env, RUN_TASK_HMAC_KEY: KEY, LOADED_MODULES_FILE: loadedFile }, stdio: ["ignore", "pipe", "pipe"] });
     const killer = setTimeout(() => child.kill("SIGKILL"), 120_000);

@@ -27,7 +27,7 @@ async function jestWith(env: { [name: string]: string | undefined }) {
 /** The global setup alone, in a process of its own (faster than a whole jest), in an environment changed by `env`. */
 async function setupWith(env: { [name: string]: string | undefined }) {
   const base: NodeJS.ProcessEnv = { ...process.env, TERRAFORM_TESTS: undefined, ...env };
-  return run(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", 'require("./__tests__/support/global-setup").default()'],
+  return run(process.execPath, ["--require", "./tooling/register-ts.js", "-e", 'require("./__tests__/support/global-setup").default()'],
     { cwd: PROJECT_DIR, env: base, allowFailure: true });
 }
 
