@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { terraformEnv } from "../../tooling/terraform-cli-config";
+import { installedAwsProvider, withProvider } from "./provider-pool";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
@@ -88,6 +89,9 @@ export interface StateJson {
   }>;
 }
 
+/** The commands that start providers; `init` (which installs them) and `test` start their own. */
+const PROVIDER_COMMANDS = new Set(["plan", "apply", "destroy", "show", "validate", "import", "refresh"]);
+
 /** The local state file, relative to the working directory. */
 const STATE_FILE = "terraform.tfstate";
 
@@ -144,8 +148,12 @@ export class TerraformWorkdir {
       typeof content === "string" ? content : JSON.stringify(content, null, 2));
   }
 
-  terraform(args: readonly string[], env?: NodeJS.ProcessEnv, allowFailure = false): Promise<RunResult> {
-    return run("terraform", args, { cwd: this.dir, env: env ?? testEnv(), allowFailure });
+  /** Runs terraform here; the commands that load providers attach to a started one (provider-pool.ts). */
+  terraform(args: readonly string[], env: NodeJS.ProcessEnv = testEnv(), allowFailure = false): Promise<RunResult> {
+    const binary = PROVIDER_COMMANDS.has(args[0]) ? installedAwsProvider(this.dir) : undefined;
+    if (!binary) return run("terraform", args, { cwd: this.dir, env, allowFailure });
+    return withProvider(binary, env, (reattach) =>
+      run("terraform", args, { cwd: this.dir, env: { ...env, TF_REATTACH_PROVIDERS: reattach }, allowFailure }));
   }
 
   /**

@@ -1,0 +1,91 @@
+/**
+ * Started hashicorp/aws provider processes that terraform commands attach to
+ * (TF_REATTACH_PROVIDERS) instead of starting the provider anew: each start
+ * loads a 700 MB binary and builds its schema, much of a command's CPU time.
+ * The provider's own debug mode (`-debug`) serves any number of commands;
+ * each process serves one command at a time, because it holds the
+ * configuration of the command it is serving, and only commands with the
+ * environment it was started with (the provider reads endpoints and
+ * credentials from its own environment, not terraform's).
+ *
+ * A process left idle for a few seconds stops; one whose test worker exits
+ * stops too (a shell waits on a pipe from the worker, and stops it at EOF).
+ */
+import { spawn, ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const IDLE_MS = 10_000;
+const START_TIMEOUT_MS = 60_000;
+/** Starts the provider, then waits for end of input (a stop, or the worker's exit) and stops it. */
+const WATCHDOG = '"$0" -debug > "$1" 2>&1 & provider=$!; read -r _; kill $provider; wait $provider';
+
+interface Provider {
+  readonly child: ChildProcess;
+  /** The value of TF_REATTACH_PROVIDERS for this process. */
+  readonly reattach: string;
+  idleTimer?: NodeJS.Timeout;
+}
+
+const idle = new Map<string, Provider[]>();
+
+/** The hashicorp/aws provider `terraform init` installed in `dir`, if any. */
+export function installedAwsProvider(dir: string): string | undefined {
+  const base = path.join(dir, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws");
+  if (!fs.existsSync(base)) return undefined;
+  for (const version of fs.readdirSync(base)) {
+    for (const platform of fs.readdirSync(path.join(base, version))) {
+      const folder = path.join(base, version, platform);
+      const binary = fs.readdirSync(folder).find((file) => file.startsWith("terraform-provider-aws"));
+      if (binary) return fs.realpathSync(path.join(folder, binary));
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs `command` with a started provider of `binary` to itself, one started
+ * with `env`; the provider goes back to the pool afterwards.
+ */
+export async function withProvider<T>(binary: string, env: NodeJS.ProcessEnv, command: (reattach: string) => Promise<T>): Promise<T> {
+  const key = JSON.stringify([binary, Object.entries(env).sort(([a], [b]) => a.localeCompare(b))]);
+  const provider = idle.get(key)?.pop() ?? (await start(binary, env));
+  clearTimeout(provider.idleTimer);
+  try {
+    return await command(provider.reattach);
+  } finally {
+    if (provider.child.exitCode === null) {
+      idle.set(key, [...(idle.get(key) ?? []), provider]);
+      provider.idleTimer = setTimeout(() => {
+        idle.set(key, (idle.get(key) ?? []).filter((other) => other !== provider));
+        provider.child.stdin?.end();
+      }, IDLE_MS).unref();
+    }
+  }
+}
+
+async function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> {
+  // Its output goes to a file: a pipe nobody reads would block it.
+  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "aws-provider-")), "output");
+  // A CA bundle (some machines set AWS_CA_BUNDLE) is added to the provider's HTTP client when it is
+  // configured, and a second configuration of the same process fails on it; the local endpoint is plain HTTP.
+  const { AWS_CA_BUNDLE, ...providerEnv } = env;
+  const child = spawn("sh", ["-c", WATCHDOG, binary, log], { env: providerEnv, stdio: ["pipe", "ignore", "ignore"] });
+  child.unref();
+  (child.stdin as unknown as { unref(): void }).unref();
+  return { child, reattach: await reattachConfig(child, log) };
+}
+
+/** Waits (bounded) for the line in which the provider prints its TF_REATTACH_PROVIDERS value. */
+async function reattachConfig(child: ChildProcess, log: string): Promise<string> {
+  for (let waited = 0; waited < START_TIMEOUT_MS; waited += 50) {
+    const text = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
+    const match = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(text);
+    if (match) return match[1];
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.stdin?.end();
+  throw new Error(`the hashicorp/aws provider did not start in debug mode:\n${fs.existsSync(log) ? fs.readFileSync(log, "utf8") : ""}`);
+}
