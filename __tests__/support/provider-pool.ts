@@ -6,7 +6,10 @@
  * each process serves one command at a time, because it holds the
  * configuration of the command it is serving, and only commands with the
  * environment it was started with (the provider reads endpoints and
- * credentials from its own environment, not terraform's).
+ * credentials from its own environment, not terraform's). For the same
+ * reason a configuration with several aws provider configurations (aliases)
+ * or module calls never attaches: all its provider instances would share one
+ * process, and the last configuration would answer for all.
  *
  * A process left idle for a few seconds stops; one whose test worker exits
  * stops too (a shell waits on a pipe from the worker, and stops it at EOF).
@@ -30,8 +33,25 @@ interface Provider {
 
 const idle = new Map<string, Provider[]>();
 
-/** The hashicorp/aws provider `terraform init` installed in `dir`, if any. */
-export function installedAwsProvider(dir: string): string | undefined {
+/**
+ * The hashicorp/aws provider `terraform init` installed in `dir`, if the
+ * configuration there can attach to a started one: at most one aws provider
+ * configuration, and no module calls.
+ */
+export function attachableAwsProvider(dir: string): string | undefined {
+  let providers = 0;
+  for (const file of fs.readdirSync(dir)) {
+    const text = () => fs.readFileSync(path.join(dir, file), "utf8");
+    if (file.endsWith(".tf.json")) {
+      const json = JSON.parse(text());
+      if (json.module && Object.keys(json.module).length > 0) return undefined;
+      providers += json.provider?.aws === undefined ? 0 : [json.provider.aws].flat().length;
+    } else if (file.endsWith(".tf")) {
+      if (/^\s*module\s+"/m.test(text())) return undefined;
+      providers += (text().match(/^\s*provider\s+"aws"/gm) ?? []).length;
+    }
+  }
+  if (providers > 1) return undefined;
   const base = path.join(dir, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws");
   if (!fs.existsSync(base)) return undefined;
   for (const version of fs.readdirSync(base)) {

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { terraformEnv } from "../../tooling/terraform-cli-config";
-import { installedAwsProvider, withProvider } from "./provider-pool";
+import { attachableAwsProvider, withProvider } from "./provider-pool";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
@@ -150,7 +150,7 @@ export class TerraformWorkdir {
 
   /** Runs terraform here; the commands that load providers attach to a started one (provider-pool.ts). */
   terraform(args: readonly string[], env: NodeJS.ProcessEnv = testEnv(), allowFailure = false): Promise<RunResult> {
-    const binary = PROVIDER_COMMANDS.has(args[0]) ? installedAwsProvider(this.dir) : undefined;
+    const binary = PROVIDER_COMMANDS.has(args[0]) ? attachableAwsProvider(this.dir) : undefined;
     if (!binary) return run("terraform", args, { cwd: this.dir, env, allowFailure });
     return withProvider(binary, env, (reattach) =>
       run("terraform", args, { cwd: this.dir, env: { ...env, TF_REATTACH_PROVIDERS: reattach }, allowFailure }));
