@@ -44,8 +44,10 @@ export function medians(runs: number, targets: readonly Target[]): Sample[] {
   targets.forEach((target) => measure(target));
   const samples = targets.map((): Sample[] => []);
   for (let i = 0; i < runs; i++) targets.forEach((target, t) => samples[t].push(measure(target)));
-  const middle = (list: Sample[], key: keyof Sample) => median(list.map((sample) => sample[key]));
-  return samples.map((list) => ({ wallMs: middle(list, "wallMs"), cpuMs: middle(list, "cpuMs"), peakRssMb: middle(list, "peakRssMb") }));
+  return samples.map((list) => {
+    const middle = (key: keyof Sample) => median(list.map((sample) => sample[key]));
+    return { wallMs: middle("wallMs"), cpuMs: middle("cpuMs"), peakRssMb: middle("peakRssMb") };
+  });
 }
 
 /** Compiles the app, the construct and the baseline into build/. */

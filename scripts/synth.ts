@@ -10,7 +10,6 @@ import { terraformEnv } from "../tooling/terraform-cli-config";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const CDKTF = path.join(PROJECT_DIR, "node_modules", ".bin", "cdktf");
-
 const USAGE = "usage: synth [--out-json=DIR] [--out-hcl=DIR]  " +
   "(Terraform JSON to DIR, default cdktf.out; HCL to DIR, default cdktf.out.hcl)";
 

@@ -15,7 +15,6 @@ import { providerInstallProblem } from "../tooling/provider-probe";
 import { MIRROR_ENV, terraformEnv } from "../tooling/terraform-cli-config";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
-
 const USAGE = "usage: try-local [--out=DIR]  (plan JSON and its review to DIR, default try-local.out)";
 
 /** What the endpoint holds for a role, as IAM would show it. */
