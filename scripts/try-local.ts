@@ -9,12 +9,11 @@ import * as path from "path";
 import { DEFAULT_STACK_NAME } from "../app/config";
 import { LocalAwsEndpoint, StoredRole } from "../__tests__/support/aws-endpoint";
 import { CdktfAppCopy } from "../__tests__/support/cdktf-app";
-import { run } from "../__tests__/support/terraform";
+import { PROJECT_DIR, run } from "../__tests__/support/terraform";
 import { command, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
 import { providerInstallProblem } from "../tooling/provider-probe";
 import { MIRROR_ENV, terraformEnv } from "../tooling/terraform-cli-config";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
 const USAGE = "usage: try-local [--out=DIR]  (plan JSON and its review to DIR, default try-local.out)";
 
 /** What the endpoint holds for a role, as IAM would show it. */
