@@ -1,4 +1,7 @@
-/** `npm run bench-deployments`, and part of `npm run bench`: synth of a deployments file of 1, 10 and 100 deployments. */
+/**
+ * `npm run bench-deployments`, and part of `npm run bench`: synth of a deployments file of 1, 10 and 100 deployments
+ * by the app compiled into build/, run by node as `cdktf synth` runs it.
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { compile, medians } from "./bench-measure";
@@ -6,10 +9,7 @@ import { command, noArguments, runFromCommandLine } from "../tooling/command-lin
 
 const COUNTS = [1, 10, 100];
 
-/**
- * Medians of `runs` runs of the app compiled into build/, run by node as `cdktf synth` runs it, on each count: a Markdown
- * table of wall time and peak RSS, then what each deployment adds and whether that growth is linear.
- */
+/** Medians of `runs` runs on each count: a table of wall time and peak RSS, then what each deployment adds. */
 export function benchDeployments(runs: number): string {
   const rows = medians(runs, COUNTS.map((count) => {
     // Next to the compiled app: each deployment in its own account, spread over five Regions.
