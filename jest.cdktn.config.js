@@ -1,16 +1,12 @@
-// The suite again on CDK Terrain (cdktn 0.24), the community fork of the
-// deprecated cdktf: every `require("cdktf")` (ours and @cdktf/provider-aws's
-// own) resolves to cdktn, as the npm alias `cdktf@npm:cdktn@…` does in an app.
-// It runs the unit and app tests and the Terraform-backed ones that prove the
-// output (in-process synth + validate, the plans in three partitions, one full
-// lifecycle); tests that run the cdktf CLI in a child process are left out,
-// because the mapping cannot reach them.
+// The suite again on CDK Terrain (cdktn 0.24), the community fork of the deprecated cdktf: every
+// `require("cdktf")` (ours and @cdktf/provider-aws's own) resolves to cdktn, as the npm alias
+// `cdktf@npm:cdktn@…` does in an app.
 const base = require("./jest.config");
 
 // Read by __tests__/package/flavour.test.ts, which fails if the mapping is not in effect.
 process.env.CDKTF_FLAVOUR = "cdktn";
 
-/** The Terraform-backed tests this suite runs (the default suite runs them all). */
+/** The Terraform-backed tests that prove the output: in-process synth and validate, plans in three partitions, a lifecycle. */
 const TERRAFORM_BACKED = [
   "__tests__/package/in-process-synth.terraform.test.ts",
   "__tests__/terraform/plan.test.ts",
@@ -21,7 +17,7 @@ const TERRAFORM_BACKED = [
 module.exports = {
   ...base,
   moduleNameMapper: { "^cdktf$": "cdktn", "^cdktf/(.*)$": "cdktn/$1" },
-  // Later globs win (jest expands <rootDir> only at the start, so negations use **): everything, minus the Terraform-backed and package tests, plus the chosen few.
+  // Later globs win; jest expands <rootDir> only at the start, so negations use **.
   testMatch: [
     "<rootDir>/__tests__/**/*.test.ts",
     "!**/__tests__/terraform/**",

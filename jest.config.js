@@ -1,5 +1,4 @@
-// Terraform-backed tests (__tests__/terraform/, and *.terraform.test.ts elsewhere)
-// run unless TERRAFORM_TESTS=off;
+// Terraform-backed tests (__tests__/terraform/, *.terraform.test.ts) run unless TERRAFORM_TESTS=off;
 // when they run, a missing terraform fails the run in global setup.
 const terraformTests = process.env.TERRAFORM_TESTS !== "off";
 

@@ -1,4 +1,4 @@
-/** Measurement helpers shared by the benchmarks: run a script in a fresh node, take medians. */
+/** Measurement shared by the benchmarks: scripts run in fresh node processes, and medians. */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -13,8 +13,11 @@ export interface Sample {
   readonly peakRssMb: number;
 }
 
-/** Runs `node [nodeArgs] script` once; the child reports its own peak RSS and CPU time on exit. */
-export function measure(script: string, env: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): Sample {
+/** A script to measure, run as `node [nodeArgs] script` with `env` added. */
+type Target = { readonly script: string; readonly env?: NodeJS.ProcessEnv; readonly nodeArgs?: readonly string[] };
+
+/** Runs the target once; the child reports its own peak RSS and CPU time on exit. */
+function measure({ script, env = {}, nodeArgs = [] }: Target): Sample {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-bench-"));
   const report = path.join(outdir, "rss");
   const started = process.hrtime.bigint();
@@ -36,12 +39,15 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-export function medians(samples: Sample[]): Sample {
-  return {
-    wallMs: median(samples.map((s) => s.wallMs)),
-    cpuMs: median(samples.map((s) => s.cpuMs)),
-    peakRssMb: median(samples.map((s) => s.peakRssMb)),
-  };
+/** The medians of `runs` runs of each target, run in turn after one warm-up each (file caches, transpile cache). */
+export function medians(runs: number, targets: readonly Target[]): Sample[] {
+  targets.forEach((target) => measure(target));
+  const samples = targets.map((): Sample[] => []);
+  for (let i = 0; i < runs; i++) targets.forEach((target, t) => samples[t].push(measure(target)));
+  return samples.map((list) => {
+    const middle = (key: keyof Sample) => median(list.map((sample) => sample[key]));
+    return { wallMs: middle("wallMs"), cpuMs: middle("cpuMs"), peakRssMb: middle("peakRssMb") };
+  });
 }
 
 /** Compiles the app, the construct and the baseline into build/. */

@@ -1,19 +1,14 @@
 /**
- * `npm run -s deployments-schema > deployments.schema.json`: prints the JSON
- * Schema of the deployments file, made from the app's valibot schema. The file is
- * committed so that editors check a deployments file through its `$schema`;
- * a test fails when it differs from what this prints.
+ * `npm run -s deployments-schema > deployments.schema.json`: the JSON Schema of the deployments file, from the app's
+ * valibot schema. Committed so that editors check a deployments file through its `$schema`; a test keeps it current.
  */
 import { toJsonSchema } from "@valibot/to-json-schema";
 import { DEPLOYMENTS_FILE } from "../app/schema";
 import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
 
 export function deploymentsJsonSchema(): string {
-  return `${JSON.stringify(toJsonSchema(DEPLOYMENTS_FILE, {
-    // The only check is "an object, not an array", which JSON Schema's type "object" already says.
-    ignoreActions: ["check"],
-    typeMode: "output",
-  }), null, 2)}\n`;
+  // The only check is "an object, not an array", which JSON Schema's type "object" already says.
+  return `${JSON.stringify(toJsonSchema(DEPLOYMENTS_FILE, { ignoreActions: ["check"], typeMode: "output" }), null, 2)}\n`;
 }
 
 if (require.main === module) {

@@ -1,8 +1,6 @@
 /**
- * `npm run synth`: synthesizes every stack to Terraform JSON (cdktf.out/) and
- * to HCL (cdktf.out.hcl/) with the cdktf CLI, formats the HCL with
- * `terraform fmt`, and says where they went. A bad setting stops it with the
- * app's one-line message, without cdktf's wrapper around it.
+ * `npm run synth`: every stack to Terraform JSON (cdktf.out/) and to HCL (cdktf.out.hcl/) with the cdktf CLI, the HCL
+ * formatted by `terraform fmt`. A bad setting stops it with the app's one-line message, without cdktf's wrapper around it.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -12,19 +10,10 @@ import { terraformEnv } from "../tooling/terraform-cli-config";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const CDKTF = path.join(PROJECT_DIR, "node_modules", ".bin", "cdktf");
-
-export const USAGE = "usage: synth [--out-json=DIR] [--out-hcl=DIR]  " +
+const USAGE = "usage: synth [--out-json=DIR] [--out-hcl=DIR]  " +
   "(Terraform JSON to DIR, default cdktf.out; HCL to DIR, default cdktf.out.hcl)";
 
-/**
- * What the app printed on stderr, from cdktf's report of a failed synth
- * (`Command output on stderr:` then the app's lines, indented by four).
- */
-export function appMessage(cdktfOutput: string): string | undefined {
-  const match = /Command output on stderr:\n\n([\s\S]*?)\n*$/.exec(cdktfOutput);
-  return match?.[1].split("\n").map((line) => line.replace(/^ {4}/, "")).join("\n").trim() || undefined;
-}
-
+/** Runs `cdktf synth --output OUTDIR ...extra`; returns the synthesized stacks' files. */
 function synth(outdir: string, extra: string[], env: NodeJS.ProcessEnv): string[] {
   // cdktf creates the output folder but not its parents.
   fs.mkdirSync(path.resolve(PROJECT_DIR, outdir), { recursive: true });
@@ -32,21 +21,17 @@ function synth(outdir: string, extra: string[], env: NodeJS.ProcessEnv): string[
   const output = `${run.stdout}${run.stderr}`;
   if (run.error) throw new Error(`cannot run ${CDKTF}: ${run.error.message}; run npm ci first`);
   if (run.status !== 0 || /\[ERROR\]/.test(output)) {
-    throw new Error(appMessage(output) ?? `cdktf synth ${extra.join(" ")} failed (exit ${run.status}):\n${output.trim()}`);
+    // cdktf reports a failed synth as `Command output on stderr:` then the app's lines, indented by four.
+    const stderr = /Command output on stderr:\n\n([\s\S]*?)\n*$/.exec(output)?.[1];
+    const appMessage = stderr?.split("\n").map((line) => line.replace(/^ {4}/, "")).join("\n").trim();
+    throw new Error(appMessage || `cdktf synth ${extra.join(" ")} failed (exit ${run.status}):\n${output.trim()}`);
   }
   const manifest = JSON.parse(fs.readFileSync(path.resolve(PROJECT_DIR, outdir, "manifest.json"), "utf8"));
   return Object.values(manifest.stacks as { [name: string]: { synthesizedStackPath: string } })
     .map((stack) => path.join(outdir, stack.synthesizedStackPath));
 }
 
-/** cdktf's HCL is valid but not `terraform fmt`-clean; a repository that takes it over expects it to be. */
-function formatHcl(files: string[], env: NodeJS.ProcessEnv): void {
-  const run = spawnSync("terraform", ["fmt", "-list=false", ...files], { cwd: PROJECT_DIR, env, encoding: "utf8" });
-  if (run.error) throw new Error("terraform is not on PATH; it is needed to format the HCL (Terraform >= 1.5)");
-  if (run.status !== 0) throw new Error(`terraform fmt failed: ${run.stderr.trim()}`);
-}
-
-export const main = command("synth", async (argv, write, fail) => {
+runFromCommandLine(command("synth", async (argv, write, fail) => {
   const args = parseArguments(argv, { withValue: ["out-json", "out-hcl"] }, USAGE);
   if (args.positional.length > 0) throw new InputError(`unexpected argument ${args.positional[0]}; ${USAGE}`);
   try {
@@ -54,7 +39,11 @@ export const main = command("synth", async (argv, write, fail) => {
     const env = { ...terraformEnv(PROJECT_DIR), CI: "1" };
     const json = synth(args.value("out-json") ?? "cdktf.out", [], env);
     const hcl = synth(args.value("out-hcl") ?? "cdktf.out.hcl", ["--hcl"], env);
-    formatHcl(hcl.map((file) => path.resolve(PROJECT_DIR, file)), env);
+    // cdktf's HCL is valid but not `terraform fmt`-clean; a repository that takes it over expects it to be.
+    const fmt = spawnSync("terraform", ["fmt", "-list=false", ...hcl.map((file) => path.resolve(PROJECT_DIR, file))],
+      { cwd: PROJECT_DIR, env, encoding: "utf8" });
+    if (fmt.error) throw new Error("terraform is not on PATH; it is needed to format the HCL (Terraform >= 1.5)");
+    if (fmt.status !== 0) throw new Error(`terraform fmt failed: ${fmt.stderr.trim()}`);
     write(["Terraform JSON:", ...json.map((file) => `  ${file}`), "Terraform HCL:", ...hcl.map((file) => `  ${file}`), ""].join("\n"));
     return 0;
   } catch (error) {
@@ -62,6 +51,4 @@ export const main = command("synth", async (argv, write, fail) => {
     fail(`${(error as Error).message}\n`);
     return 1;
   }
-});
-
-if (require.main === module) runFromCommandLine(main);
+}));

@@ -1,10 +1,7 @@
 /**
- * `npm run try-local`: a real Terraform plan, its IAM review, an apply and a
- * destroy of this app, without an AWS account. The AWS provider talks to an
- * IAM and STS endpoint that this script serves on 127.0.0.1 and stops at the
- * end. The app runs from a temporary copy, so no state is left in the project;
- * the plan JSON and its Markdown review are written to try-local.out/.
- *
+ * `npm run try-local`: a real Terraform plan, its IAM review, an apply and a destroy of this app, without an AWS
+ * account: the AWS provider talks to an IAM and STS endpoint served on 127.0.0.1 for the run. The app runs from a
+ * temporary copy, so no state is left in the project; the plan JSON and its review go to try-local.out/.
  * Offline, name a provider mirror: TERRAFORM_PROVIDER_MIRROR=/opt/tf-plugins.
  */
 import * as fs from "fs";
@@ -12,90 +9,65 @@ import * as path from "path";
 import { DEFAULT_STACK_NAME } from "../app/config";
 import { LocalAwsEndpoint, StoredRole } from "../__tests__/support/aws-endpoint";
 import { CdktfAppCopy } from "../__tests__/support/cdktf-app";
-import { run } from "../__tests__/support/terraform";
-import { command, InputError, Output, parseArguments, runFromCommandLine } from "../tooling/command-line";
+import { PROJECT_DIR, run } from "../__tests__/support/terraform";
+import { command, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
 import { providerInstallProblem } from "../tooling/provider-probe";
 import { MIRROR_ENV, terraformEnv } from "../tooling/terraform-cli-config";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
-
-export const USAGE = "usage: try-local [--out=DIR]  (plan JSON and its review to DIR, default try-local.out)";
+const USAGE = "usage: try-local [--out=DIR]  (plan JSON and its review to DIR, default try-local.out)";
 
 /** What the endpoint holds for a role, as IAM would show it. */
 function describeRole(role: StoredRole): string {
-  const policies = [...role.policies].map(([name, text]) =>
-    `Inline policy ${name}:\n${JSON.stringify(JSON.parse(text), null, 2)}`);
-  return [`Role ${role.arn} (id ${role.id})`, `Trust policy:\n${JSON.stringify(JSON.parse(role.assumeRolePolicy), null, 2)}`,
-    ...policies].join("\n");
+  const json = (text: string) => JSON.stringify(JSON.parse(text), null, 2);
+  return [`Role ${role.arn} (id ${role.id})`, `Trust policy:\n${json(role.assumeRolePolicy)}`,
+    ...[...role.policies].map(([name, text]) => `Inline policy ${name}:\n${json(text)}`)].join("\n");
 }
 
-/** A path as the user would type it: relative inside the project, absolute elsewhere. */
-function shown(file: string): string {
-  return file.startsWith(`${PROJECT_DIR}${path.sep}`) ? path.relative(PROJECT_DIR, file) : file;
-}
-
-/** `terraform plan` of the synthesized stack, saved as JSON to `planFile`. */
-async function savePlan(stackDir: string, env: NodeJS.ProcessEnv, planFile: string): Promise<void> {
-  const terraform = (args: string[]) => run("terraform", args, { cwd: stackDir, env, timeoutMs: 5 * 60_000 });
-  await terraform(["init", "-input=false", "-no-color"]);
-  await terraform(["plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan"]);
-  fs.writeFileSync(planFile, (await terraform(["show", "-json", "tfplan"])).stdout);
-}
-
-/** `npm run -s review`, as a user runs it, on the plan. */
-async function review(planFile: string, reviewFile: string): Promise<void> {
-  await run("npm", ["run", "-s", "review", "--", planFile, `--out=${reviewFile}`], { cwd: PROJECT_DIR, timeoutMs: 2 * 60_000 });
-}
-
-async function tryLocal(outDir: string, write: Output, progress: Output): Promise<void> {
-  const heading = (text: string) => progress(`\n=== ${text}\n\n`);
-  const endpoint = await LocalAwsEndpoint.start({ maxLifetimeMs: 10 * 60_000 });
-  const app = CdktfAppCopy.create("try-local");
-  try {
-    // The same variables you would set to point Terraform at any IAM endpoint.
-    // Not on a terminal: CI=1 (cdktf prints no spinner frames) and --no-color (no escape sequences).
-    const terminal = process.stdout.isTTY === true;
-    const env = { ...terraformEnv(PROJECT_DIR), ...endpoint.env(), ...(terminal ? {} : { CI: "1" }) };
-    const cli = { echo: true, args: terminal ? [] : ["--no-color"] };
-    const plan = path.join(outDir, "plan.json");
-    const reviewFile = path.join(outDir, "review.md");
-    heading(`Local IAM and STS endpoint on ${endpoint.url}, account ${endpoint.account}`);
-    heading("cdktf synth, then terraform plan");
-    await app.synth(env, cli);
-    await savePlan(app.stackDir(DEFAULT_STACK_NAME), env, plan);
-    await review(plan, reviewFile);
-    heading("cdktf deploy --auto-approve");
-    await app.deploy(env, cli);
-    heading("What the local IAM endpoint now holds");
-    progress(`${endpoint.roles().map(describeRole).join("\n\n")}\n`);
-    heading("cdktf destroy --auto-approve");
-    await app.destroy(env, cli);
-    heading(`Done: ${endpoint.roles().length} roles left; the provider called ${[...new Set(endpoint.actions())].sort().join(", ")}`);
-    write(`Plan JSON: ${shown(plan)}\nReview:    ${shown(reviewFile)}\n`);
-  } finally {
-    await endpoint.stop();
-    app.remove();
-  }
-}
-
-export const main = command("try-local", async (argv, write, fail) => {
+runFromCommandLine(command("try-local", async (argv, write, fail) => {
   const args = parseArguments(argv, { withValue: ["out"] }, USAGE);
   if (args.positional.length > 0) throw new InputError(`unexpected argument ${args.positional[0]}; ${USAGE}`);
   const outDir = path.resolve(args.value("out") ?? path.join(PROJECT_DIR, "try-local.out"));
+  const heading = (text: string) => write(`\n=== ${text}\n\n`);
+  // A path as the user would type it: relative inside the project, absolute elsewhere.
+  const shown = (file: string) => (file.startsWith(`${PROJECT_DIR}${path.sep}`) ? path.relative(PROJECT_DIR, file) : file);
   try {
     // Before anything slow: can terraform install the provider here?
     const problem = providerInstallProblem(terraformEnv(PROJECT_DIR));
-    if (problem) {
-      fail(`try-local: ${problem}; name a provider mirror: ${MIRROR_ENV}=DIR npm run try-local\n`);
-      return 1;
-    }
+    if (problem) throw new Error(`${problem}; name a provider mirror: ${MIRROR_ENV}=DIR npm run try-local`);
     fs.mkdirSync(outDir, { recursive: true });
-    await tryLocal(outDir, write, (text) => process.stdout.write(text));
+    const endpoint = await LocalAwsEndpoint.start({ maxLifetimeMs: 10 * 60_000 });
+    const app = CdktfAppCopy.create("try-local");
+    try {
+      // The same variables you would set to point Terraform at any IAM endpoint.
+      // Not on a terminal: CI=1 (cdktf prints no spinner frames) and --no-color (no escape sequences).
+      const terminal = process.stdout.isTTY === true;
+      const env = { ...terraformEnv(PROJECT_DIR), ...endpoint.env(), ...(terminal ? {} : { CI: "1" }) };
+      const cli = { echo: true, args: terminal ? [] : ["--no-color"] };
+      const inStack = { cwd: app.stackDir(DEFAULT_STACK_NAME), env, timeoutMs: 5 * 60_000 };
+      const plan = path.join(outDir, "plan.json");
+      const review = path.join(outDir, "review.md");
+      heading(`Local IAM and STS endpoint on ${endpoint.url}, account ${endpoint.account}`);
+      heading("cdktf synth, then terraform plan");
+      await app.synth(env, cli);
+      await run("terraform", ["init", "-input=false", "-no-color"], inStack);
+      await run("terraform", ["plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan"], inStack);
+      fs.writeFileSync(plan, (await run("terraform", ["show", "-json", "tfplan"], inStack)).stdout);
+      await run("npm", ["run", "-s", "review", "--", plan, `--out=${review}`], { cwd: PROJECT_DIR, timeoutMs: 2 * 60_000 });
+      heading("cdktf deploy --auto-approve");
+      await app.deploy(env, cli);
+      heading("What the local IAM endpoint now holds");
+      write(`${endpoint.roles().map(describeRole).join("\n\n")}\n`);
+      heading("cdktf destroy --auto-approve");
+      await app.destroy(env, cli);
+      heading(`Done: ${endpoint.roles().length} roles left; the provider called ${[...new Set(endpoint.actions())].sort().join(", ")}`);
+      write(`Plan JSON: ${shown(plan)}\nReview:    ${shown(review)}\n`);
+    } finally {
+      await endpoint.stop();
+      app.remove();
+    }
     return 0;
   } catch (error) {
     fail(`try-local: ${(error as Error).message.trim()}\n`);
     return 1;
   }
-});
-
-if (require.main === module) runFromCommandLine(main);
+}));
