@@ -4,11 +4,9 @@
  * runs costs bounded memory and the caller can answer 429.
  */
 
-export type Job = () => Promise<void>;
-
 export interface PoolJob {
   /** Runs the work; the pool never lets it reject into the event loop. */
-  readonly run: Job;
+  readonly run: () => Promise<void>;
   /** Called instead of `run` for a job still waiting when the pool is closed. */
   readonly cancel: () => Promise<void>;
 }
@@ -17,7 +15,7 @@ export class WorkerPool {
   private running = 0;
   private readonly waiting: PoolJob[] = [];
   private closed = false;
-  private readonly idleWaiters: Array<() => void> = [];
+  private idle?: () => void;
 
   constructor(readonly concurrency: number, readonly queueLimit: number) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency ${concurrency} is not a whole number >= 1`);
@@ -37,24 +35,20 @@ export class WorkerPool {
   /** Starts or queues `job`; false when the pool is closed or full. */
   submit(job: PoolJob): boolean {
     if (this.closed) return false;
-    if (this.running < this.concurrency) {
-      this.start(job);
-      return true;
-    }
-    if (this.waiting.length >= this.queueLimit) return false;
-    this.waiting.push(job);
+    if (this.running < this.concurrency) this.start(job);
+    else if (this.waiting.length < this.queueLimit) this.waiting.push(job);
+    else return false;
     return true;
   }
 
   /**
    * Refuses new jobs and cancels the waiting ones; resolves when every job
-   * (running or cancelled) has finished.
+   * (running or cancelled) has finished. Called once.
    */
   async close(): Promise<void> {
     this.closed = true;
-    const cancelled = this.waiting.splice(0);
-    await Promise.all(cancelled.map((job) => job.cancel().catch(() => undefined)));
-    if (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await Promise.all(this.waiting.splice(0).map((job) => job.cancel().catch(() => undefined)));
+    if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
   }
 
   private start(job: PoolJob): void {
@@ -63,7 +57,7 @@ export class WorkerPool {
       this.running--;
       const next = this.waiting.shift();
       if (next) this.start(next);
-      else if (this.running === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+      else if (this.running === 0) this.idle?.();
     });
   }
 }
