@@ -32,13 +32,11 @@ Terraform Cloud run task that puts the IAM review on every run (stage post_plan)
 
 Environment: RUN_TASK_HMAC_KEY, the HMAC key entered when registering the task.`;
 
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
 /** The origin of an https URL (http only on loopback, for tests and local proxies). */
 function originSetting(flag: string, value: string): string {
   if (!URL.canParse(value)) throw new InputError(`${flag} ${JSON.stringify(value)} is not a URL`);
   const url = new URL(value);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))) {
     throw new InputError(`${flag} ${value} is not https (http is allowed only on 127.0.0.1 or localhost)`);
   }
   return url.origin;
@@ -97,13 +95,10 @@ export const main = command("run-task", async (argv, _write, fail) => {
   if (settings.simulate && settings.sourceUrl === undefined) {
     log("server.warning", { reason: "the simulation is AGPL-3.0: see docs/run-task.md (Licence) for --source-url, or run --no-simulation" });
   }
-  let server: RunTaskServer;
-  try {
-    server = await RunTaskServer.start({ ...settings, log });
-  } catch (error) {
-    fail(`run-task: cannot listen on ${settings.host}:${settings.port}: ${(error as Error).message}\n`);
-    return 1;
-  }
+  const server = await RunTaskServer.start({ ...settings, log }).catch((error: Error) => {
+    fail(`run-task: cannot listen on ${settings.host}:${settings.port}: ${error.message}\n`);
+  });
+  if (!server) return 1;
   await new Promise<void>((resolve) => {
     const stop = () => void server.stop().then(resolve);
     process.once("SIGTERM", stop);

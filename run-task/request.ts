@@ -1,8 +1,6 @@
 /**
- * The run task request, as HashiCorp's "Run tasks integration API" documents
- * it (payload version 1), and its admission: signature, JSON, fields and
- * origins are checked before any work, in that order; the first that fails
- * refuses the request.
+ * The run task request, as HashiCorp's "Run tasks integration API" documents it (payload version 1), and its
+ * admission: signature, JSON, fields and origins are checked before any work, in that order; the first that fails refuses it.
  */
 import { createHmac, timingSafeEqual } from "crypto";
 

@@ -1,9 +1,8 @@
 /**
- * The run task server. A request is checked (size, signature, fields,
- * origins) before any work; a run is then queued and answered 200 at once,
- * and its result goes to Terraform Cloud by callback: the review's, or a
- * failed one that says why, so that a mandatory task never waits for
- * Terraform Cloud's timeout.
+ * The run task server. A request is checked (size, signature, fields, origins) before any work; its run is then
+ * answered 200 and started, or queued while `concurrency` runs are under way (429 past `queue` waiting). Its one result
+ * goes to Terraform Cloud by callback: the review's, or a failed one that says why, so that a mandatory task never
+ * waits for Terraform Cloud's timeout.
  */
 import * as http from "http";
 import { AddressInfo } from "net";
@@ -11,10 +10,9 @@ import { Severity } from "../review/findings";
 import { parsePlan } from "../review/plan";
 import { reviewPlan } from "../review/review";
 import { elapsedMs, Logger } from "./log";
-import { TerraformCloudClient } from "./outbound";
+import { fetchPlan, OutboundOptions, sendResult } from "./outbound";
 import { admit, PLAN_STAGES, Refusal, RunTaskRequest } from "./request";
 import { errorResult, reviewResult, TaskResultBody } from "./task-result";
-import { WorkerPool } from "./worker-pool";
 
 export interface ServerOptions {
   /** Address to listen on; 127.0.0.1 behind a TLS-terminating proxy. */
@@ -27,13 +25,14 @@ export interface ServerOptions {
   readonly tfcUrl: string;
   /** Other origins the plan download may be redirected to. */
   readonly redirectOrigins: readonly string[];
+  /** The least severe finding that fails the task. */
   readonly failOn: Severity;
   /**
    * Whether the review simulates the Pinpoint role (`@cloud-copilot/iam-simulate`,
    * AGPL-3.0); false runs the rules only and never loads the simulator.
    */
   readonly simulate: boolean;
-  /** Link sent with every result: where users get the source of this server (AGPL-3.0 section 13). */
+  /** Link sent with every result: where users get the source of this server (AGPL-3.0 section 13; docs/run-task.md, Licence). */
   readonly sourceUrl?: string;
   readonly concurrency: number;
   readonly queue: number;
@@ -52,20 +51,11 @@ export interface ServerOptions {
   readonly shutdownGraceMs?: number;
 }
 
-const DEFAULTS = {
-  maxBodyBytes: 64 * 1024,
-  maxPlanBytes: 64 * 1024 * 1024,
-  timeoutMs: 30_000,
-  callbackAttempts: 5,
-  backoffMs: 500,
-  shutdownGraceMs: 25_000,
-};
+const DEFAULTS = { maxBodyBytes: 64 * 1024, maxPlanBytes: 64 * 1024 * 1024, timeoutMs: 30_000, callbackAttempts: 5, backoffMs: 500,
+  shutdownGraceMs: 25_000 };
 
 /** An accepted run, from its request to its one result. */
-interface Run {
-  readonly request: RunTaskRequest;
-  readonly started: bigint;
-}
+type Run = { readonly request: RunTaskRequest; readonly started: bigint };
 
 const SHUTDOWN_MESSAGE = "the run task server stopped before the review finished; re-run the plan to review it";
 
@@ -86,18 +76,22 @@ export class RunTaskServer {
   }
 
   private listeningUrl = "";
-  private readonly options: ServerOptions & typeof DEFAULTS & { readonly tfcOrigin: string };
+  private readonly options: ServerOptions & typeof DEFAULTS & OutboundOptions;
+  /** Aborts the requests the server makes, at the end of a shutdown. */
+  private readonly abortRequests = new AbortController();
   private readonly http: http.Server;
-  private readonly pool: WorkerPool;
-  private readonly client: TerraformCloudClient;
+  private running = 0;
+  private readonly waiting: Run[] = [];
+  private idle?: () => void;
   /** The runs whose result is not sent yet; taking a run out of it is the right to send its result. */
   private readonly unsent = new Set<Run>();
   private stopping?: Promise<void>;
 
   private constructor(options: ServerOptions) {
-    this.options = { ...DEFAULTS, ...options, tfcOrigin: new URL(options.tfcUrl).origin };
-    this.pool = new WorkerPool(options.concurrency, options.queue);
-    this.client = new TerraformCloudClient(this.options);
+    this.options = { ...DEFAULTS, ...options, tfcOrigin: new URL(options.tfcUrl).origin, shutdown: this.abortRequests.signal };
+    const { concurrency, queue } = options;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency ${concurrency} is not a whole number >= 1`);
+    if (!Number.isInteger(queue) || queue < 0) throw new RangeError(`queue ${queue} is not a whole number >= 0`);
     this.http = http.createServer((request, response) => {
       this.route(request, response).catch((error: Error) => {
         if (error instanceof Refusal) {
@@ -122,7 +116,7 @@ export class RunTaskServer {
     const path = (request.url ?? "/").split("?")[0];
     if (path === "/healthz" && request.method === "GET") {
       return reply(response, this.stopping ? 503 : 200, JSON.stringify({
-        status: this.stopping ? "stopping" : "ok", active: this.pool.active, queued: this.pool.queued,
+        status: this.stopping ? "stopping" : "ok", active: this.running, queued: this.waiting.length,
       }), "application/json");
     }
     if (path === "/" && request.method === "POST") return this.accept(request, response);
@@ -139,19 +133,31 @@ export class RunTaskServer {
       this.options.log("verification.answered", {});
       return reply(response, 200, "ok");
     }
-    const runId = admitted.run_id;
-    if (this.stopping) throw new Refusal(503, "the server is stopping", runId);
+    if (this.stopping) throw new Refusal(503, "the server is stopping", admitted.run_id);
+    const { concurrency, queue } = this.options;
+    if (this.running >= concurrency && this.waiting.length >= queue) {
+      throw new Refusal(429, `the queue is full (${concurrency} running, ${queue} waiting)`, admitted.run_id);
+    }
     const run: Run = { request: admitted, started };
     this.unsent.add(run);
-    if (!this.pool.submit({ run: () => this.work(run), cancel: () => this.fail(run) })) {
-      this.unsent.delete(run);
-      throw new Refusal(429, `the queue is full (${this.options.concurrency} running, ${this.options.queue} waiting)`, runId);
-    }
+    if (this.running < concurrency) this.start(run);
+    else this.waiting.push(run);
     this.options.log("request.accepted", {
-      run_id: runId, workspace: admitted.workspace_name, organization: admitted.organization_name,
+      run_id: admitted.run_id, workspace: admitted.workspace_name, organization: admitted.organization_name,
       stage: admitted.stage, enforcement: admitted.task_result_enforcement_level, ms: elapsedMs(started),
     });
     reply(response, 200, "accepted");
+  }
+
+  /** Starts `run` on a worker, which then takes the next waiting run, if any. */
+  private start(run: Run): void {
+    this.running++;
+    void this.work(run).catch(() => undefined).finally(() => {
+      this.running--;
+      const next = this.waiting.shift();
+      if (next) this.start(next);
+      else if (this.running === 0) this.idle?.();
+    });
   }
 
   /** Reviews the run's plan and sends the result, unless a shutdown has failed the run meanwhile. */
@@ -175,7 +181,7 @@ export class RunTaskServer {
     }
     try {
       const fetching = process.hrtime.bigint();
-      const text = await this.client.fetchPlan(request.plan_json_api_url, request.access_token);
+      const text = await fetchPlan(this.options, request.plan_json_api_url, request.access_token);
       log("plan.fetched", { run_id: run, bytes: Buffer.byteLength(text), ms: elapsedMs(fetching) });
       const reviewing = process.hrtime.bigint();
       // `simulate` is the review's switch for the AGPL-covered simulator (see docs/run-task.md).
@@ -193,7 +199,7 @@ export class RunTaskServer {
   private async deliver({ request, started }: Run, body: TaskResultBody): Promise<void> {
     const fields = { run_id: request.run_id, status: body.data.attributes.status };
     try {
-      const attempts = await this.client.sendResult(request.task_result_callback_url, request.access_token, body);
+      const attempts = await sendResult(this.options, request.task_result_callback_url, request.access_token, body);
       this.options.log("result.sent", { ...fields, attempts, ms: elapsedMs(started) });
     } catch (error) {
       this.options.log("result.undelivered", { ...fields, reason: (error as Error).message, ms: elapsedMs(started) });
@@ -207,14 +213,16 @@ export class RunTaskServer {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      this.options.log("server.stopping", { active: this.pool.active, queued: this.pool.queued });
+      this.options.log("server.stopping", { active: this.running, queued: this.waiting.length });
       this.http.close();
+      const idle = this.running > 0 ? new Promise<void>((resolve) => (this.idle = resolve)) : undefined;
+      const drained = Promise.all([idle, ...this.waiting.splice(0).map((run) => this.fail(run))]);
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.pool.close(), new Promise((resolve) => (timer = setTimeout(resolve, this.options.shutdownGraceMs)))]);
+      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, this.options.shutdownGraceMs)))]);
       clearTimeout(timer);
       await Promise.all([...this.unsent].map((run) => this.fail(run)));
       // Whatever still runs has had its result sent; its downloads need not hold the process.
-      this.client.abortAll();
+      this.abortRequests.abort();
       this.http.closeAllConnections();
       this.options.log("server.stopped", {});
     })();

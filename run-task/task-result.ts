@@ -6,8 +6,7 @@
 import { Finding, reachesThreshold, RULES, Severity } from "../review/findings";
 import { renderMarkdown } from "../review/markdown";
 import { Review } from "../review/review";
-
-type Tag = { readonly label: string; readonly level?: "info" | "warning" | "error" };
+import type { ServerOptions } from "./server";
 
 interface Outcome {
   readonly type: "task-result-outcomes";
@@ -15,7 +14,7 @@ interface Outcome {
     readonly "outcome-id": string;
     readonly description: string;
     readonly body: string;
-    readonly tags: { readonly [name: string]: readonly Tag[] };
+    readonly tags: { readonly [name: string]: readonly { readonly label: string; readonly level?: string }[] };
   };
 }
 
@@ -27,16 +26,10 @@ export interface TaskResultBody {
   };
 }
 
-/**
- * The largest outcome body sent. HashiCorp recommends under 1 MB (5 MB at
- * most); a longer one is cut and says so.
- */
-const MAX_OUTCOME_BODY_BYTES = 1_000_000;
-
 const TRUNCATED = "\n\n_(Truncated: the review is longer than a run task outcome may be. Run `npm run review` on the plan JSON for all of it.)_\n";
 
-/** `text` cut to at most `limit` UTF-8 bytes, with a note when cut. */
-export function limitBody(text: string, limit = MAX_OUTCOME_BODY_BYTES): string {
+/** An outcome body: `text` cut to at most `limit` UTF-8 bytes (HashiCorp recommends under 1 MB), with a note when cut. */
+export function limitBody(text: string, limit = 1_000_000): string {
   if (Buffer.byteLength(text, "utf8") <= limit) return text;
   const room = limit - Buffer.byteLength(TRUNCATED, "utf8");
   // Cut on a character boundary: decoding drops a split last character.
@@ -53,9 +46,7 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
-const SEVERITY_LABEL: { readonly [severity in Severity]: string } = { error: "Error", warning: "Warning" };
-
-const FAILED: Tag = { label: "Failed", level: "error" };
+const FAILED = { label: "Failed", level: "error" };
 
 function outcome(id: string, description: string, body: string, tags: Outcome["attributes"]["tags"]): Outcome {
   return {
@@ -80,7 +71,7 @@ function findingOutcomes(findings: readonly Finding[], failOn: Severity): Outcom
     ].join("\n\n");
     return outcome(count === 1 ? base : `${base}#${count}`, `${item.address}: ${item.message}`, body, {
       Status: [reachesThreshold([item], failOn) ? FAILED : { label: "Advisory", level: "warning" }],
-      Severity: [{ label: SEVERITY_LABEL[item.severity], level: item.severity }],
+      Severity: [{ label: item.severity === "error" ? "Error" : "Warning", level: item.severity }],
       Rule: [{ label: item.rule }],
     });
   });
@@ -107,20 +98,11 @@ function result(status: "passed" | "failed", message: string, sourceUrl?: string
   };
 }
 
-export interface ResultOptions {
-  /** The least severe finding that fails the task. */
-  readonly failOn: Severity;
-  /** Whether Terraform Cloud accepts outcomes (the request's `capabilities.outcomes`). */
-  readonly outcomes: boolean;
-  /** The result's link: where users get this server's source (see docs/run-task.md, Licence). */
-  readonly sourceUrl?: string;
-}
-
 /**
- * The callback body for a finished review: failed when a finding reaches
- * `failOn`, passed otherwise; with outcomes, one per finding and one for the whole review.
+ * The callback body for a finished review: failed when a finding reaches `failOn`, passed otherwise;
+ * with `outcomes` (Terraform Cloud accepts them), one outcome per finding and one for the whole review.
  */
-export function reviewResult(review: Review, options: ResultOptions): TaskResultBody {
+export function reviewResult(review: Review, options: Pick<ServerOptions, "failOn" | "sourceUrl"> & { readonly outcomes: boolean }): TaskResultBody {
   const failed = reachesThreshold(review.findings, options.failOn);
   const whole = outcome("iam-review", `The whole IAM review: ${plural(review.findings.length, "finding")}`, renderMarkdown(review),
     { Status: [failed ? FAILED : { label: "Passed", level: "info" }] });

@@ -1,7 +1,7 @@
 /**
  * The run task server's parts that need no Terraform: the signature check,
- * the request check and its origin rule, the task result body, the worker pool,
- * the log and the command line.
+ * the request check and its origin rule, the task result body, the workers and
+ * queue (against a fake Terraform Cloud), the log and the command line.
  */
 import { parsePlan } from "../../review/plan";
 import { reviewPlan } from "../../review/review";
@@ -10,7 +10,7 @@ import { jsonLogger } from "../../run-task/log";
 import { admit, Refusal, sign, verifySignature } from "../../run-task/request";
 import { RunTaskServer } from "../../run-task/server";
 import { errorResult, limitBody, reviewResult } from "../../run-task/task-result";
-import { WorkerPool } from "../../run-task/worker-pool";
+import { FakeTerraformCloud } from "../support/fake-terraform-cloud";
 import { handBuiltPlan, HandBuiltChange, role, rolePolicy } from "../support/hand-built-plans";
 
 const TFC = "https://app.terraform.io";
@@ -206,46 +206,68 @@ describe("task result body", () => {
   });
 });
 
-describe("worker pool", () => {
-  it("runs at most `concurrency` jobs at once and refuses a job past the queue", async () => {
-    const pool = new WorkerPool(2, 1);
-    let running = 0;
-    let most = 0;
-    const releases: Array<() => void> = [];
-    const job = () => ({
-      run: async () => {
-        running++;
-        most = Math.max(most, running);
-        await new Promise<void>((resolve) => releases.push(resolve));
-        running--;
-      },
-      cancel: async () => undefined,
-    });
-    expect([pool.submit(job()), pool.submit(job()), pool.submit(job()), pool.submit(job())]).toEqual([true, true, true, false]);
-    expect({ active: pool.active, queued: pool.queued }).toEqual({ active: 2, queued: 1 });
-    releases.shift()!();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect({ active: pool.active, queued: pool.queued }).toEqual({ active: 2, queued: 0 });
-    releases.splice(0).forEach((release) => release());
-    await pool.close();
-    expect(most).toBe(2);
+describe("workers and queue", () => {
+  const ACCOUNT = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "sts:AssumeRole" }] };
+  let fake: FakeTerraformCloud;
+  beforeAll(async () => {
+    fake = await FakeTerraformCloud.start();
+    fake.addPlan("plan-1", handBuiltPlan([role("aws_iam_role.r", { name: "r", trust: ACCOUNT })]));
+  });
+  afterAll(() => fake.stop());
+
+  const start = (concurrency: number, queue: number) => RunTaskServer.start({
+    host: "127.0.0.1", port: 0, hmacKey: "key", tfcUrl: fake.apiUrl, redirectOrigins: [fake.archivistUrl],
+    failOn: "error", simulate: false, concurrency, queue, log: () => undefined,
+  });
+  const health = async (server: RunTaskServer) => (await fetch(`${server.url}/healthz`)).json();
+  const planDownloads = (since: number) => fake.requests.slice(since).filter((request) => request.origin === "api" && request.method === "GET");
+
+  it("runs at most `concurrency` runs at once, queues `queue` more and answers 429 past them", async () => {
+    const release = fake.holdPlanDownloads();
+    const server = await start(2, 1);
+    try {
+      const since = fake.requests.length;
+      const before = fake.results.length;
+      const payloads = [fake.payload("plan-1"), fake.payload("plan-1"), fake.payload("plan-1"), fake.payload("plan-1")];
+      const statuses = [];
+      for (const payload of payloads) statuses.push((await fake.send(server.url, payload, { key: "key" })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expect(await health(server)).toEqual({ status: "ok", active: 2, queued: 1 });
+      expect(planDownloads(since)).toHaveLength(2);
+      release();
+      await fake.waitForResults(before + 3);
+      expect(planDownloads(since)).toHaveLength(3);
+      expect(payloads.map((payload) => fake.resultsFor(payload).length)).toEqual([1, 1, 1, 0]);
+      expect(await health(server)).toEqual({ status: "ok", active: 0, queued: 0 });
+    } finally {
+      release();
+      await server.stop();
+    }
   });
 
-  it("cancels the waiting jobs on close, waits for the running one, then refuses new ones", async () => {
-    const pool = new WorkerPool(1, 2);
-    const events: string[] = [];
-    let release = () => undefined as void;
-    pool.submit({ run: () => new Promise<void>((resolve) => (release = resolve)).then(() => void events.push("ran")), cancel: async () => undefined });
-    pool.submit({ run: async () => void events.push("ran queued"), cancel: async () => void events.push("cancelled") });
-    const closed = pool.close();
-    release();
-    await closed;
-    expect(events).toEqual(["cancelled", "ran"]);
-    expect(pool.submit({ run: async () => undefined, cancel: async () => undefined })).toBe(false);
+  it("fails the waiting run at once on stop, waits for the running one, then refuses new ones", async () => {
+    const release = fake.holdPlanDownloads();
+    const server = await start(1, 2);
+    try {
+      const before = fake.results.length;
+      const [running, waiting] = [fake.payload("plan-1"), fake.payload("plan-1")];
+      for (const payload of [running, waiting]) expect((await fake.send(server.url, payload, { key: "key" })).status).toBe(200);
+      const stopped = server.stop();
+      await fake.waitForResults(before + 1);
+      expect(fake.resultsFor(waiting).map((result) => result.body.data.attributes.message))
+        .toEqual(["IAM review not done: the run task server stopped before the review finished; re-run the plan to review it"]);
+      expect(fake.resultsFor(running)).toEqual([]);
+      release();
+      await stopped;
+      expect(fake.resultsFor(running).map((result) => result.body.data.attributes.status)).toEqual(["passed"]);
+      await expect(fake.send(server.url, fake.payload("plan-1"), { key: "key" })).rejects.toThrow();
+    } finally {
+      release();
+    }
   });
 
-  it.each([[0, 1], [1.5, 1], [1, -1]])("rejects concurrency %p with queue %p", (concurrency, queue) => {
-    expect(() => new WorkerPool(concurrency, queue)).toThrow(RangeError);
+  it.each([[0, 1], [1.5, 1], [1, -1]])("refuses to start with concurrency %p and queue %p", async (concurrency, queue) => {
+    await expect(start(concurrency, queue)).rejects.toThrow(RangeError);
   });
 });
 
