@@ -61,11 +61,8 @@ export async function fetchPlan(options: OutboundOptions, planUrl: string, token
  */
 export async function sendResult(options: OutboundOptions, callbackUrl: string, token: string, body: unknown): Promise<number> {
   const { callbackAttempts, backoffMs } = options;
-  const init = {
-    method: "PATCH",
-    headers: { "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  };
+  const headers = { "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${token}` };
+  const init = { method: "PATCH", headers, body: JSON.stringify(body) };
   for (let attempt = 1; ; attempt++) {
     let wait = backoffMs * 2 ** (attempt - 1);
     try {

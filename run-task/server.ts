@@ -51,8 +51,9 @@ export interface ServerOptions {
   readonly shutdownGraceMs?: number;
 }
 
-const DEFAULTS = { maxBodyBytes: 64 * 1024, maxPlanBytes: 64 * 1024 * 1024, timeoutMs: 30_000, callbackAttempts: 5, backoffMs: 500,
-  shutdownGraceMs: 25_000 };
+const DEFAULTS = {
+  maxBodyBytes: 64 * 1024, maxPlanBytes: 64 * 1024 * 1024, timeoutMs: 30_000, callbackAttempts: 5, backoffMs: 500, shutdownGraceMs: 25_000,
+};
 
 /** An accepted run, from its request to its one result. */
 type Run = { readonly request: RunTaskRequest; readonly started: bigint };

@@ -42,9 +42,7 @@ function oneLine(text: string, limit = 300): string {
   return line.length <= limit ? line : `${line.slice(0, limit - 1)}…`;
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 const FAILED = { label: "Failed", level: "error" };
 
