@@ -71,7 +71,7 @@ export async function sendResult(options: OutboundOptions, callbackUrl: string, 
       if (response.ok) return attempt;
       if (!retryableStatus(response.status)) throw new Error(`callback: HTTP ${response.status}`);
       if (attempt >= callbackAttempts) throw new Error(`callback: HTTP ${response.status} after ${attempt} attempts`);
-      const retryAfter = Number(response.headers.get("retry-after"));
+      const retryAfter = Number(response.headers.get("retry-after") ?? NaN);
       wait = Math.min(Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : wait, 30_000);
     } catch (error) {
       if (!(error instanceof NetworkError) || attempt >= callbackAttempts) throw error;

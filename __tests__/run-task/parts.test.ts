@@ -8,7 +8,7 @@ import { reviewPlan } from "../../review/review";
 import { main, parseSettings } from "../../run-task/cli";
 import { jsonLogger } from "../../run-task/log";
 import { admit, Refusal, sign, verifySignature } from "../../run-task/request";
-import { RunTaskServer } from "../../run-task/server";
+import { RunTaskServer, ServerOptions } from "../../run-task/server";
 import { errorResult, limitBody, reviewResult } from "../../run-task/task-result";
 import { FakeTerraformCloud } from "../support/fake-terraform-cloud";
 import { handBuiltPlan, HandBuiltChange, role, rolePolicy } from "../support/hand-built-plans";
@@ -206,7 +206,7 @@ describe("task result body", () => {
   });
 });
 
-describe("workers and queue", () => {
+describe("workers, queue and callback retries", () => {
   const ACCOUNT = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "sts:AssumeRole" }] };
   let fake: FakeTerraformCloud;
   beforeAll(async () => {
@@ -215,9 +215,9 @@ describe("workers and queue", () => {
   });
   afterAll(() => fake.stop());
 
-  const start = (concurrency: number, queue: number) => RunTaskServer.start({
+  const start = (concurrency: number, queue: number, options: Partial<ServerOptions> = {}) => RunTaskServer.start({
     host: "127.0.0.1", port: 0, hmacKey: "key", tfcUrl: fake.apiUrl, redirectOrigins: [fake.archivistUrl],
-    failOn: "error", simulate: false, concurrency, queue, log: () => undefined,
+    failOn: "error", simulate: false, concurrency, queue, log: () => undefined, ...options,
   });
   const health = async (server: RunTaskServer) => (await fetch(`${server.url}/healthz`)).json();
   const planDownloads = (since: number) => fake.requests.slice(since).filter((request) => request.origin === "api" && request.method === "GET");
@@ -263,6 +263,20 @@ describe("workers and queue", () => {
       await expect(fake.send(server.url, fake.payload("plan-1"), { key: "key" })).rejects.toThrow();
     } finally {
       release();
+    }
+  });
+
+  it("waits the backoff (300, then 600 ms) between callback attempts when Terraform Cloud answers 503 without Retry-After", async () => {
+    const server = await start(1, 0, { backoffMs: 300 });
+    try {
+      const before = fake.results.length;
+      fake.failCallbacks(2);
+      const sent = Date.now();
+      expect((await fake.send(server.url, fake.payload("plan-1"), { key: "key" })).status).toBe(200);
+      await fake.waitForResults(before + 1);
+      expect(Date.now() - sent).toBeGreaterThanOrEqual(900);
+    } finally {
+      await server.stop();
     }
   });
 
