@@ -52,7 +52,8 @@ export interface ServerOptions {
 }
 
 const DEFAULTS = {
-  maxBodyBytes: 64 * 1024, maxPlanBytes: 64 * 1024 * 1024, timeoutMs: 30_000, callbackAttempts: 5, backoffMs: 500, shutdownGraceMs: 25_000,
+  maxBodyBytes: 64 * 1024, maxPlanBytes: 64 * 1024 * 1024, timeoutMs: 30_000,
+  callbackAttempts: 5, backoffMs: 500, shutdownGraceMs: 25_000,
 };
 
 /** An accepted run, from its request to its one result. */

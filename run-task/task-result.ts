@@ -100,7 +100,8 @@ function result(status: "passed" | "failed", message: string, sourceUrl?: string
  * The callback body for a finished review: failed when a finding reaches `failOn`, passed otherwise;
  * with `outcomes` (Terraform Cloud accepts them), one outcome per finding and one for the whole review.
  */
-export function reviewResult(review: Review, options: Pick<ServerOptions, "failOn" | "sourceUrl"> & { readonly outcomes: boolean }): TaskResultBody {
+export function reviewResult(review: Review,
+  options: Pick<ServerOptions, "failOn" | "sourceUrl"> & { readonly outcomes: boolean }): TaskResultBody {
   const failed = reachesThreshold(review.findings, options.failOn);
   const whole = outcome("iam-review", `The whole IAM review: ${plural(review.findings.length, "finding")}`, renderMarkdown(review),
     { Status: [failed ? FAILED : { label: "Passed", level: "info" }] });
