@@ -5,12 +5,11 @@
  *
  * Exit codes: 0 stopped; 1 could not start (port taken); 2 bad usage or settings.
  */
-import { command, InputError, Output, parseArguments, runFromCommandLine } from "../tooling/command-line";
-import { Severity } from "../review/findings";
-import { jsonLogger, Logger } from "./log";
+import { command, HelpRequested, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
+import { jsonLogger } from "./log";
 import { RunTaskServer, ServerOptions } from "./server";
 
-export const USAGE = "usage: run-task --port PORT [--host ADDRESS] [--tfc-url URL] [--fail-on=warning|error] " +
+const USAGE = "usage: run-task --port PORT [--host ADDRESS] [--tfc-url URL] [--fail-on=warning|error] " +
   "[--concurrency N] [--queue N] [--allow-redirect-origin URL ...] [--source-url URL] [--no-simulation] [--insecure-no-hmac]";
 
 const HELP = `${USAGE}
@@ -31,54 +30,36 @@ Terraform Cloud run task that puts the IAM review on every run (stage post_plan)
   --no-simulation                rules only: never loads the AGPL-3.0 simulator
   --insecure-no-hmac             run without RUN_TASK_HMAC_KEY (unsigned requests accepted)
 
-Environment: RUN_TASK_HMAC_KEY, the HMAC key entered when registering the task.
-`;
-
-export const DEFAULT_TFC_URL = "https://app.terraform.io";
-
-/** Where app.terraform.io redirects plan downloads (its archivist service). */
-const KNOWN_REDIRECT_ORIGINS: { readonly [tfcOrigin: string]: readonly string[] } = {
-  "https://app.terraform.io": ["https://archivist.terraform.io"],
-};
-
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+Environment: RUN_TASK_HMAC_KEY, the HMAC key entered when registering the task.`;
 
 /** The origin of an https URL (http only on loopback, for tests and local proxies). */
 function originSetting(flag: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InputError(`${flag} ${JSON.stringify(value)} is not a URL`);
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
+  if (!URL.canParse(value)) throw new InputError(`${flag} ${JSON.stringify(value)} is not a URL`);
+  const url = new URL(value);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))) {
     throw new InputError(`${flag} ${value} is not https (http is allowed only on 127.0.0.1 or localhost)`);
   }
   return url.origin;
 }
 
-function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new InputError(`${flag} is ${JSON.stringify(value)}; expected a whole number from ${min} to ${max}`);
-  }
-  return number;
-}
-
-export type Settings = Omit<ServerOptions, "log">;
-
 /** The settings from the command line and environment; throws an InputError naming what is wrong. */
-export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Settings | "help" {
+export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Omit<ServerOptions, "log"> {
   // Help wins over everything else on the line, and shows the options, not only the usage line.
-  if (argv.includes("--help") || argv.includes("-h")) return "help";
+  if (argv.includes("--help") || argv.includes("-h")) throw new HelpRequested(HELP);
   const args = parseArguments(argv, {
     withValue: ["port", "host", "tfc-url", "fail-on", "concurrency", "queue", "allow-redirect-origin", "source-url"],
     switches: ["no-simulation", "insecure-no-hmac"],
   }, USAGE);
+  const wholeNumber = (name: string, fallback: number, min: number, max: number): number => {
+    const value = args.value(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InputError(`--${name} is ${JSON.stringify(value)}; expected a whole number from ${min} to ${max}`);
+    }
+    return Number(value);
+  };
   if (args.positional.length > 0) throw new InputError(`unexpected argument ${args.positional[0]}; ${USAGE}`);
-  const port = args.value("port");
-  if (port === undefined) throw new InputError(`--port is required; ${USAGE}`);
+  if (args.value("port") === undefined) throw new InputError(`--port is required; ${USAGE}`);
   const failOn = args.value("fail-on") ?? "error";
   if (failOn !== "warning" && failOn !== "error") throw new InputError(`--fail-on is ${JSON.stringify(failOn)}; expected warning or error`);
   const hmacKey = env.RUN_TASK_HMAC_KEY || undefined;
@@ -86,54 +67,44 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
     throw new InputError("RUN_TASK_HMAC_KEY is not set: set it to the HMAC key of the run task in Terraform Cloud " +
       "(or pass --insecure-no-hmac to accept unsigned requests)");
   }
-  const tfcUrl = originSetting("--tfc-url", args.value("tfc-url") ?? DEFAULT_TFC_URL);
+  const tfcUrl = originSetting("--tfc-url", args.value("tfc-url") ?? "https://app.terraform.io");
   const sourceUrl = args.value("source-url");
   if (sourceUrl !== undefined) originSetting("--source-url", sourceUrl);
   return {
     host: args.value("host") ?? "127.0.0.1",
-    port: wholeNumber("--port", port, 0, 0, 65535),
+    port: wholeNumber("port", 0, 0, 65535),
     hmacKey,
     tfcUrl,
-    redirectOrigins: [...(KNOWN_REDIRECT_ORIGINS[tfcUrl] ?? []),
+    // app.terraform.io redirects plan downloads to its archivist service.
+    redirectOrigins: [...(tfcUrl === "https://app.terraform.io" ? ["https://archivist.terraform.io"] : []),
       ...args.values("allow-redirect-origin").map((value) => originSetting("--allow-redirect-origin", value))],
-    failOn: failOn as Severity,
+    failOn,
     simulate: !args.has("no-simulation"),
-    ...(sourceUrl !== undefined ? { sourceUrl } : {}),
-    concurrency: wholeNumber("--concurrency", args.value("concurrency"), 4, 1, 64),
-    queue: wholeNumber("--queue", args.value("queue"), 100, 0, 10_000),
+    sourceUrl,
+    concurrency: wholeNumber("concurrency", 4, 1, 64),
+    queue: wholeNumber("queue", 100, 0, 10_000),
   };
 }
 
 /** Runs the server until SIGTERM or SIGINT; resolves with the exit code. */
-export async function serve(settings: Settings, log: Logger, fail: Output): Promise<number> {
-  let server: RunTaskServer;
-  try {
-    server = await RunTaskServer.start({ ...settings, log });
-  } catch (error) {
-    fail(`run-task: cannot listen on ${settings.host}:${settings.port}: ${(error as Error).message}\n`);
-    return 1;
-  }
-  await new Promise<void>((resolve) => {
-    const stop = () => void server.stop().then(resolve);
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
-  });
-  return 0;
-}
-
-export const main = command("run-task", async (argv, write, fail) => {
+export const main = command("run-task", async (argv, _write, fail) => {
   const settings = parseSettings(argv, process.env);
-  if (settings === "help") {
-    write(HELP);
-    return 0;
-  }
   const log = jsonLogger();
   // Warnings are log events too, so that standard error stays one JSON object per line.
   if (settings.hmacKey === undefined) log("server.warning", { reason: "--insecure-no-hmac: requests are not authenticated" });
   if (settings.simulate && settings.sourceUrl === undefined) {
     log("server.warning", { reason: "the simulation is AGPL-3.0: see docs/run-task.md (Licence) for --source-url, or run --no-simulation" });
   }
-  return serve(settings, log, fail);
+  const server = await RunTaskServer.start({ ...settings, log }).catch((error: Error) => {
+    fail(`run-task: cannot listen on ${settings.host}:${settings.port}: ${error.message}\n`);
+  });
+  if (!server) return 1;
+  await new Promise<void>((resolve) => {
+    const stop = () => void server.stop().then(resolve);
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+  return 0;
 });
 
 if (require.main === module) runFromCommandLine(main);

@@ -1,12 +1,9 @@
 /**
- * Structured logs: one JSON object per line and event (`{"time", "event", …}`).
- * Fields that could carry a secret are dropped whatever their value, so that
- * no caller can log a token by mistake.
+ * Structured logs: one JSON object per line and event (`{"time", "event", …}`). Fields that could carry a secret are
+ * dropped whatever their value, so that no caller can log a token by mistake.
  */
 
-export type LogFields = { readonly [name: string]: string | number | boolean | undefined | null };
-
-export type Logger = (event: string, fields?: LogFields) => void;
+export type Logger = (event: string, fields?: { readonly [name: string]: string | number | boolean | undefined | null }) => void;
 
 /** Field names never written: tokens, credentials, signatures, keys. */
 const SECRET_FIELD = /token|authorization|signature|secret|hmac|password|key$/i;

@@ -1,19 +1,18 @@
 /**
- * The run task server: routes to small handlers. A request is checked
- * (size, signature, fields, origins) before any work; a run is then queued
- * and answered 200 at once, and its result goes to Terraform Cloud by callback.
+ * The run task server. A request is checked (size, signature, fields, origins) before any work; its run is then
+ * answered 200 and started, or queued while `concurrency` runs are under way (429 past `queue` waiting). Its one result
+ * goes to Terraform Cloud by callback: the review's, or a failed one that says why, so that a mandatory task never
+ * waits for Terraform Cloud's timeout.
  */
 import * as http from "http";
 import { AddressInfo } from "net";
 import { Severity } from "../review/findings";
+import { parsePlan } from "../review/plan";
+import { reviewPlan } from "../review/review";
 import { elapsedMs, Logger } from "./log";
-import { admit } from "./admission";
-import { TerraformCloudClient } from "./outbound";
-import { RunTaskRequest } from "./protocol";
-import { SIGNATURE_HEADER } from "./signature";
-import { runTask, sendResult } from "./task";
-import { errorResult } from "./task-result";
-import { WorkerPool } from "./worker-pool";
+import { fetchPlan, OutboundOptions, sendResult } from "./outbound";
+import { admit, PLAN_STAGES, Refusal, RunTaskRequest } from "./request";
+import { errorResult, reviewResult, TaskResultBody } from "./task-result";
 
 export interface ServerOptions {
   /** Address to listen on; 127.0.0.1 behind a TLS-terminating proxy. */
@@ -26,9 +25,14 @@ export interface ServerOptions {
   readonly tfcUrl: string;
   /** Other origins the plan download may be redirected to. */
   readonly redirectOrigins: readonly string[];
+  /** The least severe finding that fails the task. */
   readonly failOn: Severity;
+  /**
+   * Whether the review simulates the Pinpoint role (`@cloud-copilot/iam-simulate`,
+   * AGPL-3.0); false runs the rules only and never loads the simulator.
+   */
   readonly simulate: boolean;
-  /** Link sent with every result: where users get the source of this server (AGPL-3.0 section 13). */
+  /** Link sent with every result: where users get the source of this server (AGPL-3.0 section 13; docs/run-task.md, Licence). */
   readonly sourceUrl?: string;
   readonly concurrency: number;
   readonly queue: number;
@@ -47,18 +51,13 @@ export interface ServerOptions {
   readonly shutdownGraceMs?: number;
 }
 
-/** A task's one result: whichever of the review and the shutdown comes first sends it. */
-class Delivery {
-  private sent = false;
-  constructor(readonly request: RunTaskRequest, readonly started: bigint) {}
+const DEFAULTS = {
+  maxBodyBytes: 64 * 1024, maxPlanBytes: 64 * 1024 * 1024, timeoutMs: 30_000,
+  callbackAttempts: 5, backoffMs: 500, shutdownGraceMs: 25_000,
+};
 
-  /** Claims the right to send the result; false once it has been claimed. */
-  claim(): boolean {
-    if (this.sent) return false;
-    this.sent = true;
-    return true;
-  }
-}
+/** An accepted run, from its request to its one result. */
+type Run = { readonly request: RunTaskRequest; readonly started: bigint };
 
 const SHUTDOWN_MESSAGE = "the run task server stopped before the review finished; re-run the plan to review it";
 
@@ -72,32 +71,35 @@ export class RunTaskServer {
     const address = server.http.address() as AddressInfo;
     server.listeningUrl = `http://${address.address}:${address.port}`;
     options.log("server.started", {
-      url: server.url, tfc_origin: server.tfcOrigin, fail_on: options.failOn, simulate: options.simulate,
+      url: server.url, tfc_origin: server.options.tfcOrigin, fail_on: options.failOn, simulate: options.simulate,
       concurrency: options.concurrency, queue: options.queue, signed: options.hmacKey !== undefined, source_url: options.sourceUrl,
     });
     return server;
   }
 
-  readonly tfcOrigin: string;
+  private listeningUrl = "";
+  private readonly options: ServerOptions & typeof DEFAULTS & OutboundOptions;
+  /** Aborts the requests the server makes, at the end of a shutdown. */
+  private readonly abortRequests = new AbortController();
   private readonly http: http.Server;
-  private readonly pool: WorkerPool;
-  private readonly client: TerraformCloudClient;
-  private readonly inFlight = new Set<Delivery>();
+  private running = 0;
+  private readonly waiting: Run[] = [];
+  private idle?: () => void;
+  /** The runs whose result is not sent yet; taking a run out of it is the right to send its result. */
+  private readonly unsent = new Set<Run>();
   private stopping?: Promise<void>;
 
-  private constructor(private readonly options: ServerOptions) {
-    this.tfcOrigin = new URL(options.tfcUrl).origin;
-    this.pool = new WorkerPool(options.concurrency, options.queue);
-    this.client = new TerraformCloudClient({
-      tfcOrigin: this.tfcOrigin,
-      redirectOrigins: options.redirectOrigins,
-      timeoutMs: options.timeoutMs ?? 30_000,
-      maxPlanBytes: options.maxPlanBytes ?? 64 * 1024 * 1024,
-      callbackAttempts: options.callbackAttempts ?? 5,
-      backoffMs: options.backoffMs ?? 500,
-    });
+  private constructor(options: ServerOptions) {
+    this.options = { ...DEFAULTS, ...options, tfcOrigin: new URL(options.tfcUrl).origin, shutdown: this.abortRequests.signal };
+    const { concurrency, queue } = options;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency ${concurrency} is not a whole number >= 1`);
+    if (!Number.isInteger(queue) || queue < 0) throw new RangeError(`queue ${queue} is not a whole number >= 0`);
     this.http = http.createServer((request, response) => {
       this.route(request, response).catch((error: Error) => {
+        if (error instanceof Refusal) {
+          options.log("request.refused", { status: error.status, reason: error.message, run_id: error.runId });
+          return reply(response, error.status, error.message);
+        }
         options.log("request.error", { reason: error.message });
         if (!response.headersSent) reply(response, 500, "internal error");
       });
@@ -111,66 +113,99 @@ export class RunTaskServer {
     return this.listeningUrl;
   }
 
-  private listeningUrl = "";
-
   /** Routes: POST / (run task requests), GET /healthz. */
   private async route(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const path = (request.url ?? "/").split("?")[0];
-    if (path === "/healthz" && request.method === "GET") return this.health(response);
-    if (path === "/" && request.method === "POST") return this.runTaskRequest(request, response);
+    if (path === "/healthz" && request.method === "GET") {
+      return reply(response, this.stopping ? 503 : 200, JSON.stringify({
+        status: this.stopping ? "stopping" : "ok", active: this.running, queued: this.waiting.length,
+      }), "application/json");
+    }
+    if (path === "/" && request.method === "POST") return this.accept(request, response);
     if (path === "/" || path === "/healthz") return reply(response, 405, `${request.method} ${path} is not allowed`);
     return reply(response, 404, `${path} not found`);
   }
 
-  private health(response: http.ServerResponse): void {
-    reply(response, this.stopping ? 503 : 200, JSON.stringify({
-      status: this.stopping ? "stopping" : "ok", active: this.pool.active, queued: this.pool.queued,
-    }), "application/json");
-  }
-
-  private async runTaskRequest(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  /** Admits a run task request and queues its run; a request refused throws its Refusal. */
+  private async accept(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
-    const refuse = (status: number, why: string, fields: { run_id?: string } = {}) => {
-      this.options.log("request.refused", { status, reason: why, ...fields });
-      reply(response, status, why);
-    };
-    const body = await readBody(request, this.options.maxBodyBytes ?? 64 * 1024);
-    if (body === "too large") return refuse(413, `the body is over ${this.options.maxBodyBytes ?? 64 * 1024} bytes`);
-    const signature = request.headers[SIGNATURE_HEADER] as string | undefined;
-    const admission = admit(body, signature, { hmacKey: this.options.hmacKey, tfcOrigin: this.tfcOrigin });
-    if (admission.kind === "refuse") return refuse(admission.status, admission.reason);
-    if (admission.kind === "verification") {
+    const body = await readBody(request, this.options.maxBodyBytes);
+    const admitted = admit(body, request.headers["x-tfc-task-signature"] as string | undefined, this.options);
+    if (admitted === "verification") {
       this.options.log("verification.answered", {});
       return reply(response, 200, "ok");
     }
-    const runTaskRequest = admission.request;
-    const run = runTaskRequest.run_id;
-    if (this.stopping) return refuse(503, "the server is stopping", { run_id: run });
-    const delivery = new Delivery(runTaskRequest, started);
-    this.inFlight.add(delivery);
-    const accepted = this.pool.submit({
-      run: () => this.work(delivery),
-      cancel: () => this.fail(delivery, SHUTDOWN_MESSAGE),
-    });
-    if (!accepted) {
-      this.inFlight.delete(delivery);
-      return refuse(429, `the queue is full (${this.options.concurrency} running, ${this.options.queue} waiting)`, { run_id: run });
+    if (this.stopping) throw new Refusal(503, "the server is stopping", admitted.run_id);
+    const { concurrency, queue } = this.options;
+    if (this.running >= concurrency && this.waiting.length >= queue) {
+      throw new Refusal(429, `the queue is full (${concurrency} running, ${queue} waiting)`, admitted.run_id);
     }
+    const run: Run = { request: admitted, started };
+    this.unsent.add(run);
+    if (this.running < concurrency) this.start(run);
+    else this.waiting.push(run);
     this.options.log("request.accepted", {
-      run_id: run, workspace: runTaskRequest.workspace_name, organization: runTaskRequest.organization_name,
-      stage: runTaskRequest.stage, enforcement: runTaskRequest.task_result_enforcement_level, ms: elapsedMs(started),
+      run_id: admitted.run_id, workspace: admitted.workspace_name, organization: admitted.organization_name,
+      stage: admitted.stage, enforcement: admitted.task_result_enforcement_level, ms: elapsedMs(started),
     });
     reply(response, 200, "accepted");
   }
 
-  private async work(delivery: Delivery): Promise<void> {
-    await runTask(delivery.request, this.client, this.options, this.options.log, delivery.started, () => delivery.claim());
-    this.inFlight.delete(delivery);
+  /** Starts `run` on a worker, which then takes the next waiting run, if any. */
+  private start(run: Run): void {
+    this.running++;
+    void this.work(run).catch(() => undefined).finally(() => {
+      this.running--;
+      const next = this.waiting.shift();
+      if (next) this.start(next);
+      else if (this.running === 0) this.idle?.();
+    });
   }
 
-  private async fail(delivery: Delivery, message: string): Promise<void> {
-    if (delivery.claim()) await sendResult(delivery.request, this.client, errorResult(message, this.options.sourceUrl), this.options.log, delivery.started);
-    this.inFlight.delete(delivery);
+  /** Reviews the run's plan and sends the result, unless a shutdown has failed the run meanwhile. */
+  private async work(run: Run): Promise<void> {
+    const body = await this.review(run.request);
+    if (this.unsent.delete(run)) await this.deliver(run, body);
+    else this.options.log("result.superseded", { run_id: run.request.run_id, reason: "the shutdown already sent a failed result" });
+  }
+
+  /** Fails the run with a result that asks to re-run, unless its result has been sent. */
+  private async fail(run: Run): Promise<void> {
+    if (this.unsent.delete(run)) await this.deliver(run, errorResult(SHUTDOWN_MESSAGE, this.options.sourceUrl));
+  }
+
+  /** The result of reviewing the request's plan; never throws: a failure is a failed result. */
+  private async review(request: RunTaskRequest): Promise<TaskResultBody> {
+    const { failOn, simulate, sourceUrl, log } = this.options;
+    const run = request.run_id;
+    if (!PLAN_STAGES.has(request.stage) || !request.plan_json_api_url) {
+      return errorResult(`this task reviews a plan; it was called at stage ${request.stage}: register it at post_plan`, sourceUrl);
+    }
+    try {
+      const fetching = process.hrtime.bigint();
+      const text = await fetchPlan(this.options, request.plan_json_api_url, request.access_token);
+      log("plan.fetched", { run_id: run, bytes: Buffer.byteLength(text), ms: elapsedMs(fetching) });
+      const reviewing = process.hrtime.bigint();
+      // `simulate` is the review's switch for the AGPL-covered simulator (see docs/run-task.md).
+      const review = await reviewPlan(parsePlan(text, `the plan of ${run}`), { simulate });
+      log("plan.reviewed", { run_id: run, findings: review.findings.length, simulate, ms: elapsedMs(reviewing) });
+      return reviewResult(review, { failOn, outcomes: request.capabilities?.outcomes === true, sourceUrl });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      log("review.failed", { run_id: run, reason });
+      return errorResult(reason, sourceUrl);
+    }
+  }
+
+  /** Sends `body` as the run's result and logs whether it arrived; never throws. */
+  private async deliver({ request, started }: Run, body: TaskResultBody): Promise<void> {
+    const fields = { run_id: request.run_id, status: body.data.attributes.status };
+    try {
+      const attempts = await sendResult(this.options, request.task_result_callback_url, request.access_token, body);
+      this.options.log("result.sent", { ...fields, attempts, ms: elapsedMs(started) });
+    } catch (error) {
+      this.options.log("result.undelivered", { ...fields, reason: (error as Error).message, ms: elapsedMs(started) });
+    }
   }
 
   /**
@@ -180,19 +215,16 @@ export class RunTaskServer {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      this.options.log("server.stopping", { active: this.pool.active, queued: this.pool.queued });
+      this.options.log("server.stopping", { active: this.running, queued: this.waiting.length });
       this.http.close();
-      const drained = this.pool.close();
-      const grace = this.options.shutdownGraceMs ?? 25_000;
+      const idle = this.running > 0 ? new Promise<void>((resolve) => (this.idle = resolve)) : undefined;
+      const drained = Promise.all([idle, ...this.waiting.splice(0).map((run) => this.fail(run))]);
       let timer: NodeJS.Timeout | undefined;
-      const expired = await Promise.race([
-        drained.then(() => false),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), grace))),
-      ]);
+      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, this.options.shutdownGraceMs)))]);
       clearTimeout(timer);
-      if (expired) await Promise.all([...this.inFlight].map((delivery) => this.fail(delivery, SHUTDOWN_MESSAGE)));
+      await Promise.all([...this.unsent].map((run) => this.fail(run)));
       // Whatever still runs has had its result sent; its downloads need not hold the process.
-      this.client.abortAll();
+      this.abortRequests.abort();
       this.http.closeAllConnections();
       this.options.log("server.stopped", {});
     })();
@@ -205,20 +237,20 @@ function reply(response: http.ServerResponse, status: number, text: string, type
   response.end(text.endsWith("\n") ? text : `${text}\n`);
 }
 
-/** The raw body, or "too large" past `limit` bytes (declared or received). */
-function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer | "too large"> {
+/** The raw body; a 413 Refusal past `limit` bytes (declared or received). */
+function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    if (Number(request.headers["content-length"] ?? 0) > limit) return resolve("too large");
+    const tooLarge = new Refusal(413, `the body is over ${limit} bytes`);
+    if (Number(request.headers["content-length"] ?? 0) > limit) return reject(tooLarge);
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
+      chunks.push(chunk);
       if (size > limit) {
         request.off("data", onData);
-        resolve("too large");
-        return;
+        reject(tooLarge);
       }
-      chunks.push(chunk);
     };
     request.on("data", onData);
     request.on("end", () => resolve(Buffer.concat(chunks)));

@@ -6,46 +6,30 @@
 import { Finding, reachesThreshold, RULES, Severity } from "../review/findings";
 import { renderMarkdown } from "../review/markdown";
 import { Review } from "../review/review";
+import type { ServerOptions } from "./server";
 
-export type TaskStatus = "passed" | "failed" | "running";
-
-/** The colours Terraform Cloud gives tag labels. */
-export type TagLevel = "none" | "info" | "warning" | "error";
-
-export interface Tag {
-  readonly label: string;
-  readonly level?: TagLevel;
-}
-
-export interface Outcome {
+interface Outcome {
   readonly type: "task-result-outcomes";
   readonly attributes: {
     readonly "outcome-id": string;
     readonly description: string;
-    readonly body?: string;
-    readonly url?: string;
-    readonly tags?: { readonly [name: string]: readonly Tag[] };
+    readonly body: string;
+    readonly tags: { readonly [name: string]: readonly { readonly label: string; readonly level?: string }[] };
   };
 }
 
 export interface TaskResultBody {
   readonly data: {
     readonly type: "task-results";
-    readonly attributes: { readonly status: TaskStatus; readonly message: string; readonly url?: string };
+    readonly attributes: { readonly status: "passed" | "failed"; readonly message: string; readonly url?: string };
     readonly relationships?: { readonly outcomes: { readonly data: readonly Outcome[] } };
   };
 }
 
-/**
- * The largest outcome body sent. HashiCorp recommends under 1 MB (5 MB at
- * most); a longer one is cut and says so.
- */
-export const MAX_OUTCOME_BODY_BYTES = 1_000_000;
-
 const TRUNCATED = "\n\n_(Truncated: the review is longer than a run task outcome may be. Run `npm run review` on the plan JSON for all of it.)_\n";
 
-/** `text` cut to at most `limit` UTF-8 bytes, with a note when cut. */
-export function limitBody(text: string, limit = MAX_OUTCOME_BODY_BYTES): string {
+/** An outcome body: `text` cut to at most `limit` UTF-8 bytes (HashiCorp recommends under 1 MB), with a note when cut. */
+export function limitBody(text: string, limit = 1_000_000): string {
   if (Buffer.byteLength(text, "utf8") <= limit) return text;
   const room = limit - Buffer.byteLength(TRUNCATED, "utf8");
   // Cut on a character boundary: decoding drops a split last character.
@@ -58,49 +42,41 @@ function oneLine(text: string, limit = 300): string {
   return line.length <= limit ? line : `${line.slice(0, limit - 1)}…`;
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
-const SEVERITY_LABEL: { readonly [severity in Severity]: string } = { error: "Error", warning: "Warning" };
+const FAILED = { label: "Failed", level: "error" };
 
-function findingOutcome(item: Finding, id: string, failOn: Severity): Outcome {
-  const blocking = reachesThreshold([item], failOn);
-  const body = [
-    `**${item.message}**`,
-    `Resource: \`${item.address}\``,
-    `Rule: \`${item.rule}\` (${item.severity}): ${RULES[item.rule].summary}`,
-    "Evidence:",
-    item.evidence,
-  ].join("\n\n");
+function outcome(id: string, description: string, body: string, tags: Outcome["attributes"]["tags"]): Outcome {
   return {
     type: "task-result-outcomes",
-    attributes: {
-      "outcome-id": id,
-      description: oneLine(`${item.address}: ${item.message}`),
-      body: limitBody(body),
-      tags: {
-        Status: [blocking ? { label: "Failed", level: "error" } : { label: "Advisory", level: "warning" }],
-        Severity: [{ label: SEVERITY_LABEL[item.severity], level: item.severity }],
-        Rule: [{ label: item.rule }],
-      },
-    },
+    attributes: { "outcome-id": id, description: oneLine(description), body: limitBody(body), tags },
   };
 }
 
-/** Outcome ids unique within the result: `rule:address`, numbered from the second use on. */
-function outcomeIds(findings: readonly Finding[]): string[] {
+/** One outcome per finding, its id `rule:address`, numbered from the second use on to keep ids unique. */
+function findingOutcomes(findings: readonly Finding[], failOn: Severity): Outcome[] {
   const seen = new Map<string, number>();
   return findings.map((item) => {
     const base = `${item.rule}:${item.address}`;
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
-    return count === 1 ? base : `${base}#${count}`;
+    const body = [
+      `**${item.message}**`,
+      `Resource: \`${item.address}\``,
+      `Rule: \`${item.rule}\` (${item.severity}): ${RULES[item.rule].summary}`,
+      "Evidence:",
+      item.evidence,
+    ].join("\n\n");
+    return outcome(count === 1 ? base : `${base}#${count}`, `${item.address}: ${item.message}`, body, {
+      Status: [reachesThreshold([item], failOn) ? FAILED : { label: "Advisory", level: "warning" }],
+      Severity: [{ label: item.severity === "error" ? "Error" : "Warning", level: item.severity }],
+      Rule: [{ label: item.rule }],
+    });
   });
 }
 
 /** The one-line message of a review's result. */
-export function resultMessage(review: Review, failOn: Severity): string {
+function resultMessage(review: Review, failOn: Severity): string {
   const roles = plural(review.roles.filter((result) => result.role.inPlan).length, "IAM role");
   if (review.findings.length === 0) return `IAM review: ${roles}, no findings`;
   const errors = review.findings.filter((item) => item.severity === "error").length;
@@ -110,51 +86,30 @@ export function resultMessage(review: Review, failOn: Severity): string {
   return `IAM review: ${roles}, ${counts}; ${verdict}`;
 }
 
-export interface ResultOptions {
-  /** The least severe finding that fails the task. */
-  readonly failOn: Severity;
-  /** Whether Terraform Cloud accepts outcomes (the request's `capabilities.outcomes`). */
-  readonly outcomes: boolean;
-  /** The result's link: where users get this server's source (see docs/run-task.md, Licence). */
-  readonly sourceUrl?: string;
-}
-
-/** The callback body for a finished review: failed when a finding reaches `failOn`, passed otherwise. */
-export function reviewResult(review: Review, options: ResultOptions): TaskResultBody {
-  const failed = reachesThreshold(review.findings, options.failOn);
-  const ids = outcomeIds(review.findings);
-  const whole: Outcome = {
-    type: "task-result-outcomes",
-    attributes: {
-      "outcome-id": "iam-review",
-      description: oneLine(`The whole IAM review: ${plural(review.findings.length, "finding")}`),
-      body: limitBody(renderMarkdown(review)),
-      tags: { Status: [failed ? { label: "Failed", level: "error" } : { label: "Passed", level: "info" }] },
-    },
-  };
+function result(status: "passed" | "failed", message: string, sourceUrl?: string, outcomes?: readonly Outcome[]): TaskResultBody {
   return {
     data: {
       type: "task-results",
-      attributes: {
-        status: failed ? "failed" : "passed",
-        message: resultMessage(review, options.failOn),
-        ...(options.sourceUrl ? { url: options.sourceUrl } : {}),
-      },
-      ...(options.outcomes ? {
-        relationships: {
-          outcomes: { data: [...review.findings.map((item, index) => findingOutcome(item, ids[index], options.failOn)), whole] },
-        },
-      } : {}),
+      attributes: { status, message, ...(sourceUrl ? { url: sourceUrl } : {}) },
+      ...(outcomes ? { relationships: { outcomes: { data: outcomes } } } : {}),
     },
   };
+}
+
+/**
+ * The callback body for a finished review: failed when a finding reaches `failOn`, passed otherwise;
+ * with `outcomes` (Terraform Cloud accepts them), one outcome per finding and one for the whole review.
+ */
+export function reviewResult(review: Review,
+  options: Pick<ServerOptions, "failOn" | "sourceUrl"> & { readonly outcomes: boolean }): TaskResultBody {
+  const failed = reachesThreshold(review.findings, options.failOn);
+  const whole = outcome("iam-review", `The whole IAM review: ${plural(review.findings.length, "finding")}`, renderMarkdown(review),
+    { Status: [failed ? FAILED : { label: "Passed", level: "info" }] });
+  return result(failed ? "failed" : "passed", resultMessage(review, options.failOn), options.sourceUrl,
+    options.outcomes ? [...findingOutcomes(review.findings, options.failOn), whole] : undefined);
 }
 
 /** The callback body when the task could not review the plan: failed, with why. */
 export function errorResult(message: string, sourceUrl?: string): TaskResultBody {
-  return {
-    data: {
-      type: "task-results",
-      attributes: { status: "failed", message: oneLine(`IAM review not done: ${message}`), ...(sourceUrl ? { url: sourceUrl } : {}) },
-    },
-  };
+  return result("failed", oneLine(`IAM review not done: ${message}`), sourceUrl);
 }

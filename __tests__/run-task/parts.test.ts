@@ -1,20 +1,34 @@
 /**
  * The run task server's parts that need no Terraform: the signature check,
- * the request check, the origin rule, the task result body, the worker pool,
- * the log and the command line.
+ * the request check and its origin rule, the task result body, the workers and
+ * queue (against a fake Terraform Cloud), the log and the command line.
  */
 import { parsePlan } from "../../review/plan";
 import { reviewPlan } from "../../review/review";
-import { admit } from "../../run-task/admission";
 import { main, parseSettings } from "../../run-task/cli";
 import { jsonLogger } from "../../run-task/log";
-import { OriginError, requireTfcOrigin } from "../../run-task/outbound";
-import { RunTaskServer } from "../../run-task/server";
-import { checkRunTaskRequest, isVerificationRequest, parseBody, RequestError } from "../../run-task/protocol";
-import { sign, verifySignature } from "../../run-task/signature";
+import { admit, Refusal, sign, verifySignature } from "../../run-task/request";
+import { RunTaskServer, ServerOptions } from "../../run-task/server";
 import { errorResult, limitBody, reviewResult } from "../../run-task/task-result";
-import { WorkerPool } from "../../run-task/worker-pool";
+import { FakeTerraformCloud } from "../support/fake-terraform-cloud";
 import { handBuiltPlan, HandBuiltChange, role, rolePolicy } from "../support/hand-built-plans";
+
+const TFC = "https://app.terraform.io";
+
+/** What admission makes of an unsigned body on a server without a key (the signature is tested below). */
+const admitBody = (body: object | string) =>
+  admit(Buffer.from(typeof body === "string" ? body : JSON.stringify(body)), undefined, { hmacKey: undefined, tfcOrigin: TFC });
+
+/** The status and reason of the Refusal that `admitting` throws. */
+function refusal(admitting: () => unknown): { status: number; reason: string } {
+  try {
+    admitting();
+  } catch (error) {
+    if (error instanceof Refusal) return { status: error.status, reason: error.message };
+    throw error;
+  }
+  throw new Error("not refused");
+}
 
 describe("signature", () => {
   // Computed with the command HashiCorp's documentation gives:
@@ -55,12 +69,12 @@ describe("request", () => {
   };
 
   it("accepts a post_plan request with the fields the server uses", () => {
-    expect(checkRunTaskRequest(VALID)).toEqual(VALID);
+    expect(admitBody(VALID)).toEqual(VALID);
   });
 
   it("accepts a pre_plan request, which has no plan URL", () => {
     const { plan_json_api_url: _plan, ...prePlan } = { ...VALID, stage: "pre_plan" };
-    expect(checkRunTaskRequest(prePlan).stage).toBe("pre_plan");
+    expect(admitBody(prePlan)).toEqual(prePlan);
   });
 
   it.each([
@@ -70,7 +84,7 @@ describe("request", () => {
     { change: { task_result_callback_url: 7 }, message: "task_result_callback_url is 7; expected a non-empty string" },
     { change: { plan_json_api_url: undefined }, message: "plan_json_api_url is missing; expected a non-empty string" },
   ])("rejects $message", ({ change, message }) => {
-    expect(() => checkRunTaskRequest({ ...VALID, ...change })).toThrow(new RequestError(message));
+    expect(refusal(() => admitBody({ ...VALID, ...change }))).toEqual({ status: 400, reason: message });
   });
 
   it.each([
@@ -78,34 +92,32 @@ describe("request", () => {
     { body: "[]", message: /^the body is not a JSON object$/ },
     { body: "null", message: /^the body is not a JSON object$/ },
   ])("rejects the body $body", ({ body, message }) => {
-    expect(() => parseBody(body)).toThrow(message);
+    expect(refusal(() => admitBody(body))).toEqual({ status: 400, reason: expect.stringMatching(message) });
   });
 
   it("knows the verification request by its test token, and only it", () => {
-    expect(isVerificationRequest({ access_token: "test-token" })).toBe(true);
-    expect(isVerificationRequest({ access_token: "test-token-2" })).toBe(false);
-    expect(isVerificationRequest(VALID)).toBe(false);
-  });
-});
-
-describe("origin", () => {
-  const TFC = "https://app.terraform.io";
-
-  it("accepts a URL on the Terraform Cloud origin", () => {
-    expect(() => requireTfcOrigin(`${TFC}/api/v2/plans/p/json-output`, "plan_json_api_url", TFC)).not.toThrow();
+    expect(admitBody({ access_token: "test-token" })).toBe("verification");
+    expect(refusal(() => admitBody({ access_token: "test-token-2" })).status).toBe(400);
+    expect(admitBody(VALID)).not.toBe("verification");
   });
 
-  it.each([
-    "http://app.terraform.io/api/v2/plans/p/json-output",
-    "https://app.terraform.io:8443/api/v2/plans/p/json-output",
-    "https://app.terraform.io.example.com/api/v2/plans/p/json-output",
-    "https://app.terraform.io@example.com/api/v2/plans/p/json-output",
-    "https://archivist.terraform.io/v1/object/x",
-    "http://169.254.169.254/latest/meta-data/",
-    "file:///etc/passwd",
-    "not a url",
-  ])("refuses %s", (url) => {
-    expect(() => requireTfcOrigin(url, "plan_json_api_url", TFC)).toThrow(OriginError);
+  describe("origin", () => {
+    it("accepts a URL on the Terraform Cloud origin", () => {
+      expect(() => admitBody({ ...VALID, plan_json_api_url: `${TFC}/api/v2/plans/p/json-output` })).not.toThrow();
+    });
+
+    it.each([
+      "http://app.terraform.io/api/v2/plans/p/json-output",
+      "https://app.terraform.io:8443/api/v2/plans/p/json-output",
+      "https://app.terraform.io.example.com/api/v2/plans/p/json-output",
+      "https://app.terraform.io@example.com/api/v2/plans/p/json-output",
+      "https://archivist.terraform.io/v1/object/x",
+      "http://169.254.169.254/latest/meta-data/",
+      "file:///etc/passwd",
+      "not a url",
+    ])("refuses %s with 422", (url) => {
+      expect(refusal(() => admitBody({ ...VALID, plan_json_api_url: url })).status).toBe(422);
+    });
   });
 });
 
@@ -194,46 +206,82 @@ describe("task result body", () => {
   });
 });
 
-describe("worker pool", () => {
-  it("runs at most `concurrency` jobs at once and refuses a job past the queue", async () => {
-    const pool = new WorkerPool(2, 1);
-    let running = 0;
-    let most = 0;
-    const releases: Array<() => void> = [];
-    const job = () => ({
-      run: async () => {
-        running++;
-        most = Math.max(most, running);
-        await new Promise<void>((resolve) => releases.push(resolve));
-        running--;
-      },
-      cancel: async () => undefined,
-    });
-    expect([pool.submit(job()), pool.submit(job()), pool.submit(job()), pool.submit(job())]).toEqual([true, true, true, false]);
-    expect({ active: pool.active, queued: pool.queued }).toEqual({ active: 2, queued: 1 });
-    releases.shift()!();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect({ active: pool.active, queued: pool.queued }).toEqual({ active: 2, queued: 0 });
-    releases.splice(0).forEach((release) => release());
-    await pool.close();
-    expect(most).toBe(2);
+describe("workers, queue and callback retries", () => {
+  const ACCOUNT = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "sts:AssumeRole" }] };
+  let fake: FakeTerraformCloud;
+  beforeAll(async () => {
+    fake = await FakeTerraformCloud.start();
+    fake.addPlan("plan-1", handBuiltPlan([role("aws_iam_role.r", { name: "r", trust: ACCOUNT })]));
+  });
+  afterAll(() => fake.stop());
+
+  const start = (concurrency: number, queue: number, options: Partial<ServerOptions> = {}) => RunTaskServer.start({
+    host: "127.0.0.1", port: 0, hmacKey: "key", tfcUrl: fake.apiUrl, redirectOrigins: [fake.archivistUrl],
+    failOn: "error", simulate: false, concurrency, queue, log: () => undefined, ...options,
+  });
+  const health = async (server: RunTaskServer) => (await fetch(`${server.url}/healthz`)).json();
+  const planDownloads = (since: number) => fake.requests.slice(since).filter((request) => request.origin === "api" && request.method === "GET");
+
+  it("runs at most `concurrency` runs at once, queues `queue` more and answers 429 past them", async () => {
+    const release = fake.holdPlanDownloads();
+    const server = await start(2, 1);
+    try {
+      const since = fake.requests.length;
+      const before = fake.results.length;
+      const payloads = [fake.payload("plan-1"), fake.payload("plan-1"), fake.payload("plan-1"), fake.payload("plan-1")];
+      const statuses = [];
+      for (const payload of payloads) statuses.push((await fake.send(server.url, payload, { key: "key" })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expect(await health(server)).toEqual({ status: "ok", active: 2, queued: 1 });
+      expect(planDownloads(since)).toHaveLength(2);
+      release();
+      await fake.waitForResults(before + 3);
+      expect(planDownloads(since)).toHaveLength(3);
+      expect(payloads.map((payload) => fake.resultsFor(payload).length)).toEqual([1, 1, 1, 0]);
+      expect(await health(server)).toEqual({ status: "ok", active: 0, queued: 0 });
+    } finally {
+      release();
+      await server.stop();
+    }
   });
 
-  it("cancels the waiting jobs on close, waits for the running one, then refuses new ones", async () => {
-    const pool = new WorkerPool(1, 2);
-    const events: string[] = [];
-    let release = () => undefined as void;
-    pool.submit({ run: () => new Promise<void>((resolve) => (release = resolve)).then(() => void events.push("ran")), cancel: async () => undefined });
-    pool.submit({ run: async () => void events.push("ran queued"), cancel: async () => void events.push("cancelled") });
-    const closed = pool.close();
-    release();
-    await closed;
-    expect(events).toEqual(["cancelled", "ran"]);
-    expect(pool.submit({ run: async () => undefined, cancel: async () => undefined })).toBe(false);
+  it("fails the waiting run at once on stop, waits for the running one, then refuses new ones", async () => {
+    const release = fake.holdPlanDownloads();
+    const server = await start(1, 2);
+    try {
+      const before = fake.results.length;
+      const [running, waiting] = [fake.payload("plan-1"), fake.payload("plan-1")];
+      for (const payload of [running, waiting]) expect((await fake.send(server.url, payload, { key: "key" })).status).toBe(200);
+      const stopped = server.stop();
+      await fake.waitForResults(before + 1);
+      expect(fake.resultsFor(waiting).map((result) => result.body.data.attributes.message))
+        .toEqual(["IAM review not done: the run task server stopped before the review finished; re-run the plan to review it"]);
+      expect(fake.resultsFor(running)).toEqual([]);
+      release();
+      await stopped;
+      expect(fake.resultsFor(running).map((result) => result.body.data.attributes.status)).toEqual(["passed"]);
+      await expect(fake.send(server.url, fake.payload("plan-1"), { key: "key" })).rejects.toThrow();
+    } finally {
+      release();
+    }
   });
 
-  it.each([[0, 1], [1.5, 1], [1, -1]])("rejects concurrency %p with queue %p", (concurrency, queue) => {
-    expect(() => new WorkerPool(concurrency, queue)).toThrow(RangeError);
+  it("waits the backoff (300, then 600 ms) between callback attempts when Terraform Cloud answers 503 without Retry-After", async () => {
+    const server = await start(1, 0, { backoffMs: 300 });
+    try {
+      const before = fake.results.length;
+      fake.failCallbacks(2);
+      const sent = Date.now();
+      expect((await fake.send(server.url, fake.payload("plan-1"), { key: "key" })).status).toBe(200);
+      await fake.waitForResults(before + 1);
+      expect(Date.now() - sent).toBeGreaterThanOrEqual(900);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it.each([[0, 1], [1.5, 1], [1, -1]])("refuses to start with concurrency %p and queue %p", async (concurrency, queue) => {
+    await expect(start(concurrency, queue)).rejects.toThrow(RangeError);
   });
 });
 
@@ -347,7 +395,7 @@ describe("routes", () => {
 });
 
 describe("admission", () => {
-  const RULES = { hmacKey: "key", tfcOrigin: "https://app.terraform.io" };
+  const RULES = { hmacKey: "key", tfcOrigin: TFC };
   const RUN = JSON.stringify({
     payload_version: 1, stage: "post_plan", access_token: "token", run_id: "run-1",
     task_result_callback_url: "https://app.terraform.io/api/v2/task-results/1/callback",
@@ -357,28 +405,28 @@ describe("admission", () => {
     admit(Buffer.from(text), signature, rules);
 
   it("runs a signed request whose URLs are on the Terraform Cloud origin", () => {
-    expect(decide(RUN, sign(RUN, "key"))).toEqual({ kind: "run", request: JSON.parse(RUN) });
+    expect(decide(RUN, sign(RUN, "key"))).toEqual(JSON.parse(RUN));
   });
 
   it("answers a signed verification request", () => {
     const verification = '{"payload_version":1,"access_token":"test-token"}';
-    expect(decide(verification, sign(verification, "key"))).toEqual({ kind: "verification" });
+    expect(decide(verification, sign(verification, "key"))).toBe("verification");
   });
 
   it("checks the signature before the body: an unsigned non-JSON body is 401, not 400", () => {
-    expect(decide("{", undefined)).toEqual({ kind: "refuse", status: 401, reason: "the request is not signed (no X-TFC-Task-Signature)" });
+    expect(refusal(() => decide("{", undefined))).toEqual({ status: 401, reason: "the request is not signed (no X-TFC-Task-Signature)" });
   });
 
   it("refuses a signed request when the server has no key, and accepts an unsigned one", () => {
     const insecure = { hmacKey: undefined, tfcOrigin: RULES.tfcOrigin };
-    expect(decide(RUN, sign(RUN, "key"), insecure)).toEqual(expect.objectContaining({ kind: "refuse", status: 400 }));
-    expect(decide(RUN, undefined, insecure)).toEqual(expect.objectContaining({ kind: "run" }));
+    expect(refusal(() => decide(RUN, sign(RUN, "key"), insecure)).status).toBe(400);
+    expect(decide(RUN, undefined, insecure)).toEqual(JSON.parse(RUN));
   });
 
   it("refuses a callback URL on another origin with 422", () => {
     const elsewhere = RUN.replace("https://app.terraform.io/api/v2/task-results", "https://example.com/api/v2/task-results");
-    expect(decide(elsewhere, sign(elsewhere, "key"))).toEqual({
-      kind: "refuse", status: 422,
+    expect(refusal(() => decide(elsewhere, sign(elsewhere, "key")))).toEqual({
+      status: 422,
       reason: "task_result_callback_url https://example.com/api/v2/task-results/1/callback is not on the Terraform Cloud origin https://app.terraform.io",
     });
   });

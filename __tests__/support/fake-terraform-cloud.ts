@@ -8,7 +8,7 @@
 import * as http from "http";
 import { randomBytes } from "crypto";
 import { AddressInfo } from "net";
-import { sign } from "../../run-task/signature";
+import { sign } from "../../run-task/request";
 
 /** A request either origin of the fake received. */
 export interface ReceivedRequest {
