@@ -6,7 +6,7 @@
  */
 import { PinpointSesEmailChannelProps, PinpointSesSendingRoleProps } from "../modules";
 import { partitionOfRegion } from "../modules/partitions";
-import { DeploymentInput, DEPLOYMENTS_FILE, parseWith, ROLE_ARN } from "./schema";
+import { DeploymentInput, parseDeploymentsFile, ROLE_ARN } from "./schema";
 
 /** The SES email channel of a deployment: the channel's options but the role and provider, which the stack gives. */
 export type EmailChannelConfig = Omit<PinpointSesEmailChannelProps, "sendingRole" | "provider">;
@@ -100,9 +100,9 @@ export function parseDeployments(text: string, file: string): Deployment[] {
   }
   const extra = Object.keys(json as Json).filter((key) => key !== "deployments" && key !== "$schema");
   if (extra.length > 0) fail(`${extra[0]} is not a field here; expected only "deployments" (and "$schema")`);
-  let parsed: ReturnType<typeof parseWith<typeof DEPLOYMENTS_FILE>>;
+  let parsed: ReturnType<typeof parseDeploymentsFile>;
   try {
-    parsed = parseWith(DEPLOYMENTS_FILE, json, (path) => placeOf(json as Json, path));
+    parsed = parseDeploymentsFile(json, (path) => placeOf(json as Json, path));
   } catch (error) {
     return fail((error as Error).message);
   }
