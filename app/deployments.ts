@@ -100,27 +100,23 @@ export function parseDeployments(text: string, file: string): Deployment[] {
   }
   const extra = Object.keys(json as Json).filter((key) => key !== "deployments" && key !== "$schema");
   if (extra.length > 0) fail(`${extra[0]} is not a field here; expected only "deployments" (and "$schema")`);
-  let parsed: ReturnType<typeof parseDeploymentsFile>;
+  let deployments: Deployment[];
   try {
-    parsed = parseDeploymentsFile(json, (path) => placeOf(json as Json, path));
-  } catch (error) {
-    return fail((error as Error).message);
-  }
-  const deployments = parsed.deployments.map((entry, index): Deployment => {
-    const where = entryName(index, entry);
-    try {
+    deployments = parseDeploymentsFile(json, (path) => placeOf(json as Json, path)).deployments.map((entry, index) => {
+      const where = entryName(index, entry);
       return defined({
         where,
         name: entry.name,
         region: entry.region,
         assumeRole: readAssumeRole(where, entry),
         workspace: entry.workspace,
-        options: defined({ ...entry.options, emailChannel: entry.options?.emailChannel && defined(entry.options.emailChannel) }),
+        // valibot adds no key for an optional field that is absent.
+        options: entry.options ?? {},
       });
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-  });
+    });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
   const first = new Map<string, string>();
   for (const deployment of deployments) {
     for (const [kind, value] of [["name", deployment.name], ["workspace", deployment.workspace ?? deployment.name]]) {
