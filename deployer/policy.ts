@@ -13,7 +13,7 @@ import { InputError } from "../tooling/command-line";
 import { PINPOINT_SERVICE_PRINCIPAL, PolicyDocument, PolicyStatement, SES_SEND_ACTIONS } from "../modules/policy-documents";
 
 /** The boundary policy's name when none is given. */
-export const DEFAULT_BOUNDARY_NAME = "PinpointSesSendingBoundary";
+const DEFAULT_BOUNDARY_NAME = "PinpointSesSendingBoundary";
 
 export interface DeployerPolicyOptions {
   /** `aws`, `aws-us-gov`, `aws-cn`, ... */
@@ -40,9 +40,6 @@ export interface DeployerPolicyOptions {
   /** The actions the provider sends (`iam:CreateRole`, `sts:GetCallerIdentity`, `mobiletargeting:GetEmailChannel`, ...). */
   readonly actions: readonly string[];
 }
-
-/** Thrown for an option the policy cannot be built from; the message names it. */
-export class DeployerPolicyError extends InputError {}
 
 /** Statement ids, for readers of the policies in the IAM console. */
 export const DEPLOYER_SIDS = {
@@ -74,16 +71,17 @@ export const READ_ACTIONS: readonly string[] = [
 export const ACTIONS_WITHOUT_BOUNDARY_KEY: readonly string[] = ["iam:TagRole", "iam:UntagRole"];
 
 /** Actions that could lift the boundary: denied whatever else allows them. */
-export const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = ["iam:DeleteRolePermissionsBoundary"];
+const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = ["iam:DeleteRolePermissionsBoundary"];
 
 /** Actions that would change or delete the boundary policy itself: denied on it. */
-export const BOUNDARY_POLICY_CHANGES: readonly string[] = [
+const BOUNDARY_POLICY_CHANGES: readonly string[] = [
   "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
 ];
 
+/** Throws an InputError naming the first option the policy cannot be built from. */
 function check(options: DeployerPolicyOptions): void {
   const fail = (message: string) => {
-    throw new DeployerPolicyError(message);
+    throw new InputError(message);
   };
   if (!/^aws(-[a-z]+)*$/.test(options.partition)) fail(`partition "${options.partition}" is not a partition like aws, aws-us-gov or aws-cn`);
   if (!/^\d{12}$/.test(options.account)) fail(`account "${options.account}" is not a 12-digit account id`);
@@ -105,12 +103,6 @@ function check(options: DeployerPolicyOptions): void {
   if (unknown.length > 0) fail(`actions ${unknown.join(", ")} are not IAM, STS or Pinpoint actions`);
 }
 
-/** `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`, or `…/PREFIX*` for a generated name. */
-export function deployerRoleArnPattern(options: Pick<DeployerPolicyOptions, "partition" | "account" | "path" | "roleName" | "roleNamePrefix">): string {
-  const name = options.roleName ?? `${options.roleNamePrefix}*`;
-  return `arn:${options.partition}:iam::${options.account}:role${options.path}${name}`;
-}
-
 /** ARN of the boundary policy. */
 export function boundaryPolicyArn(options: Pick<DeployerPolicyOptions, "partition" | "account" | "boundaryName">): string {
   return `arn:${options.partition}:iam::${options.account}:policy/${options.boundaryName ?? DEFAULT_BOUNDARY_NAME}`;
@@ -125,16 +117,11 @@ export function boundaryPolicy(options: Pick<DeployerPolicyOptions, "partition" 
   };
 }
 
-/** ARNs of the email channels the deployer may manage: one per project, or every project's. */
-function emailChannelArns(options: DeployerPolicyOptions): string[] {
-  const apps = `arn:${options.partition}:mobiletargeting:${options.region ?? "*"}:${options.account}:apps`;
-  return (options.pinpointApplicationIds ?? ["*"]).map((id) => `${apps}/${id}/channels/email`);
-}
-
-/** The deployer's policy document. Throws DeployerPolicyError on a bad option. */
+/** The deployer's policy document. Throws an InputError on a bad option. */
 export function deployerPolicy(options: DeployerPolicyOptions): PolicyDocument {
   check(options);
-  const role = deployerRoleArnPattern(options);
+  // The role's ARN, or `…/PREFIX*` for a generated name.
+  const role = `arn:${options.partition}:iam::${options.account}:role${options.path}${options.roleName ?? `${options.roleNamePrefix}*`}`;
   const boundary = boundaryPolicyArn(options);
   const of = (service: string, keep: (action: string) => boolean = () => true) =>
     [...new Set(options.actions.filter((action) => action.startsWith(`${service}:`) && keep(action)))].sort();
@@ -156,6 +143,9 @@ export function deployerPolicy(options: DeployerPolicyOptions): PolicyDocument {
     { Sid: DEPLOYER_SIDS.caller, Effect: "Allow", Action: of("sts"), Resource: "*" },
   ];
   if (options.emailChannel) {
+    // The email channels of the projects given, or of every project.
+    const channels = (options.pinpointApplicationIds ?? ["*"])
+      .map((id) => `arn:${options.partition}:mobiletargeting:${options.region ?? "*"}:${options.account}:apps/${id}/channels/email`);
     statements.push(
       {
         Sid: DEPLOYER_SIDS.passRole,
@@ -164,7 +154,7 @@ export function deployerPolicy(options: DeployerPolicyOptions): PolicyDocument {
         Resource: role,
         Condition: { StringEquals: { "iam:PassedToService": PINPOINT_SERVICE_PRINCIPAL } },
       },
-      { Sid: DEPLOYER_SIDS.emailChannel, Effect: "Allow", Action: of("mobiletargeting"), Resource: emailChannelArns(options) },
+      { Sid: DEPLOYER_SIDS.emailChannel, Effect: "Allow", Action: of("mobiletargeting"), Resource: channels },
     );
   }
   return { Version: "2012-10-17", Statement: statements.filter((statement) => statement.Action.length > 0) };
