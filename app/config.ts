@@ -80,9 +80,11 @@ const STACK_PLACEHOLDER = "{stack}";
 /** Terraform Cloud tags: letters, digits, `:`, `_` and `-`, starting and ending with a letter or digit. */
 const WORKSPACE_TAG = /^[A-Za-z0-9]([A-Za-z0-9:_-]{0,253}[A-Za-z0-9])?$/;
 
+/** The role options that settings give, each under its own name. */
+const ROLE_SETTINGS = ["roleName", "roleNamePrefix", "permissionsBoundaryArn", "sesIdentities", "configurationSets",
+  "pinpointApplicationIds", "tags"] as const;
 /** The settings a deployments file takes over: each entry has its own. */
-const PER_DEPLOYMENT: readonly SettingName[] = ["stackName", "region", "roleName", "roleNamePrefix",
-  "permissionsBoundaryArn", "sesIdentities", "configurationSets", "pinpointApplicationIds", "tags", "cloudWorkspace"];
+const PER_DEPLOYMENT: readonly SettingName[] = ["stackName", "region", ...ROLE_SETTINGS, "cloudWorkspace"];
 
 type Env = { readonly [name: string]: string | undefined };
 type Context = (key: string) => unknown;
@@ -140,13 +142,7 @@ export function loadAppConfig(env: Env, context: Context): AppConfig {
   return {
     stackName,
     region,
-    roleName: read.value("roleName"),
-    roleNamePrefix: read.value("roleNamePrefix"),
-    permissionsBoundaryArn: read.value("permissionsBoundaryArn"),
-    sesIdentities: read.value("sesIdentities"),
-    configurationSets: read.value("configurationSets"),
-    pinpointApplicationIds: read.value("pinpointApplicationIds"),
-    tags: read.value("tags"),
+    ...(Object.fromEntries(ROLE_SETTINGS.map((name) => [name, read.value(name)])) as RoleOptions),
     backend: readBackend(read, stackName, read.value("cloudWorkspace"), region, false),
   };
 }

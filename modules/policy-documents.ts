@@ -87,21 +87,18 @@ export function pinpointSourceArnPattern(scope: AccountScope, applicationId: str
 
 /** {@link pinpointTrustPolicy} for projects given by ARN; none means any project of the account. */
 export function trustPolicyForSourceArns(scope: AccountScope, sourceArns: readonly string[]): PolicyDocument {
-  const condition: { [operator: string]: { [key: string]: string | readonly string[] } } = {
-    StringEquals: { "aws:SourceAccount": scope.account },
-  };
-  if (sourceArns.length > 0) condition.ArnLike = { "aws:SourceArn": sourceArns };
   return {
     Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: TRUST_STATEMENT_SID,
-        Effect: "Allow",
-        Principal: { Service: PINPOINT_SERVICE_PRINCIPAL },
-        Action: "sts:AssumeRole",
-        Condition: condition,
+    Statement: [{
+      Sid: TRUST_STATEMENT_SID,
+      Effect: "Allow",
+      Principal: { Service: PINPOINT_SERVICE_PRINCIPAL },
+      Action: "sts:AssumeRole",
+      Condition: {
+        StringEquals: { "aws:SourceAccount": scope.account },
+        ...(sourceArns.length > 0 && { ArnLike: { "aws:SourceArn": sourceArns } }),
       },
-    ],
+    }],
   };
 }
 
