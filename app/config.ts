@@ -120,7 +120,8 @@ function settingsOf(env: Env, context: Context) {
       }
       const { isOfKind, SETTING_KINDS } = require("./schema") as typeof import("./schema");
       if (!isOfKind(kind, value)) {
-        throw new Error(`${source(name, text !== undefined)} is ${JSON.stringify(value)}; expected ${SETTING_KINDS[kind].expected}`);
+        throw new Error(`${source(name, text !== undefined)} is ${JSON.stringify(value)}; ` +
+          `expected ${SETTING_KINDS[kind].expected}`);
       }
       return value as SettingValue<N>;
     },
@@ -198,7 +199,27 @@ function readBackend(read: Settings, stackName: string, workspace: string | unde
       throw new Error(`${SETTINGS.stateBucket.env} ${JSON.stringify(bucket)} and Terraform Cloud ` +
         `(${SETTINGS.cloudOrganization.env}) are both set; state goes to one backend, choose one`);
     }
-    return cloudBackend(read, organization, tags, workspace, manyStacks);
+    const project = read.value("cloudProject");
+    const cloud = { kind: "cloud" as const, organization, project, hostname: read.value("cloudHostname") };
+    if (tags === undefined) {
+      if (workspace === undefined) {
+        throw new Error(`Terraform Cloud needs a workspace: ${SETTINGS.cloudWorkspace.env} (one named workspace) or ` +
+          `${SETTINGS.cloudWorkspaceTags.env} (comma-separated tags); got only ${SETTINGS.cloudOrganization.env}`);
+      }
+      return { ...cloud, workspace };
+    }
+    if (manyStacks) {
+      throw new Error(`${read.where("cloudWorkspaceTags")} is set, but with a deployments file each ` +
+        "deployment has a workspace of its own (its \"workspace\", or its name); tags would give them all one");
+    }
+    const bad = tags.find((tag) => !WORKSPACE_TAG.test(tag));
+    if (tags.length === 0 || bad !== undefined) {
+      throw new Error(`${read.where("cloudWorkspaceTags")} ${JSON.stringify(tags)} ` +
+        (bad === undefined ? "is empty" : `has ${JSON.stringify(bad)}, which is not a workspace tag`) +
+        " (1 to 255 of letters, digits, :, _ and -, starting and ending with a letter or digit)");
+    }
+    // TF_WORKSPACE, if set, is left to Terraform: it picks one of the tagged workspaces.
+    return { ...cloud, workspaceTags: tags };
   }
   const orphan = (["cloudWorkspace", "cloudWorkspaceTags", "cloudProject", "cloudHostname"] as const)
     .map((name) => read.where(name)).find((where) => where !== undefined);
@@ -214,28 +235,4 @@ function readBackend(read: Settings, stackName: string, workspace: string | unde
       `deployment would write its state to one object; put ${STACK_PLACEHOLDER} where the deployment's name goes`);
   }
   return { kind: "s3", bucket, key: key.split(STACK_PLACEHOLDER).join(stackName), region: read.value("stateRegion") ?? region };
-}
-
-function cloudBackend(read: Settings, organization: string, tags: string[] | undefined, workspace: string | undefined,
-  manyStacks: boolean): CloudBackendConfig {
-  const common = { kind: "cloud" as const, organization, project: read.value("cloudProject"), hostname: read.value("cloudHostname") };
-  if (tags !== undefined) {
-    if (manyStacks) {
-      throw new Error(`${read.where("cloudWorkspaceTags")} is set, but with a deployments file each ` +
-        "deployment has a workspace of its own (its \"workspace\", or its name); tags would give them all one");
-    }
-    const bad = tags.find((tag) => !WORKSPACE_TAG.test(tag));
-    if (tags.length === 0 || bad !== undefined) {
-      throw new Error(`${read.where("cloudWorkspaceTags")} ${JSON.stringify(tags)} ` +
-        (bad === undefined ? "is empty" : `has ${JSON.stringify(bad)}, which is not a workspace tag`) +
-        " (1 to 255 of letters, digits, :, _ and -, starting and ending with a letter or digit)");
-    }
-    // TF_WORKSPACE, if set, is left to Terraform: it picks one of the tagged workspaces.
-    return { ...common, workspaceTags: tags };
-  }
-  if (workspace === undefined) {
-    throw new Error(`Terraform Cloud needs a workspace: ${SETTINGS.cloudWorkspace.env} (one named workspace) or ` +
-      `${SETTINGS.cloudWorkspaceTags.env} (comma-separated tags); got only ${SETTINGS.cloudOrganization.env}`);
-  }
-  return { ...common, workspace };
 }

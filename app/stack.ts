@@ -44,7 +44,8 @@ export class PinpointSesStack extends TerraformStack {
     try {
       this.sendingRole = new PinpointSesSendingRole(this, "pinpoint-ses-sending-role", roleOptions);
       if (emailChannel) {
-        this.emailChannel = new PinpointSesEmailChannel(this, "pinpoint-email-channel", { ...emailChannel, sendingRole: this.sendingRole });
+        const sendingRole = this.sendingRole;
+        this.emailChannel = new PinpointSesEmailChannel(this, "pinpoint-email-channel", { ...emailChannel, sendingRole });
       }
     } catch (error) {
       // With many deployments, say which one is wrong.

@@ -121,7 +121,8 @@ export function boundaryPolicy(options: Pick<DeployerPolicyOptions, "partition" 
 export function deployerPolicy(options: DeployerPolicyOptions): PolicyDocument {
   check(options);
   // The role's ARN, or `…/PREFIX*` for a generated name.
-  const role = `arn:${options.partition}:iam::${options.account}:role${options.path}${options.roleName ?? `${options.roleNamePrefix}*`}`;
+  const name = options.roleName ?? `${options.roleNamePrefix}*`;
+  const role = `arn:${options.partition}:iam::${options.account}:role${options.path}${name}`;
   const boundary = boundaryPolicyArn(options);
   const of = (service: string, keep: (action: string) => boolean = () => true) =>
     [...new Set(options.actions.filter((action) => action.startsWith(`${service}:`) && keep(action)))].sort();
@@ -144,8 +145,8 @@ export function deployerPolicy(options: DeployerPolicyOptions): PolicyDocument {
   ];
   if (options.emailChannel) {
     // The email channels of the projects given, or of every project.
-    const channels = (options.pinpointApplicationIds ?? ["*"])
-      .map((id) => `arn:${options.partition}:mobiletargeting:${options.region ?? "*"}:${options.account}:apps/${id}/channels/email`);
+    const apps = `arn:${options.partition}:mobiletargeting:${options.region ?? "*"}:${options.account}:apps`;
+    const channels = (options.pinpointApplicationIds ?? ["*"]).map((id) => `${apps}/${id}/channels/email`);
     statements.push(
       {
         Sid: DEPLOYER_SIDS.passRole,

@@ -82,14 +82,12 @@ const knownText = (value: unknown): value is string => typeof value === "string"
  * Developer Guide, "Creating and verifying identities").
  */
 function identityMismatch(address: string, identity: string): string | undefined {
+  const [from, allowed] = [address.toLowerCase(), identity.toLowerCase()];
   if (identity.includes("@")) {
-    return address.toLowerCase() === identity.toLowerCase()
-      ? undefined
-      : `is not the identity ${show(identity)}; an email-address identity sends only from itself`;
+    return from === allowed ? undefined : `is not the identity ${show(identity)}; an email-address identity sends only from itself`;
   }
-  const domain = address.slice(address.lastIndexOf("@") + 1).toLowerCase();
-  const identityDomain = identity.toLowerCase();
-  return domain === identityDomain || domain.endsWith(`.${identityDomain}`)
+  const domain = from.slice(from.lastIndexOf("@") + 1);
+  return domain === allowed || domain.endsWith(`.${allowed}`)
     ? undefined
     : `is not at the identity's domain ${show(identity)} or a subdomain of it, so SES would refuse to send from it`;
 }

@@ -11,15 +11,8 @@
 import { Fn, Op, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import {
-  ALL,
-  AccountScope,
-  configurationSetArn,
-  pinpointSourceArnPattern,
-  pinpointTrustPolicy,
-  sendingPolicyForArns,
-  sesIdentityArn,
-  sesSendingPolicy,
-  trustPolicyForSourceArns,
+  ALL, AccountScope, configurationSetArn, pinpointSourceArnPattern, pinpointTrustPolicy, sendingPolicyForArns, sesIdentityArn,
+  sesSendingPolicy, trustPolicyForSourceArns,
 } from "./policy-documents";
 
 const isListToken = (list: readonly string[] | undefined): boolean => list !== undefined && Token.isUnresolved(list);
