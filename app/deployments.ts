@@ -47,18 +47,13 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** `deployments[1] ("prod")` for an entry with a name, `deployments[1]` without. */
-function entryName(index: number, entry: unknown): string {
-  const name = isObject(entry) && typeof entry.name === "string" ? entry.name : undefined;
-  return name === undefined ? `deployments[${index}]` : `deployments[${index}] (${JSON.stringify(name)})`;
-}
-
-/** Where a path of the file points, for messages: `deployments[0] ("prod").options.tags`. */
+/** Where a path of the file points, for messages: `deployments[0] ("prod").options.tags`, or without a name `deployments[0]`. */
 function placeOf(json: Json, path: readonly PropertyKey[]): string {
   if (path.length < 2) return path.map(String).join(".");
   const [, index, ...rest] = path;
-  const entry = entryName(index as number, (json.deployments as unknown[])[index as number]);
-  return [entry, ...rest.map(String)].join(".");
+  const entry = (json.deployments as unknown[])[index as number];
+  const name = isObject(entry) && typeof entry.name === "string" ? ` (${JSON.stringify(entry.name)})` : "";
+  return [`deployments[${String(index)}]${name}`, ...rest.map(String)].join(".");
 }
 
 /** The checks that span fields: a role is assumed in its own partition, ids go with a role. */
@@ -103,7 +98,7 @@ export function parseDeployments(text: string, file: string): Deployment[] {
   let deployments: Deployment[];
   try {
     deployments = parseDeploymentsFile(json, (path) => placeOf(json as Json, path)).deployments.map((entry, index) => {
-      const where = entryName(index, entry);
+      const where = placeOf(json as Json, ["deployments", index]);
       return defined({
         where,
         name: entry.name,
