@@ -12,7 +12,7 @@ import { Fn, Op, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import {
   ALL, AccountScope, configurationSetArn, pinpointSourceArnPattern, pinpointTrustPolicy, sendingPolicyForArns, sesIdentityArn,
-  sesSendingPolicy, trustPolicyForSourceArns,
+  trustPolicyForSourceArns,
 } from "./policy-documents";
 
 const isListToken = (list: readonly string[] | undefined): boolean => list !== undefined && Token.isUnresolved(list);
@@ -46,12 +46,10 @@ export function sendingPolicyJson(
   sesIdentities: readonly string[] = [ALL],
   configurationSets: readonly string[] = [ALL],
 ): string {
-  if (!isListToken(sesIdentities) && !isListToken(configurationSets)) {
-    return Fn.jsonencode(sesSendingPolicy(scope, sesIdentities, configurationSets));
-  }
-  const resources = new TerraformLocal(construct, "ses_sending_resources", Fn.concat([
-    arnsOf(construct, "ses_identity_arns", sesIdentities, (identity) => sesIdentityArn(scope, identity)),
-    arnsOf(construct, "configuration_set_arns", configurationSets, (name) => configurationSetArn(scope, name)),
-  ]));
-  return Fn.jsonencode(sendingPolicyForArns(resources.asList));
+  const identityArns = arnsOf(construct, "ses_identity_arns", sesIdentities, (identity) => sesIdentityArn(scope, identity));
+  const setArns = arnsOf(construct, "configuration_set_arns", configurationSets, (name) => configurationSetArn(scope, name));
+  const resources = isListToken(sesIdentities) || isListToken(configurationSets)
+    ? new TerraformLocal(construct, "ses_sending_resources", Fn.concat([identityArns, setArns])).asList
+    : [...identityArns, ...setArns];
+  return Fn.jsonencode(sendingPolicyForArns(resources));
 }

@@ -96,11 +96,7 @@ export const isPinpointApplicationId = (value: string): boolean => PATTERNS.pinp
 function checkPolicySizes(props: PinpointSesSendingRoleProps): void {
   const lists = [props.sesIdentities, props.configurationSets, props.pinpointApplicationIds];
   if (lists.some((list) => list !== undefined && Token.isUnresolved(list))) return;
-  const scope: AccountScope = {
-    partition: WORST_CASE.partition,
-    region: known(props.region) ? props.region : WORST_CASE.region,
-    account: WORST_CASE.account,
-  };
+  const scope: AccountScope = { ...WORST_CASE, region: known(props.region) ? props.region : WORST_CASE.region };
   const trustSize = policySize(pinpointTrustPolicy(scope, props.pinpointApplicationIds));
   const trustMaxSize = known(props.trustPolicyMaxSize) ? props.trustPolicyMaxSize : IAM_LIMITS.trustPolicyMaxSize;
   if (trustSize > trustMaxSize) {
