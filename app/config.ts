@@ -96,10 +96,10 @@ function settingsOf(env: Env, context: Context) {
   const source = (name: SettingName, inEnv: boolean) =>
     (inEnv ? `environment variable ${SETTINGS[name].env}` : `cdktf.json context "${name}"`);
   return {
-    /** Where the setting's value comes from, for messages; undefined when it has none. */
-    where(name: SettingName): string | undefined {
-      const inContext = context(name) !== undefined && context(name) !== null;
-      return fromEnv(name) !== undefined || inContext ? source(name, fromEnv(name) !== undefined) : undefined;
+    /** Where the value of the first of `names` that has one comes from, for messages; undefined when none has. */
+    whereSet(...names: SettingName[]): string | undefined {
+      const name = names.find((each) => fromEnv(each) !== undefined || (context(each) !== undefined && context(each) !== null));
+      return name && source(name, fromEnv(name) !== undefined);
     },
     /**
      * The setting's value (in a variable, lists comma-separated and maps as JSON), checked against its kind's
@@ -162,11 +162,10 @@ export function loadAppConfigs(
   const read = settingsOf(env, context);
   const file = read.value("deploymentsFile");
   if (file === undefined) return [loadAppConfig(env, context)];
-  for (const name of PER_DEPLOYMENT) {
-    if (read.where(name)) {
-      throw new Error(`${read.where(name)} is set, but the deployments file ${file} ` +
-        `(${SETTINGS.deploymentsFile.env}) gives each deployment its own; set it in the file, or unset it`);
-    }
+  const perDeployment = read.whereSet(...PER_DEPLOYMENT);
+  if (perDeployment) {
+    throw new Error(`${perDeployment} is set, but the deployments file ${file} ` +
+      `(${SETTINGS.deploymentsFile.env}) gives each deployment its own; set it in the file, or unset it`);
   }
   let text: string;
   try {
@@ -209,20 +208,19 @@ function readBackend(read: Settings, stackName: string, workspace: string | unde
       return { ...cloud, workspace };
     }
     if (manyStacks) {
-      throw new Error(`${read.where("cloudWorkspaceTags")} is set, but with a deployments file each ` +
+      throw new Error(`${read.whereSet("cloudWorkspaceTags")} is set, but with a deployments file each ` +
         "deployment has a workspace of its own (its \"workspace\", or its name); tags would give them all one");
     }
     const bad = tags.find((tag) => !WORKSPACE_TAG.test(tag));
     if (tags.length === 0 || bad !== undefined) {
-      throw new Error(`${read.where("cloudWorkspaceTags")} ${JSON.stringify(tags)} ` +
+      throw new Error(`${read.whereSet("cloudWorkspaceTags")} ${JSON.stringify(tags)} ` +
         (bad === undefined ? "is empty" : `has ${JSON.stringify(bad)}, which is not a workspace tag`) +
         " (1 to 255 of letters, digits, :, _ and -, starting and ending with a letter or digit)");
     }
     // TF_WORKSPACE, if set, is left to Terraform: it picks one of the tagged workspaces.
     return { ...cloud, workspaceTags: tags };
   }
-  const orphan = (["cloudWorkspace", "cloudWorkspaceTags", "cloudProject", "cloudHostname"] as const)
-    .map((name) => read.where(name)).find((where) => where !== undefined);
+  const orphan = read.whereSet("cloudWorkspace", "cloudWorkspaceTags", "cloudProject", "cloudHostname");
   if (orphan) throw new Error(`Terraform Cloud needs ${SETTINGS.cloudOrganization.env}; got only ${orphan}`);
   if (bucket === undefined) return { kind: "local" };
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {

@@ -8,13 +8,10 @@ import { PinpointSesEmailChannelProps, PinpointSesSendingRoleProps } from "../mo
 import { partitionOfRegion } from "../modules/partitions";
 import { DeploymentInput, parseDeploymentsFile, ROLE_ARN } from "./schema";
 
-/** The SES email channel of a deployment: the channel's options but the role and provider, which the stack gives. */
-export type EmailChannelConfig = Omit<PinpointSesEmailChannelProps, "sendingRole" | "provider">;
-
-/** The role options a deployment may give: those that are plain values. */
+/** The role options a deployment may give: plain values, and the email channel but its role and provider (the stack's). */
 export type RoleOptions = Pick<PinpointSesSendingRoleProps, "roleName" | "roleNamePrefix" | "path" | "description" |
   "permissionsBoundaryArn" | "maxSessionDuration" | "policyName" | "sesIdentities" | "configurationSets" |
-  "pinpointApplicationIds" | "tags"> & { readonly emailChannel?: EmailChannelConfig };
+  "pinpointApplicationIds" | "tags"> & { readonly emailChannel?: Omit<PinpointSesEmailChannelProps, "sendingRole" | "provider"> };
 
 /** How the provider reaches the deployment's account. */
 export interface AssumeRoleConfig {

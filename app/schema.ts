@@ -71,7 +71,6 @@ export const DEPLOYMENTS_FILE = v.pipe(object({
 }), v.title("pinpoint-ses-sending-role deployments file"), v.description("One stack per account and Region"));
 
 export type DeploymentInput = v.InferOutput<typeof DEPLOYMENT>;
-type DeploymentsFile = v.InferOutput<typeof DEPLOYMENTS_FILE>;
 
 /** The kinds of value a setting takes, and what a wrong one is told it should be. */
 export const SETTING_KINDS = {
@@ -92,7 +91,7 @@ const CONTAINERS: readonly PropertyKey[] = ["deployments", "options", "emailChan
  * problem, `<where><field> <rule>`, with `where(path)` naming the place
  * (`deployments[1] ("prod")`) and the value received shown.
  */
-export function parseDeploymentsFile(input: unknown, where: (path: readonly PropertyKey[]) => string): DeploymentsFile {
+export function parseDeploymentsFile(input: unknown, where: (path: readonly PropertyKey[]) => string) {
   const result = v.safeParse(DEPLOYMENTS_FILE, input);
   if (result.success) return result.output;
   const issue = result.issues[0];

@@ -38,5 +38,4 @@ export function actionsOf(...phases: Phase[]): string[] {
 }
 
 /** Every action the provider was seen to send, sorted. */
-export const ALL_OBSERVED_ACTIONS: readonly string[] = actionsOf(
-  ...(Object.keys(OBSERVED_ACTIONS) as Phase[]));
+export const ALL_OBSERVED_ACTIONS: readonly string[] = actionsOf(...(Object.keys(OBSERVED_ACTIONS) as Phase[]));

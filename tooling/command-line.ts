@@ -11,17 +11,6 @@ export class InputError extends Error {}
 /** `--help` was given: the command prints its usage to standard output and exits 0, doing nothing else. */
 class HelpRequested extends Error {}
 
-/** parseArgs's error, in this project's words: what is wrong, then the usage, on one line. */
-function inputError(error: NodeJS.ErrnoException, usage: string): InputError {
-  // The option its message names: `Unknown option '--x'`, `Option '--x <value>' ...`.
-  const option = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1] ?? error.message;
-  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new InputError(`unknown option ${option}; ${usage}`);
-  if (error.code !== "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return new InputError(`${error.message}; ${usage}`);
-  return new InputError(/does not take an argument/.test(error.message)
-    ? `${option} takes no value; ${usage}`
-    : `${option} needs a value; ${usage}`);
-}
-
 /**
  * Parses `argv`. Flags in `withValue` take a value; those in `switches` do
  * not. Anything else starting with `-` is an InputError naming it and
@@ -42,7 +31,13 @@ export function parseArguments(argv: readonly string[], spec: { withValue: reado
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (error) {
-    throw inputError(error as NodeJS.ErrnoException, usage);
+    // parseArgs's error, in this project's words: what is wrong, then the usage, on one line.
+    const { code, message } = error as NodeJS.ErrnoException;
+    // The option its message names: `Unknown option '--x'`, `Option '--x <value>' ...`.
+    const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? message;
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new InputError(`unknown option ${option}; ${usage}`);
+    if (code !== "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new InputError(`${message}; ${usage}`);
+    throw new InputError(`${option} ${/does not take an argument/.test(message) ? "takes no value" : "needs a value"}; ${usage}`);
   }
   const values = parsed.values as { [name: string]: Array<string | boolean> | undefined };
   return {
