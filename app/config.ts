@@ -154,11 +154,7 @@ export function loadAppConfig(env: Env, context: Context): AppConfig {
  * names one, otherwise the one stack of {@link loadAppConfig}. With a file,
  * environment and context give only what the stacks share: where state goes.
  */
-export function loadAppConfigs(
-  env: Env,
-  context: Context,
-  readFile: (file: string) => string = (file) => fs.readFileSync(file, "utf8"),
-): AppConfig[] {
+export function loadAppConfigs(env: Env, context: Context, readFile = (file: string) => fs.readFileSync(file, "utf8")): AppConfig[] {
   const read = settingsOf(env, context);
   const file = read.value("deploymentsFile");
   if (file === undefined) return [loadAppConfig(env, context)];

@@ -36,8 +36,7 @@ export interface Deployment {
 
 type Json = { readonly [key: string]: unknown };
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Drops the fields that are undefined, so that a config compares equal to what the file says. */
 function defined<T extends object>(value: T): T {

@@ -74,9 +74,8 @@ export const ACTIONS_WITHOUT_BOUNDARY_KEY: readonly string[] = ["iam:TagRole", "
 const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = ["iam:DeleteRolePermissionsBoundary"];
 
 /** Actions that would change or delete the boundary policy itself: denied on it. */
-const BOUNDARY_POLICY_CHANGES: readonly string[] = [
-  "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
-];
+const BOUNDARY_POLICY_CHANGES: readonly string[] = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",
+  "iam:SetDefaultPolicyVersion"];
 
 /** Throws an InputError naming the first option the policy cannot be built from. */
 function check(options: DeployerPolicyOptions): void {

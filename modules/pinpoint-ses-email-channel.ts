@@ -93,15 +93,14 @@ function identityMismatch(address: string, identity: string): string | undefined
 }
 
 function validateEmailChannelProps(props: PinpointSesEmailChannelProps): void {
-  const formats: Array<[string, string | undefined, (value: string) => boolean, string]> = [
-    ["applicationId", props.applicationId, isPinpointApplicationId,
-      "is not a Pinpoint application id (32 lowercase hex characters)"],
-    ["identity", props.identity, isSesIdentity, "is not an SES identity (an email address or a domain)"],
-    ["configurationSet", props.configurationSet, isConfigurationSetName,
-      "is not an SES configuration set name (1 to 64 of [A-Za-z0-9_-])"],
-  ];
-  for (const [option, value, isValid, rule] of formats) {
-    if (knownText(value) && !isValid(value)) fail(option, value, rule);
+  if (knownText(props.applicationId) && !isPinpointApplicationId(props.applicationId)) {
+    fail("applicationId", props.applicationId, "is not a Pinpoint application id (32 lowercase hex characters)");
+  }
+  if (knownText(props.identity) && !isSesIdentity(props.identity)) {
+    fail("identity", props.identity, "is not an SES identity (an email address or a domain)");
+  }
+  if (knownText(props.configurationSet) && !isConfigurationSetName(props.configurationSet)) {
+    fail("configurationSet", props.configurationSet, "is not an SES configuration set name (1 to 64 of [A-Za-z0-9_-])");
   }
   checkRoleMayUse("identity", props.identity, "sesIdentities", props.sendingRole.sesIdentities);
   checkRoleMayUse("configurationSet", props.configurationSet, "configurationSets", props.sendingRole.configurationSets);

@@ -186,11 +186,7 @@ export class PinpointSesSendingRole extends Construct {
     });
 
     if (props.exclusiveInlinePolicy) {
-      new IamRolePoliciesExclusive(this, "policies-exclusive", {
-        provider,
-        roleName: this.role.name,
-        policyNames: [this.policy.name],
-      });
+      new IamRolePoliciesExclusive(this, "policies-exclusive", { provider, roleName: this.role.name, policyNames: [this.policy.name] });
     }
     if (props.adoptExistingRole) {
       // The provider's import ids: the role name, and ROLE:POLICY for an inline policy.

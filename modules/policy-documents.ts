@@ -106,11 +106,8 @@ export function trustPolicyForSourceArns(scope: AccountScope, sourceArns: readon
  * Permissions policy: send email through the listed SES identities and
  * configuration sets of one account and Region, and nothing else.
  */
-export function sesSendingPolicy(
-  scope: AccountScope,
-  sesIdentities: readonly string[] = [ALL],
-  configurationSets: readonly string[] = [ALL],
-): PolicyDocument {
+export function sesSendingPolicy(scope: AccountScope, sesIdentities: readonly string[] = [ALL],
+  configurationSets: readonly string[] = [ALL]): PolicyDocument {
   return sendingPolicyForArns([
     ...sesIdentities.map((identity) => sesIdentityArn(scope, identity)),
     ...configurationSets.map((name) => configurationSetArn(scope, name)),

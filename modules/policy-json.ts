@@ -40,12 +40,8 @@ export function trustPolicyJson(construct: Construct, scope: AccountScope, pinpo
 }
 
 /** The permissions policy; with a list token, its resources are joined by `concat` in Terraform. */
-export function sendingPolicyJson(
-  construct: Construct,
-  scope: AccountScope,
-  sesIdentities: readonly string[] = [ALL],
-  configurationSets: readonly string[] = [ALL],
-): string {
+export function sendingPolicyJson(construct: Construct, scope: AccountScope, sesIdentities: readonly string[] = [ALL],
+  configurationSets: readonly string[] = [ALL]): string {
   const identityArns = arnsOf(construct, "ses_identity_arns", sesIdentities, (identity) => sesIdentityArn(scope, identity));
   const setArns = arnsOf(construct, "configuration_set_arns", configurationSets, (name) => configurationSetArn(scope, name));
   const resources = isListToken(sesIdentities) || isListToken(configurationSets)

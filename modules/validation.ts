@@ -100,8 +100,7 @@ function checkPolicySizes(props: PinpointSesSendingRoleProps): void {
   const trustSize = policySize(pinpointTrustPolicy(scope, props.pinpointApplicationIds));
   const trustMaxSize = known(props.trustPolicyMaxSize) ? props.trustPolicyMaxSize : IAM_LIMITS.trustPolicyMaxSize;
   if (trustSize > trustMaxSize) {
-    const count = props.pinpointApplicationIds?.length ?? 0;
-    fail("pinpointApplicationIds", `${count} ids`,
+    fail("pinpointApplicationIds", `${props.pinpointApplicationIds?.length ?? 0} ids`,
       `make a trust policy of up to ${trustSize} characters; IAM's limit for a role trust policy is ` +
       (trustMaxSize === IAM_LIMITS.trustPolicyMaxSize
         ? `${trustMaxSize} (the default quota; set trustPolicyMaxSize if the account's quota is raised)`
@@ -109,8 +108,8 @@ function checkPolicySizes(props: PinpointSesSendingRoleProps): void {
   }
   const permissionsSize = policySize(sesSendingPolicy(scope, props.sesIdentities, props.configurationSets));
   if (permissionsSize > IAM_LIMITS.inlinePoliciesMaxSize) {
-    const count = (props.sesIdentities?.length ?? 1) + (props.configurationSets?.length ?? 1);
-    fail("sesIdentities and configurationSets", `${count} entries`,
+    const entries = (props.sesIdentities?.length ?? 1) + (props.configurationSets?.length ?? 1);
+    fail("sesIdentities and configurationSets", `${entries} entries`,
       `make a permissions policy of up to ${permissionsSize} characters; IAM's limit for a role's inline ` +
       `policies is ${IAM_LIMITS.inlinePoliciesMaxSize} in all`);
   }
