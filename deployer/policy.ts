@@ -58,10 +58,8 @@ export const DEPLOYER_SIDS = {
  * IAM actions that change nothing; allowed without a boundary condition so
  * that a role can be read (and adopted) before it carries the boundary.
  */
-export const READ_ACTIONS: readonly string[] = [
-  "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
-  "iam:ListRolePolicies", "iam:ListRoleTags",
-];
+export const READ_ACTIONS: readonly string[] = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
+  "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:ListRoleTags"];
 
 /**
  * Write actions for which IAM sets no `iam:PermissionsBoundary` key (Service

@@ -186,7 +186,8 @@ export class PinpointSesSendingRole extends Construct {
     });
 
     if (props.exclusiveInlinePolicy) {
-      new IamRolePoliciesExclusive(this, "policies-exclusive", { provider, roleName: this.role.name, policyNames: [this.policy.name] });
+      const policyNames = [this.policy.name];
+      new IamRolePoliciesExclusive(this, "policies-exclusive", { provider, roleName: this.role.name, policyNames });
     }
     if (props.adoptExistingRole) {
       // The provider's import ids: the role name, and ROLE:POLICY for an inline policy.
