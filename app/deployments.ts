@@ -6,15 +6,12 @@
  */
 import { PinpointSesEmailChannelProps, PinpointSesSendingRoleProps } from "../modules";
 import { partitionOfRegion } from "../modules/partitions";
-import { DeploymentInput, DEPLOYMENTS_FILE, parseWith, ROLE_ARN } from "./schema";
+import { DeploymentInput, parseDeploymentsFile, ROLE_ARN } from "./schema";
 
-/** The SES email channel of a deployment: the channel's options but the role and provider, which the stack gives. */
-export type EmailChannelConfig = Omit<PinpointSesEmailChannelProps, "sendingRole" | "provider">;
-
-/** The role options a deployment may give: those that are plain values. */
+/** The role options a deployment may give: plain values, and the email channel but its role and provider (the stack's). */
 export type RoleOptions = Pick<PinpointSesSendingRoleProps, "roleName" | "roleNamePrefix" | "path" | "description" |
   "permissionsBoundaryArn" | "maxSessionDuration" | "policyName" | "sesIdentities" | "configurationSets" |
-  "pinpointApplicationIds" | "tags"> & { readonly emailChannel?: EmailChannelConfig };
+  "pinpointApplicationIds" | "tags"> & { readonly emailChannel?: Omit<PinpointSesEmailChannelProps, "sendingRole" | "provider"> };
 
 /** How the provider reaches the deployment's account. */
 export interface AssumeRoleConfig {
@@ -39,26 +36,20 @@ export interface Deployment {
 
 type Json = { readonly [key: string]: unknown };
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Drops the fields that are undefined, so that a config compares equal to what the file says. */
 function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** `deployments[1] ("prod")` for an entry with a name, `deployments[1]` without. */
-function entryName(index: number, entry: unknown): string {
-  const name = isObject(entry) && typeof entry.name === "string" ? entry.name : undefined;
-  return name === undefined ? `deployments[${index}]` : `deployments[${index}] (${JSON.stringify(name)})`;
-}
-
-/** Where a path of the file points, for messages: `deployments[0] ("prod").options.tags`. */
+/** Where a path of the file points, for messages: `deployments[0] ("prod").options.tags`, or without a name `deployments[0]`. */
 function placeOf(json: Json, path: readonly PropertyKey[]): string {
   if (path.length < 2) return path.map(String).join(".");
   const [, index, ...rest] = path;
-  const entry = entryName(index as number, (json.deployments as unknown[])[index as number]);
-  return [entry, ...rest.map(String)].join(".");
+  const entry = (json.deployments as unknown[])[index as number];
+  const name = isObject(entry) && typeof entry.name === "string" ? ` (${JSON.stringify(entry.name)})` : "";
+  return [`deployments[${String(index)}]${name}`, ...rest.map(String)].join(".");
 }
 
 /** The checks that span fields: a role is assumed in its own partition, ids go with a role. */
@@ -100,27 +91,23 @@ export function parseDeployments(text: string, file: string): Deployment[] {
   }
   const extra = Object.keys(json as Json).filter((key) => key !== "deployments" && key !== "$schema");
   if (extra.length > 0) fail(`${extra[0]} is not a field here; expected only "deployments" (and "$schema")`);
-  let parsed: ReturnType<typeof parseWith<typeof DEPLOYMENTS_FILE>>;
+  let deployments: Deployment[];
   try {
-    parsed = parseWith(DEPLOYMENTS_FILE, json, (path) => placeOf(json as Json, path));
-  } catch (error) {
-    return fail((error as Error).message);
-  }
-  const deployments = parsed.deployments.map((entry, index): Deployment => {
-    const where = entryName(index, entry);
-    try {
+    deployments = parseDeploymentsFile(json, (path) => placeOf(json as Json, path)).deployments.map((entry, index) => {
+      const where = placeOf(json as Json, ["deployments", index]);
       return defined({
         where,
         name: entry.name,
         region: entry.region,
         assumeRole: readAssumeRole(where, entry),
         workspace: entry.workspace,
-        options: defined({ ...entry.options, emailChannel: entry.options?.emailChannel && defined(entry.options.emailChannel) }),
+        // valibot adds no key for an optional field that is absent.
+        options: entry.options ?? {},
       });
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-  });
+    });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
   const first = new Map<string, string>();
   for (const deployment of deployments) {
     for (const [kind, value] of [["name", deployment.name], ["workspace", deployment.workspace ?? deployment.name]]) {

@@ -11,27 +11,33 @@ import { PATTERNS } from "../modules/iam-limits";
 import { STACK_NAME, STACK_NAME_RULE } from "./config";
 
 /** Terraform Cloud workspace names: letters, digits, `-` and `_`, at most 90. */
-export const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
+const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
 export const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/([\u0021-\u007E]+\/)*[\w+=,.@-]{1,64}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
-const text = v.string();
-const list = v.array(v.string());
-const map = v.record(v.string(), v.string());
+/** What a value of the wrong type is told, in our words (`; got VALUE` follows). */
+const text = v.string("must be a string");
+const list = v.array(v.string("must be an array of strings"), "must be an array of strings");
+const map = v.record(v.string(), v.string("must be an object of strings"), "must be an object of strings");
 /** An object of exactly these fields (valibot's objects alone would also take an array). */
-const object = <E extends v.ObjectEntries>(entries: E) =>
-  v.pipe(v.unknown(), v.check((input) => !Array.isArray(input), "must be an object"), v.strictObject(entries));
+const object = <E extends v.ObjectEntries>(entries: E) => v.pipe(
+  v.unknown(),
+  v.check((input) => !Array.isArray(input), "must be an object"),
+  v.strictObject(entries, (issue) => (issue.expected === "never"
+    ? `is not a field here; expected one of ${Object.keys(entries).join(", ")}`
+    : "must be an object")),
+);
 /** A string that must match `pattern`; `rule` completes `"value" …` in the message. */
-const matching = (pattern: RegExp, rule: string) => v.pipe(v.string(), v.regex(pattern, rule));
+const matching = (pattern: RegExp, rule: string) => v.pipe(text, v.regex(pattern, rule));
 
-export const REGION_RULE = "is not an AWS Region name (like us-east-1, us-gov-west-1 or cn-north-1)";
+const REGION_RULE = "is not an AWS Region name (like us-east-1, us-gov-west-1 or cn-north-1)";
 
 export const EMAIL_CHANNEL = v.pipe(object({
   applicationId: text,
   identity: text,
   fromAddress: text,
   configurationSet: v.optional(text),
-  enabled: v.optional(v.boolean()),
+  enabled: v.optional(v.boolean("must be true or false")),
 }), v.description("The Pinpoint project's email channel, sending through the role"));
 
 export const ROLE_OPTIONS = v.pipe(object({
@@ -40,7 +46,7 @@ export const ROLE_OPTIONS = v.pipe(object({
   path: v.optional(text),
   description: v.optional(text),
   permissionsBoundaryArn: v.optional(text),
-  maxSessionDuration: v.optional(v.number()),
+  maxSessionDuration: v.optional(v.number("must be a number")),
   policyName: v.optional(text),
   sesIdentities: v.optional(list),
   configurationSets: v.optional(list),
@@ -64,7 +70,6 @@ export const DEPLOYMENTS_FILE = v.pipe(object({
   deployments: v.pipe(v.array(DEPLOYMENT), v.minLength(1, "is empty; list at least one")),
 }), v.title("pinpoint-ses-sending-role deployments file"), v.description("One stack per account and Region"));
 
-export type RoleOptionsInput = v.InferOutput<typeof ROLE_OPTIONS>;
 export type DeploymentInput = v.InferOutput<typeof DEPLOYMENT>;
 
 /** The kinds of value a setting takes, and what a wrong one is told it should be. */
@@ -78,75 +83,28 @@ export type SettingKind = keyof typeof SETTING_KINDS;
 /** Whether `value` is of the setting kind's shape. */
 export const isOfKind = (kind: SettingKind, value: unknown): boolean => v.is(SETTING_KINDS[kind].schema, value);
 
-/** What a wrong type is told, for each kind of schema, in our words. */
-const TYPE_RULES: { readonly [type: string]: string } = {
-  string: "must be a string",
-  number: "must be a number",
-  boolean: "must be true or false",
-  array: "must be an array of strings",
-  record: "must be an object of strings",
-  strict_object: "must be an object",
-};
-
-type AnySchema = v.GenericSchema;
-
-/** A schema without its optional wrapper and pipe: the kind of value it takes. */
-function bare(schema: AnySchema): AnySchema {
-  let current: any = schema;
-  for (;;) {
-    if (current?.type === "optional") current = current.wrapped;
-    // A pipe is a schema too; what it finally takes is its last schema.
-    else if (current?.pipe) current = current.pipe.findLast((item: any) => item.kind === "schema" && item !== current);
-    else return current;
-  }
-}
-
-/** The schema at `path`, and the path cut where a list or map begins (its elements are reported as the whole). */
-function fieldAt(schema: AnySchema, path: readonly PropertyKey[]): { schema: AnySchema | undefined; path: PropertyKey[] } {
-  let current: any = bare(schema);
-  const walked: PropertyKey[] = [];
-  for (const key of path) {
-    const next = current?.type === "strict_object" ? current.entries[key as string]
-      : current?.type === "array" && bare(current.item).type === "strict_object" ? current.item : undefined;
-    if (next === undefined) break;
-    walked.push(key);
-    current = bare(next);
-  }
-  return { schema: current, path: walked };
-}
-
-const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
-  path.reduce<unknown>((value, key) => (value as { [key: PropertyKey]: unknown } | undefined)?.[key], input);
+/** The fields that hold fields: an issue below any other field is reported on that field as a whole (a list, a map). */
+const CONTAINERS: readonly PropertyKey[] = ["deployments", "options", "emailChannel"];
 
 /**
- * Parses `input` with `schema`; on failure throws one line for the first
+ * Parses a deployments file's JSON; on failure throws one line for the first
  * problem, `<where><field> <rule>`, with `where(path)` naming the place
  * (`deployments[1] ("prod")`) and the value received shown.
  */
-export function parseWith<S extends AnySchema>(
-  schema: S,
-  input: unknown,
-  where: (path: readonly PropertyKey[]) => string,
-): v.InferOutput<S> {
-  const result = v.safeParse(schema, input);
+export function parseDeploymentsFile(input: unknown, where: (path: readonly PropertyKey[]) => string) {
+  const result = v.safeParse(DEPLOYMENTS_FILE, input);
   if (result.success) return result.output;
   const issue = result.issues[0];
   const issuePath = (issue.path ?? []).map((item) => item.key as PropertyKey);
-  const field = fieldAt(schema, issuePath);
-  const value = valueAt(input, field.path);
-  const at = where(field.path);
-  if (field.schema?.type === "strict_object" && Array.isArray(value)) {
-    throw new Error(`${at} must be an object; got ${JSON.stringify(value)}`);
-  }
-  if (issue.type === "strict_object" && field.path.length < issuePath.length) {
-    const allowed = Object.keys((field.schema as any)?.entries ?? {});
-    throw new Error(`${where([...field.path, issuePath[field.path.length]])} is not a field here; ` +
-      `expected one of ${allowed.join(", ")}`);
-  }
-  if (issue.kind === "schema") {
-    if (value === undefined) throw new Error(`${at} is missing`);
-    throw new Error(`${at} ${TYPE_RULES[field.schema?.type ?? ""] ?? `must be ${issue.expected}`}; got ${JSON.stringify(value)}`);
-  }
+  // Index 1 is the entry's place in the deployments list.
+  const end = issuePath.findIndex((key, index) => index !== 1 && !CONTAINERS.includes(key));
+  const path = end < 0 ? issuePath : issuePath.slice(0, end + 1);
+  const value = path.reduce<unknown>((parent, key) => (parent as { [key: PropertyKey]: unknown } | undefined)?.[key], input);
+  const at = where(path);
+  if (value === undefined) throw new Error(`${at} is missing`);
   if (issue.type === "regex") throw new Error(`${at} ${JSON.stringify(value)} ${issue.message}`);
+  if ((issue.kind === "schema" && issue.expected !== "never") || issue.type === "check") {
+    throw new Error(`${at} ${issue.message}; got ${JSON.stringify(value)}`);
+  }
   throw new Error(`${at} ${issue.message}`);
 }

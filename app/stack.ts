@@ -1,10 +1,8 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import {
-  CloudBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack,
-} from "cdktf";
+import { CloudBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { PinpointSesEmailChannel, PinpointSesSendingRole } from "../modules";
-import { AppConfig, StateBackend } from "./config";
+import { AppConfig } from "./config";
 
 /**
  * One stack of the app: a provider (in the configured account through an
@@ -17,45 +15,41 @@ export class PinpointSesStack extends TerraformStack {
 
   constructor(scope: Construct, config: AppConfig) {
     super(scope, config.stackName);
+    const { stackName, region, backend, assumeRole, source, emailChannel, ...roleOptions } = config;
     // Credentials and endpoints come from the environment (AWS_PROFILE,
     // AWS_ENDPOINT_URL_IAM, ...), as with any Terraform configuration.
     new AwsProvider(this, "aws", {
-      region: config.region,
-      ...(config.assumeRole && {
-        assumeRole: [{
-          roleArn: config.assumeRole.roleArn,
-          externalId: config.assumeRole.externalId,
-          sessionName: config.assumeRole.sessionName,
-        }],
+      region,
+      ...(assumeRole && {
+        assumeRole: [{ roleArn: assumeRole.roleArn, externalId: assumeRole.externalId, sessionName: assumeRole.sessionName }],
         // Refuses to plan in any other account, whatever the credentials resolve to.
-        allowedAccountIds: [config.assumeRole.account],
+        allowedAccountIds: [assumeRole.account],
       }),
     });
-    configureBackend(this, config.backend);
+    // Without a backend here: cdktf's default, a local backend (terraform.<stack>.tfstate).
+    if (backend.kind === "cloud") {
+      new CloudBackend(this, {
+        organization: backend.organization,
+        workspaces: backend.workspaceTags
+          ? new TaggedCloudWorkspaces(backend.workspaceTags, backend.project)
+          : new NamedCloudWorkspace(backend.workspace as string, backend.project),
+        hostname: backend.hostname,
+      });
+    } else if (backend.kind === "s3") {
+      const s3 = new S3Backend(this, { bucket: backend.bucket, key: backend.key, region: backend.region, encrypt: true });
+      // S3-native state locking (Terraform >= 1.10); cdktf 0.21 has no typed field for it.
+      s3.addOverride("use_lockfile", true);
+    }
 
     try {
-      this.sendingRole = new PinpointSesSendingRole(this, "pinpoint-ses-sending-role", {
-        roleName: config.roleName,
-        roleNamePrefix: config.roleNamePrefix,
-        path: config.path,
-        description: config.description,
-        permissionsBoundaryArn: config.permissionsBoundaryArn,
-        maxSessionDuration: config.maxSessionDuration,
-        policyName: config.policyName,
-        sesIdentities: config.sesIdentities,
-        configurationSets: config.configurationSets,
-        pinpointApplicationIds: config.pinpointApplicationIds,
-        tags: config.tags,
-      });
-      if (config.emailChannel) {
-        this.emailChannel = new PinpointSesEmailChannel(this, "pinpoint-email-channel", {
-          ...config.emailChannel,
-          sendingRole: this.sendingRole,
-        });
+      this.sendingRole = new PinpointSesSendingRole(this, "pinpoint-ses-sending-role", roleOptions);
+      if (emailChannel) {
+        const sendingRole = this.sendingRole;
+        this.emailChannel = new PinpointSesEmailChannel(this, "pinpoint-email-channel", { ...emailChannel, sendingRole });
       }
     } catch (error) {
       // With many deployments, say which one is wrong.
-      if (config.source) (error as Error).message = `${config.source}: ${(error as Error).message}`;
+      if (source) (error as Error).message = `${source}: ${(error as Error).message}`;
       throw error;
     }
 
@@ -67,27 +61,5 @@ export class PinpointSesStack extends TerraformStack {
       value: this.sendingRole.roleName,
       description: "Name of the role",
     });
-  }
-}
-
-function configureBackend(stack: TerraformStack, backend: StateBackend): void {
-  switch (backend.kind) {
-    case "local":
-      return; // cdktf's default: a local backend, terraform.<stack>.tfstate
-    case "cloud":
-      new CloudBackend(stack, {
-        organization: backend.organization,
-        workspaces: backend.workspaceTags
-          ? new TaggedCloudWorkspaces(backend.workspaceTags, backend.project)
-          : new NamedCloudWorkspace(backend.workspace as string, backend.project),
-        hostname: backend.hostname,
-      });
-      return;
-    case "s3": {
-      const s3 = new S3Backend(stack, { bucket: backend.bucket, key: backend.key, region: backend.region, encrypt: true });
-      // S3-native state locking (Terraform >= 1.10); cdktf 0.21 has no typed field for it.
-      s3.addOverride("use_lockfile", true);
-      return;
-    }
   }
 }

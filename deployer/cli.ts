@@ -1,13 +1,8 @@
 /**
- * `npm run -s deployer-policy -- --partition aws --account 123456789012
- * --role-name-prefix pinpoint-ses-sending- [--path /] [--boundary-name NAME]
- * [--email-channel [--region R] [--pinpoint-application-id ID ...]] [--only boundary|deployer]`:
- * prints the boundary policy for the sending role and the deployer's policy
- * (docs/deployer-policy.md). With `--only`, just that document, ready for
- * `aws iam create-policy --policy-document file://…`.
- *
- * The actions are those the lifecycle tests see the AWS provider send
- * (deployer/observed-actions.ts, kept exact by the lifecycle tests).
+ * `npm run -s deployer-policy -- …` (USAGE): prints the boundary policy for the
+ * sending role and the deployer's policy (docs/deployer-policy.md), or with
+ * `--only` just that document, ready for `aws iam create-policy`. The actions
+ * are those the lifecycle tests see the AWS provider send (observed-actions.ts).
  */
 import { ALL_OBSERVED_ACTIONS } from "./observed-actions";
 import { command, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
@@ -16,7 +11,6 @@ import { boundaryPolicy, boundaryPolicyArn, deployerPolicy } from "./policy";
 export const USAGE = "usage: deployer-policy --partition=P --account=ID (--role-name=NAME | --role-name-prefix=PREFIX) " +
   "[--path=/] [--boundary-name=NAME] [--email-channel [--region=R] [--pinpoint-application-id=ID]...] [--only=boundary|deployer]";
 
-/** The command: returns the exit code; the policies go through `write`, errors through `fail`. */
 export const main = command("deployer-policy", async (argv, write) => {
   const args = parseArguments(argv, {
     withValue: ["partition", "account", "role-name", "role-name-prefix", "path", "boundary-name", "region", "pinpoint-application-id", "only"],

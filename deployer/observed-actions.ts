@@ -1,16 +1,10 @@
 /**
- * The IAM, STS and Pinpoint actions hashicorp/aws 5.100.0 sends for this
- * construct's resources (`aws_iam_role`, `aws_iam_role_policy`,
- * `aws_iam_role_policies_exclusive`, `aws_pinpoint_email_channel` and
- * `data.aws_caller_identity`), as
- * recorded by the local endpoint in the lifecycle tests
- * (__tests__/terraform/). Those tests fail if the provider sends an action
- * that is not listed here, and check the create, read, update, import and
- * destroy sets exactly, so this list stays what the provider really calls.
- *
- * Use it to build a least-privilege policy for whoever runs `terraform apply`.
+ * The IAM, STS and Pinpoint actions hashicorp/aws 5.100.0 sends for this construct's resources (`aws_iam_role`,
+ * `aws_iam_role_policy`, `aws_iam_role_policies_exclusive`, `aws_pinpoint_email_channel` and `data.aws_caller_identity`),
+ * as recorded by the local endpoint in the lifecycle tests (__tests__/terraform/). Those tests fail if the provider sends
+ * an action that is not listed here, and check the create, read, update, import and destroy sets exactly, so this list
+ * stays what the provider really calls. Use it to build a least-privilege policy for whoever runs `terraform apply`.
  */
-
 export const OBSERVED_ACTIONS = {
   /** Every plan and apply: `data.aws_caller_identity`. (`aws_partition` and `aws_region` call nothing.) */
   plan: ["sts:GetCallerIdentity"],
@@ -19,16 +13,8 @@ export const OBSERVED_ACTIONS = {
   /** Creating the role and its inline policy (tags and boundary go with CreateRole). */
   create: ["iam:CreateRole", "iam:PutRolePolicy"],
   /** Changing them in place: trust policy, description, session duration, tags, boundary, inline policy. */
-  update: [
-    "iam:DeleteRolePermissionsBoundary",
-    "iam:PutRolePermissionsBoundary",
-    "iam:PutRolePolicy",
-    "iam:TagRole",
-    "iam:UntagRole",
-    "iam:UpdateAssumeRolePolicy",
-    "iam:UpdateRole",
-    "iam:UpdateRoleDescription",
-  ],
+  update: ["iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:TagRole",
+    "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription"],
   /** Importing an existing role and inline policy: reads only. */
   import: [],
   /** With `exclusiveInlinePolicy`: list the role's inline policies, delete any stray one. */
@@ -52,5 +38,4 @@ export function actionsOf(...phases: Phase[]): string[] {
 }
 
 /** Every action the provider was seen to send, sorted. */
-export const ALL_OBSERVED_ACTIONS: readonly string[] = actionsOf(
-  ...(Object.keys(OBSERVED_ACTIONS) as Phase[]));
+export const ALL_OBSERVED_ACTIONS: readonly string[] = actionsOf(...(Object.keys(OBSERVED_ACTIONS) as Phase[]));

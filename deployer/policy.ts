@@ -13,7 +13,7 @@ import { InputError } from "../tooling/command-line";
 import { PINPOINT_SERVICE_PRINCIPAL, PolicyDocument, PolicyStatement, SES_SEND_ACTIONS } from "../modules/policy-documents";
 
 /** The boundary policy's name when none is given. */
-export const DEFAULT_BOUNDARY_NAME = "PinpointSesSendingBoundary";
+const DEFAULT_BOUNDARY_NAME = "PinpointSesSendingBoundary";
 
 export interface DeployerPolicyOptions {
   /** `aws`, `aws-us-gov`, `aws-cn`, ... */
@@ -41,9 +41,6 @@ export interface DeployerPolicyOptions {
   readonly actions: readonly string[];
 }
 
-/** Thrown for an option the policy cannot be built from; the message names it. */
-export class DeployerPolicyError extends InputError {}
-
 /** Statement ids, for readers of the policies in the IAM console. */
 export const DEPLOYER_SIDS = {
   read: "ReadSendingRoles",
@@ -61,10 +58,8 @@ export const DEPLOYER_SIDS = {
  * IAM actions that change nothing; allowed without a boundary condition so
  * that a role can be read (and adopted) before it carries the boundary.
  */
-export const READ_ACTIONS: readonly string[] = [
-  "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
-  "iam:ListRolePolicies", "iam:ListRoleTags",
-];
+export const READ_ACTIONS: readonly string[] = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
+  "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:ListRoleTags"];
 
 /**
  * Write actions for which IAM sets no `iam:PermissionsBoundary` key (Service
@@ -74,16 +69,16 @@ export const READ_ACTIONS: readonly string[] = [
 export const ACTIONS_WITHOUT_BOUNDARY_KEY: readonly string[] = ["iam:TagRole", "iam:UntagRole"];
 
 /** Actions that could lift the boundary: denied whatever else allows them. */
-export const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = ["iam:DeleteRolePermissionsBoundary"];
+const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = ["iam:DeleteRolePermissionsBoundary"];
 
 /** Actions that would change or delete the boundary policy itself: denied on it. */
-export const BOUNDARY_POLICY_CHANGES: readonly string[] = [
-  "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
-];
+const BOUNDARY_POLICY_CHANGES: readonly string[] = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",
+  "iam:SetDefaultPolicyVersion"];
 
+/** Throws an InputError naming the first option the policy cannot be built from. */
 function check(options: DeployerPolicyOptions): void {
   const fail = (message: string) => {
-    throw new DeployerPolicyError(message);
+    throw new InputError(message);
   };
   if (!/^aws(-[a-z]+)*$/.test(options.partition)) fail(`partition "${options.partition}" is not a partition like aws, aws-us-gov or aws-cn`);
   if (!/^\d{12}$/.test(options.account)) fail(`account "${options.account}" is not a 12-digit account id`);
@@ -105,12 +100,6 @@ function check(options: DeployerPolicyOptions): void {
   if (unknown.length > 0) fail(`actions ${unknown.join(", ")} are not IAM, STS or Pinpoint actions`);
 }
 
-/** `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`, or `…/PREFIX*` for a generated name. */
-export function deployerRoleArnPattern(options: Pick<DeployerPolicyOptions, "partition" | "account" | "path" | "roleName" | "roleNamePrefix">): string {
-  const name = options.roleName ?? `${options.roleNamePrefix}*`;
-  return `arn:${options.partition}:iam::${options.account}:role${options.path}${name}`;
-}
-
 /** ARN of the boundary policy. */
 export function boundaryPolicyArn(options: Pick<DeployerPolicyOptions, "partition" | "account" | "boundaryName">): string {
   return `arn:${options.partition}:iam::${options.account}:policy/${options.boundaryName ?? DEFAULT_BOUNDARY_NAME}`;
@@ -125,16 +114,12 @@ export function boundaryPolicy(options: Pick<DeployerPolicyOptions, "partition" 
   };
 }
 
-/** ARNs of the email channels the deployer may manage: one per project, or every project's. */
-function emailChannelArns(options: DeployerPolicyOptions): string[] {
-  const apps = `arn:${options.partition}:mobiletargeting:${options.region ?? "*"}:${options.account}:apps`;
-  return (options.pinpointApplicationIds ?? ["*"]).map((id) => `${apps}/${id}/channels/email`);
-}
-
-/** The deployer's policy document. Throws DeployerPolicyError on a bad option. */
+/** The deployer's policy document. Throws an InputError on a bad option. */
 export function deployerPolicy(options: DeployerPolicyOptions): PolicyDocument {
   check(options);
-  const role = deployerRoleArnPattern(options);
+  // The role's ARN, or `…/PREFIX*` for a generated name.
+  const name = options.roleName ?? `${options.roleNamePrefix}*`;
+  const role = `arn:${options.partition}:iam::${options.account}:role${options.path}${name}`;
   const boundary = boundaryPolicyArn(options);
   const of = (service: string, keep: (action: string) => boolean = () => true) =>
     [...new Set(options.actions.filter((action) => action.startsWith(`${service}:`) && keep(action)))].sort();
@@ -156,6 +141,9 @@ export function deployerPolicy(options: DeployerPolicyOptions): PolicyDocument {
     { Sid: DEPLOYER_SIDS.caller, Effect: "Allow", Action: of("sts"), Resource: "*" },
   ];
   if (options.emailChannel) {
+    // The email channels of the projects given, or of every project.
+    const apps = `arn:${options.partition}:mobiletargeting:${options.region ?? "*"}:${options.account}:apps`;
+    const channels = (options.pinpointApplicationIds ?? ["*"]).map((id) => `${apps}/${id}/channels/email`);
     statements.push(
       {
         Sid: DEPLOYER_SIDS.passRole,
@@ -164,7 +152,7 @@ export function deployerPolicy(options: DeployerPolicyOptions): PolicyDocument {
         Resource: role,
         Condition: { StringEquals: { "iam:PassedToService": PINPOINT_SERVICE_PRINCIPAL } },
       },
-      { Sid: DEPLOYER_SIDS.emailChannel, Effect: "Allow", Action: of("mobiletargeting"), Resource: emailChannelArns(options) },
+      { Sid: DEPLOYER_SIDS.emailChannel, Effect: "Allow", Action: of("mobiletargeting"), Resource: channels },
     );
   }
   return { Version: "2012-10-17", Statement: statements.filter((statement) => statement.Action.length > 0) };

@@ -3,7 +3,7 @@ import { TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { PinpointSesSendingRole } from "./pinpoint-ses-sending-role";
 import { ALL, sesIdentityArn } from "./policy-documents";
-import { isConfigurationSetName, isPinpointApplicationId, isSesIdentity, show } from "./validation";
+import { fail, isConfigurationSetName, isPinpointApplicationId, isSesIdentity, known, show } from "./validation";
 
 /** Options of {@link PinpointSesEmailChannel}. */
 export interface PinpointSesEmailChannelProps {
@@ -73,18 +73,7 @@ export class PinpointSesEmailChannel extends Construct {
   }
 }
 
-const known = (value: unknown): value is string => typeof value === "string" && !Token.isUnresolved(value);
-
-/** The address of a from address, without a display name: `News <a@b.co>` → `a@b.co`. */
-export function addressOf(fromAddress: string): string {
-  const named = /^[^<>]*<([^<>]+)>$/.exec(fromAddress.trim());
-  return named ? named[1] : fromAddress;
-}
-
-/** An email address: local part @ domain, as SES takes them. */
-export function isEmailAddress(value: string): boolean {
-  return value.includes("@") && isSesIdentity(value);
-}
+const knownText = (value: unknown): value is string => typeof value === "string" && known(value);
 
 /**
  * Why SES would refuse to send from `address` through `identity`, or
@@ -92,40 +81,36 @@ export function isEmailAddress(value: string): boolean {
  * domain and of its subdomains, an address identity only itself (SES
  * Developer Guide, "Creating and verifying identities").
  */
-export function identityMismatch(address: string, identity: string): string | undefined {
+function identityMismatch(address: string, identity: string): string | undefined {
+  const [from, allowed] = [address.toLowerCase(), identity.toLowerCase()];
   if (identity.includes("@")) {
-    return address.toLowerCase() === identity.toLowerCase()
-      ? undefined
-      : `is not the identity ${show(identity)}; an email-address identity sends only from itself`;
+    return from === allowed ? undefined : `is not the identity ${show(identity)}; an email-address identity sends only from itself`;
   }
-  const domain = address.slice(address.lastIndexOf("@") + 1).toLowerCase();
-  const identityDomain = identity.toLowerCase();
-  return domain === identityDomain || domain.endsWith(`.${identityDomain}`)
+  const domain = from.slice(from.lastIndexOf("@") + 1);
+  return domain === allowed || domain.endsWith(`.${allowed}`)
     ? undefined
     : `is not at the identity's domain ${show(identity)} or a subdomain of it, so SES would refuse to send from it`;
 }
 
 function validateEmailChannelProps(props: PinpointSesEmailChannelProps): void {
-  const fail = (option: string, value: unknown, rule: string): never => {
-    throw new Error(`${option} ${show(value)} ${rule}`);
-  };
-  if (known(props.applicationId) && !isPinpointApplicationId(props.applicationId)) {
+  if (knownText(props.applicationId) && !isPinpointApplicationId(props.applicationId)) {
     fail("applicationId", props.applicationId, "is not a Pinpoint application id (32 lowercase hex characters)");
   }
-  if (known(props.identity) && !isSesIdentity(props.identity)) {
+  if (knownText(props.identity) && !isSesIdentity(props.identity)) {
     fail("identity", props.identity, "is not an SES identity (an email address or a domain)");
   }
-  if (known(props.configurationSet) && !isConfigurationSetName(props.configurationSet)) {
+  if (knownText(props.configurationSet) && !isConfigurationSetName(props.configurationSet)) {
     fail("configurationSet", props.configurationSet, "is not an SES configuration set name (1 to 64 of [A-Za-z0-9_-])");
   }
   checkRoleMayUse("identity", props.identity, "sesIdentities", props.sendingRole.sesIdentities);
   checkRoleMayUse("configurationSet", props.configurationSet, "configurationSets", props.sendingRole.configurationSets);
-  if (!known(props.fromAddress)) return;
-  const address = addressOf(props.fromAddress);
-  if (!isEmailAddress(address)) {
+  if (!knownText(props.fromAddress)) return;
+  // The address without a display name: `News <a@b.co>` → `a@b.co`.
+  const address = /^[^<>]*<([^<>]+)>$/.exec(props.fromAddress.trim())?.[1] ?? props.fromAddress;
+  if (!address.includes("@") || !isSesIdentity(address)) {
     fail("fromAddress", props.fromAddress, "is not an email address (local@domain, or Name <local@domain>)");
   }
-  const mismatch = known(props.identity) ? identityMismatch(address, props.identity) : undefined;
+  const mismatch = knownText(props.identity) ? identityMismatch(address, props.identity) : undefined;
   if (mismatch) fail("fromAddress", props.fromAddress, mismatch);
 }
 
@@ -135,8 +120,8 @@ function validateEmailChannelProps(props: PinpointSesEmailChannelProps): void {
  * channel at run time.
  */
 function checkRoleMayUse(option: string, value: string | undefined, roleOption: string, allowed: readonly string[] | undefined): void {
-  if (!known(value) || allowed === undefined || Token.isUnresolved(allowed)) return;
-  if (allowed.some((name) => !known(name) || name === ALL || name.toLowerCase() === value.toLowerCase())) return;
+  if (!knownText(value) || allowed === undefined || Token.isUnresolved(allowed)) return;
+  if (allowed.some((name) => !knownText(name) || name === ALL || name.toLowerCase() === value.toLowerCase())) return;
   throw new Error(`${option} ${show(value)} is not in the sending role's ${roleOption} ${show(allowed)}; ` +
     `the role could not send through it, so list it there too`);
 }

@@ -6,26 +6,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
 import { Fn, Op, TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
-import { IAM_LIMITS } from "./iam-limits";
 import { AccountScope, SENDING_STATEMENT_SID } from "./policy-documents";
 import { sendingPolicyJson, trustPolicyJson } from "./policy-json";
-import {
-  checkDescription,
-  checkList,
-  checkMaxSessionDuration,
-  checkPath,
-  checkPermissionsBoundaryArn,
-  checkPolicyName,
-  checkPolicySizes,
-  checkRegion,
-  checkRoleName,
-  checkTags,
-  checkTrustPolicyMaxSize,
-  isConfigurationSetName,
-  isPinpointApplicationId,
-  isSesIdentity,
-  show,
-} from "./validation";
+import { validateRoleProps } from "./validation";
 
 /** Name prefix used when neither `roleName` nor `roleNamePrefix` is given. */
 export const DEFAULT_ROLE_NAME_PREFIX = "pinpoint-ses-sending-";
@@ -170,7 +153,7 @@ export class PinpointSesSendingRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PinpointSesSendingRoleProps = {}) {
     // Checked before super(): a bad option must leave nothing behind in the tree.
-    validateProps(props);
+    validateRoleProps(props);
     super(scope, id);
 
     const provider = props.provider;
@@ -178,12 +161,7 @@ export class PinpointSesSendingRole extends Construct {
     const callerIdentity = props.callerIdentity ?? new DataAwsCallerIdentity(this, "caller-identity", { provider });
     // `id` holds the Region's name in hashicorp/aws 5.x and 6.x alike; 6.x deprecates `name`.
     const region = props.region ?? new DataAwsRegion(this, "region", { provider }).id;
-    const accountScope: AccountScope = {
-      partition: partition.partition,
-      region,
-      account: callerIdentity.accountId,
-    };
-    this.accountScope = accountScope;
+    this.accountScope = { partition: partition.partition, region, account: callerIdentity.accountId };
 
     this.role = new IamRole(this, "role", {
       provider,
@@ -196,7 +174,7 @@ export class PinpointSesSendingRole extends Construct {
       forceDetachPolicies: true,
       maxSessionDuration: props.maxSessionDuration,
       tags: props.tags,
-      assumeRolePolicy: trustPolicyJson(this, accountScope, props.pinpointApplicationIds),
+      assumeRolePolicy: trustPolicyJson(this, this.accountScope, props.pinpointApplicationIds),
     });
 
     const policyName = props.policyName ?? SENDING_STATEMENT_SID;
@@ -204,15 +182,12 @@ export class PinpointSesSendingRole extends Construct {
       provider,
       role: this.role.name,
       name: policyName,
-      policy: sendingPolicyJson(this, accountScope, props.sesIdentities, props.configurationSets),
+      policy: sendingPolicyJson(this, this.accountScope, props.sesIdentities, props.configurationSets),
     });
 
     if (props.exclusiveInlinePolicy) {
-      new IamRolePoliciesExclusive(this, "policies-exclusive", {
-        provider,
-        roleName: this.role.name,
-        policyNames: [this.policy.name],
-      });
+      const policyNames = [this.policy.name];
+      new IamRolePoliciesExclusive(this, "policies-exclusive", { provider, roleName: this.role.name, policyNames });
     }
     if (props.adoptExistingRole) {
       // The provider's import ids: the role name, and ROLE:POLICY for an inline policy.
@@ -242,33 +217,4 @@ function namePrefixOf(props: PinpointSesSendingRoleProps): string | undefined {
   if (props.roleName === undefined) return prefix;
   if (!Token.isUnresolved(props.roleName)) return undefined;
   return Token.asString(Fn.conditional(Op.eq(props.roleName, Token.nullValue()), prefix, Token.nullValue()));
-}
-
-/** Every synth-time check, run before any resource exists. */
-function validateProps(props: PinpointSesSendingRoleProps): void {
-  if (props.roleName !== undefined && !Token.isUnresolved(props.roleName) && props.roleNamePrefix !== undefined) {
-    throw new Error(`roleName ${show(props.roleName)} and roleNamePrefix ${show(props.roleNamePrefix)} ` +
-      "are both set; give one or the other");
-  }
-  checkRoleName("roleName", props.roleName, IAM_LIMITS.roleNameMaxLength);
-  checkRoleName("roleNamePrefix", props.roleNamePrefix,
-    IAM_LIMITS.roleNameMaxLength - IAM_LIMITS.terraformUniqueSuffixLength);
-  checkPath(props.path);
-  checkDescription(props.description);
-  checkPermissionsBoundaryArn(props.permissionsBoundaryArn);
-  checkMaxSessionDuration(props.maxSessionDuration);
-  checkTags(props.tags);
-  checkTrustPolicyMaxSize(props.trustPolicyMaxSize);
-  checkRegion(props.region);
-  checkPolicyName(props.policyName);
-  checkList("sesIdentities", props.sesIdentities, "an email address or domain", isSesIdentity, true);
-  checkList("configurationSets", props.configurationSets,
-    "an SES configuration set name (1 to 64 of [A-Za-z0-9_-])", isConfigurationSetName, true);
-  checkList("pinpointApplicationIds", props.pinpointApplicationIds,
-    "a Pinpoint application id (32 lowercase hex characters)", isPinpointApplicationId, false);
-  checkPolicySizes(props);
-  if (props.adoptExistingRole && props.roleName === undefined) {
-    throw new Error(`adoptExistingRole needs roleName: an existing role is imported by its exact name` +
-      (props.roleNamePrefix === undefined ? "" : `, and roleNamePrefix ${show(props.roleNamePrefix)} only makes new ones`));
-  }
 }

@@ -87,21 +87,18 @@ export function pinpointSourceArnPattern(scope: AccountScope, applicationId: str
 
 /** {@link pinpointTrustPolicy} for projects given by ARN; none means any project of the account. */
 export function trustPolicyForSourceArns(scope: AccountScope, sourceArns: readonly string[]): PolicyDocument {
-  const condition: { [operator: string]: { [key: string]: string | readonly string[] } } = {
-    StringEquals: { "aws:SourceAccount": scope.account },
-  };
-  if (sourceArns.length > 0) condition.ArnLike = { "aws:SourceArn": sourceArns };
   return {
     Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: TRUST_STATEMENT_SID,
-        Effect: "Allow",
-        Principal: { Service: PINPOINT_SERVICE_PRINCIPAL },
-        Action: "sts:AssumeRole",
-        Condition: condition,
+    Statement: [{
+      Sid: TRUST_STATEMENT_SID,
+      Effect: "Allow",
+      Principal: { Service: PINPOINT_SERVICE_PRINCIPAL },
+      Action: "sts:AssumeRole",
+      Condition: {
+        StringEquals: { "aws:SourceAccount": scope.account },
+        ...(sourceArns.length > 0 && { ArnLike: { "aws:SourceArn": sourceArns } }),
       },
-    ],
+    }],
   };
 }
 
@@ -109,11 +106,8 @@ export function trustPolicyForSourceArns(scope: AccountScope, sourceArns: readon
  * Permissions policy: send email through the listed SES identities and
  * configuration sets of one account and Region, and nothing else.
  */
-export function sesSendingPolicy(
-  scope: AccountScope,
-  sesIdentities: readonly string[] = [ALL],
-  configurationSets: readonly string[] = [ALL],
-): PolicyDocument {
+export function sesSendingPolicy(scope: AccountScope, sesIdentities: readonly string[] = [ALL],
+  configurationSets: readonly string[] = [ALL]): PolicyDocument {
   return sendingPolicyForArns([
     ...sesIdentities.map((identity) => sesIdentityArn(scope, identity)),
     ...configurationSets.map((name) => configurationSetArn(scope, name)),

@@ -11,14 +11,7 @@
 import { Fn, Op, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import {
-  ALL,
-  AccountScope,
-  configurationSetArn,
-  pinpointSourceArnPattern,
-  pinpointTrustPolicy,
-  sendingPolicyForArns,
-  sesIdentityArn,
-  sesSendingPolicy,
+  ALL, AccountScope, configurationSetArn, pinpointSourceArnPattern, pinpointTrustPolicy, sendingPolicyForArns, sesIdentityArn,
   trustPolicyForSourceArns,
 } from "./policy-documents";
 
@@ -47,18 +40,12 @@ export function trustPolicyJson(construct: Construct, scope: AccountScope, pinpo
 }
 
 /** The permissions policy; with a list token, its resources are joined by `concat` in Terraform. */
-export function sendingPolicyJson(
-  construct: Construct,
-  scope: AccountScope,
-  sesIdentities: readonly string[] = [ALL],
-  configurationSets: readonly string[] = [ALL],
-): string {
-  if (!isListToken(sesIdentities) && !isListToken(configurationSets)) {
-    return Fn.jsonencode(sesSendingPolicy(scope, sesIdentities, configurationSets));
-  }
-  const resources = new TerraformLocal(construct, "ses_sending_resources", Fn.concat([
-    arnsOf(construct, "ses_identity_arns", sesIdentities, (identity) => sesIdentityArn(scope, identity)),
-    arnsOf(construct, "configuration_set_arns", configurationSets, (name) => configurationSetArn(scope, name)),
-  ]));
-  return Fn.jsonencode(sendingPolicyForArns(resources.asList));
+export function sendingPolicyJson(construct: Construct, scope: AccountScope, sesIdentities: readonly string[] = [ALL],
+  configurationSets: readonly string[] = [ALL]): string {
+  const identityArns = arnsOf(construct, "ses_identity_arns", sesIdentities, (identity) => sesIdentityArn(scope, identity));
+  const setArns = arnsOf(construct, "configuration_set_arns", configurationSets, (name) => configurationSetArn(scope, name));
+  const resources = isListToken(sesIdentities) || isListToken(configurationSets)
+    ? new TerraformLocal(construct, "ses_sending_resources", Fn.concat([identityArns, setArns])).asList
+    : [...identityArns, ...setArns];
+  return Fn.jsonencode(sendingPolicyForArns(resources));
 }

@@ -9,52 +9,15 @@ import { parseArgs } from "util";
 export class InputError extends Error {}
 
 /** `--help` was given: the command prints its usage to standard output and exits 0, doing nothing else. */
-export class HelpRequested extends Error {
-  constructor(readonly usage: string) {
-    super(usage);
-  }
-}
-
-export interface ParsedArguments {
-  readonly positional: readonly string[];
-  /** The last value of a flag given with a value. */
-  value(name: string): string | undefined;
-  /** Every value of a repeatable flag. */
-  values(name: string): readonly string[];
-  /** Whether a flag without a value (`switches`) was given. */
-  has(name: string): boolean;
-}
-
-/** The option named by one of parseArgs's error messages (`Unknown option '--x'`, `Option '--x <value>' ...`). */
-function optionIn(message: string): string {
-  return /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? message;
-}
-
-/** parseArgs's error, in this project's words: what is wrong, then the usage, on one line. */
-function inputError(error: NodeJS.ErrnoException, usage: string): InputError {
-  const option = optionIn(error.message);
-  switch (error.code) {
-    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return new InputError(`unknown option ${option}; ${usage}`);
-    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return new InputError(/does not take an argument/.test(error.message)
-        ? `${option} takes no value; ${usage}`
-        : `${option} needs a value; ${usage}`);
-    default:
-      return new InputError(`${error.message}; ${usage}`);
-  }
-}
+class HelpRequested extends Error {}
 
 /**
  * Parses `argv`. Flags in `withValue` take a value; those in `switches` do
  * not. Anything else starting with `-` is an InputError naming it and
  * `usage`; `--help` or `-h` throws HelpRequested before anything else is read.
  */
-export function parseArguments(
-  argv: readonly string[],
-  spec: { withValue: readonly string[]; switches?: readonly string[] },
-  usage: string,
-): ParsedArguments {
+export function parseArguments(argv: readonly string[], spec: { withValue: readonly string[]; switches?: readonly string[] },
+  usage: string) {
   const options: { [name: string]: { type: "string" | "boolean"; multiple: true; short?: string } } = {
     help: { type: "boolean", multiple: true, short: "h" },
   };
@@ -68,14 +31,23 @@ export function parseArguments(
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (error) {
-    throw inputError(error as NodeJS.ErrnoException, usage);
+    // parseArgs's error, in this project's words: what is wrong, then the usage, on one line.
+    const { code, message } = error as NodeJS.ErrnoException;
+    // The option its message names: `Unknown option '--x'`, `Option '--x <value>' ...`.
+    const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? message;
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new InputError(`unknown option ${option}; ${usage}`);
+    if (code !== "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new InputError(`${message}; ${usage}`);
+    throw new InputError(`${option} ${/does not take an argument/.test(message) ? "takes no value" : "needs a value"}; ${usage}`);
   }
   const values = parsed.values as { [name: string]: Array<string | boolean> | undefined };
   return {
-    positional: parsed.positionals,
-    value: (name) => values[name]?.map(String).at(-1),
-    values: (name) => values[name]?.map(String) ?? [],
-    has: (name) => values[name] !== undefined,
+    positional: parsed.positionals as readonly string[],
+    /** The last value of a flag given with a value. */
+    value: (name: string): string | undefined => values[name]?.map(String).at(-1),
+    /** Every value of a repeatable flag. */
+    values: (name: string): readonly string[] => values[name]?.map(String) ?? [],
+    /** Whether a flag without a value (`switches`) was given. */
+    has: (name: string): boolean => values[name] !== undefined,
   };
 }
 
@@ -97,7 +69,7 @@ export function command(name: string, body: (argv: readonly string[], write: Out
       return await body(argv, write, fail);
     } catch (error) {
       if (error instanceof HelpRequested) {
-        write(`${error.usage}\n`);
+        write(`${error.message}\n`);
         return 0;
       }
       if (error instanceof InputError) {

@@ -4,9 +4,6 @@ import * as path from "path";
 /** Names a filesystem mirror of providers (offline machines: `/opt/tf-plugins`). */
 export const MIRROR_ENV = "TERRAFORM_PROVIDER_MIRROR";
 
-/** Where the project's own Terraform CLI configuration is written (git-ignored). */
-export const CLI_CONFIG_DIR = ".terraform-cli";
-
 /** The CLI configuration text: the mirror for hashicorp/aws if one is named, the registry otherwise. */
 export function cliConfigText(mirror: string | undefined, pluginCacheDir?: string): string {
   if (!mirror) {
@@ -40,7 +37,8 @@ export function terraformEnv(projectDir: string, env: NodeJS.ProcessEnv = proces
   if (mirror && !fs.existsSync(mirror)) {
     throw new Error(`${MIRROR_ENV} "${mirror}" does not exist; point it at a Terraform provider mirror or unset it`);
   }
-  const dir = path.join(projectDir, CLI_CONFIG_DIR);
+  // The project's own Terraform CLI configuration (git-ignored).
+  const dir = path.join(projectDir, ".terraform-cli");
   const file = path.join(dir, mirror ? "mirror.tfrc" : "registry.tfrc");
   const pluginCache = path.join(dir, "plugin-cache");
   if (!mirror) fs.mkdirSync(pluginCache, { recursive: true });
