@@ -9,7 +9,7 @@ import { parseArgs } from "util";
 export class InputError extends Error {}
 
 /** `--help` was given: the command prints its usage to standard output and exits 0, doing nothing else. */
-class HelpRequested extends Error {}
+export class HelpRequested extends Error {}
 
 /**
  * Parses `argv`. Flags in `withValue` take a value; those in `switches` do
