@@ -2,7 +2,8 @@
 import { Finding, RULES } from "./findings";
 import { actionText, code, conditionText, resourceText, statementLine, whoText } from "./policy";
 import { Review, RoleResult, RoleSimulation } from "./review";
-import { DocumentState, overallChange, RoleReview } from "./roles";
+import type { DocumentState } from "./documents";
+import { overallChange, RoleReview } from "./roles";
 
 /** A Markdown table; cells are already Markdown, line breaks become spaces. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

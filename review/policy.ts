@@ -128,7 +128,7 @@ export function parsePolicy(document: unknown): Policy {
 const actionPatterns = new Map<string, RegExp>();
 
 /** Whether an IAM action pattern (with `*` and `?`) matches an action, case-insensitively as IAM does. */
-export function actionMatches(pattern: string, action: string): boolean {
+function actionMatches(pattern: string, action: string): boolean {
   let regex = actionPatterns.get(pattern);
   if (!regex) {
     regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
@@ -136,7 +136,6 @@ export function actionMatches(pattern: string, action: string): boolean {
   }
   return regex.test(action);
 }
-
 
 /** Whether a statement applies to `action` (through Action, or through NotAction leaving it out). */
 export function statementCovers(statement: Statement, action: string): boolean {
@@ -152,10 +151,10 @@ export function servicePrincipals(statement: Statement): readonly string[] {
 }
 
 /** How a value is quoted: as Markdown inline code in tables, as-is in plain text. */
-export type Quote = (text: string) => string;
-const plain: Quote = (text) => text;
+type Quote = (text: string) => string;
+export const plain: Quote = (text) => text;
 
-export function principalText(principals: Principals, quote: Quote = code): string {
+function principalText(principals: Principals, quote: Quote = code): string {
   if (principals === "*") return `${quote("*")} (anyone)`;
   return Object.entries(principals).map(([kind, ids]) => `${kind} ${ids.map(quote).join(", ")}`).join("; ");
 }

@@ -2,13 +2,14 @@
  * Reviews a plan: the roles in it, the findings of every rule, and, for each
  * Pinpoint sending role, the simulated verdicts of the case table.
  */
-import { Finding, finding, isPinpointSendingRole, roleFindings } from "./findings";
+import { DocumentState, readDocument } from "./documents";
+import type { Facts } from "./facts";
+import { Finding, finding } from "./findings";
 import { dataSources, Plan } from "./plan";
-import { DocumentState, Facts, readDocument, readRoles, RoleReview } from "./roles";
+import { readRoles, RoleReview } from "./roles";
+import { isPinpointSendingRole, roleFindings } from "./rules";
 // Types only: the simulator (AGPL-3.0) is loaded on first use, never with `simulate: false`.
 import type { CaseOutcome, CaseScope } from "./simulation";
-
-export { isPinpointSendingRole } from "./findings";
 
 export interface ReviewOptions {
   /** Partition, Region or account of every role, for a plan that does not tell; given ones win over the plan. */

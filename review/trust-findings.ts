@@ -4,10 +4,10 @@
  * without a condition that pins the account it acts for (confused deputy).
  */
 import { PINPOINT_SERVICE_PRINCIPAL } from "../modules/policy-documents";
+import { allowStatements, evidence } from "./documents";
+import { Finding, finding } from "./findings";
 import { ConditionTest, servicePrincipals, Statement, statementCovers } from "./policy";
 import type { RoleReview } from "./roles";
-import { Finding, finding } from "./rules";
-import { allowStatements, evidence } from "./statements";
 
 const ACCOUNT_ID = /^\d{12}$/;
 /** Only operators that compare with a concrete value; `…IfExists` lets a request without the key through. */
@@ -26,7 +26,7 @@ function accountOf(value: string): string | undefined {
  * StringLike (without wildcards), ArnEquals or ArnLike on aws:SourceAccount or
  * aws:SourceArn, every value naming the role's account by its 12 digits.
  */
-export function pinsSourceAccount(test: ConditionTest, account: string | undefined): boolean {
+function pinsSourceAccount(test: ConditionTest, account: string | undefined): boolean {
   const operator = test.operator.toLowerCase();
   const key = test.key.toLowerCase();
   if (!PINNING_OPERATORS.has(operator) || test.values.length === 0) return false;
