@@ -13,15 +13,8 @@ import { renderMarkdown } from "./markdown";
 import { parsePlan } from "./plan";
 import { reviewPlan, ReviewOptions } from "./review";
 
-export const USAGE = "usage: review PLAN.json|- [--fail-on=warning|error] [--out=FILE] " +
+const USAGE = "usage: review PLAN.json|- [--fail-on=warning|error] [--out=FILE] " +
   "[--partition=P] [--region=R] [--account=ID] [--policy=ARN=FILE ...] [--no-simulation]";
-
-export interface CliArguments {
-  readonly plan: string;
-  readonly failOn?: Severity;
-  readonly out?: string;
-  readonly options: ReviewOptions;
-}
 
 function readFile(file: string, what: string): string {
   try {
@@ -33,7 +26,7 @@ function readFile(file: string, what: string): string {
 }
 
 /** Parses the command line; throws an InputError naming what is wrong. */
-export function parseCommandLine(argv: readonly string[]): CliArguments {
+function parseCommandLine(argv: readonly string[]): { plan: string; failOn?: Severity; out?: string; options: ReviewOptions } {
   const args = parseArguments(argv, { withValue: ["fail-on", "out", "partition", "region", "account", "policy"], switches: ["no-simulation"] }, USAGE);
   if (args.positional.length !== 1) throw new InputError(`expected one plan file, got ${args.positional.length}; ${USAGE}`);
   const failOn = args.value("fail-on");

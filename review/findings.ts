@@ -19,18 +19,9 @@ export const RULES = {
     severity: "warning",
     summary: "a service principal may assume the role without aws:SourceAccount or aws:SourceArn (confused deputy)",
   },
-  "wildcard-principal": {
-    severity: "error",
-    summary: "the trust policy allows `*` (anyone), or everyone but a NotPrincipal list",
-  },
-  "all-actions": {
-    severity: "error",
-    summary: "a statement allows every action (`*`, or NotAction)",
-  },
-  "service-wildcard": {
-    severity: "warning",
-    summary: "a statement allows every action of a service (`service:*`)",
-  },
+  "wildcard-principal": { severity: "error", summary: "the trust policy allows `*` (anyone), or everyone but a NotPrincipal list" },
+  "all-actions": { severity: "error", summary: "a statement allows every action (`*`, or NotAction)" },
+  "service-wildcard": { severity: "warning", summary: "a statement allows every action of a service (`service:*`)" },
   "send-on-any-resource": {
     severity: "warning",
     summary: "an SES send action is allowed on Resource `*` (every identity of every account)",
@@ -55,10 +46,7 @@ export const RULES = {
     severity: "warning",
     summary: "a source of the role's permissions cannot be read from the plan (known only after apply, or a policy that is not in the plan)",
   },
-  "unreadable-policy": {
-    severity: "warning",
-    summary: "a planned policy document is not a valid IAM policy",
-  },
+  "unreadable-policy": { severity: "warning", summary: "a planned policy document is not a valid IAM policy" },
   "simulation-mismatch": {
     severity: "error",
     summary: "the simulated verdict of a Pinpoint sending role differs from what the role must allow",
@@ -71,11 +59,7 @@ export function finding(rule: RuleId, address: string, message: string, evidence
   return { rule, severity: RULES[rule].severity, address, message, evidence };
 }
 
-
-const SEVERITY_ORDER: readonly Severity[] = ["error", "warning"];
-
 /** Whether any finding is at least as severe as `threshold`. */
 export function reachesThreshold(findings: readonly Finding[], threshold: Severity): boolean {
-  const limit = SEVERITY_ORDER.indexOf(threshold);
-  return findings.some((item) => SEVERITY_ORDER.indexOf(item.severity) <= limit);
+  return findings.some((item) => threshold === "warning" || item.severity === "error");
 }
