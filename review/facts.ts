@@ -7,7 +7,7 @@
  */
 import { partitionOfRegion } from "../modules/partitions";
 import type { DocumentState } from "./documents";
-import { ConfigResource, configAddress, dataSources, Plan, providerRegion, referencedAddresses } from "./plan";
+import { ConfigResource, configAddress, dataSources, Plan, referencedAddresses } from "./plan";
 
 /** Where the role is: partition, Region and account, and where each came from. */
 export interface Facts {
@@ -66,7 +66,8 @@ export function factsResolver(plan: Plan): (blocks: readonly (ConfigResource | u
     .map((source) => source.values.account_id));
   return (blocks, documents, given) => {
     const fromData: { [key in FactKey]?: Candidate } = {};
-    for (const address of referencedAddresses(blocks.flatMap((block) => block?.references ?? []), "data\\.[^.]+")) {
+    const references = blocks.flatMap((block) => Object.values(block?.argumentReferences ?? {}).flat());
+    for (const address of referencedAddresses(references, "data\\.[^.]+")) {
       // A data source of a count/for_each block has instance keys; take any instance.
       const entry = data.get(address) ?? [...data.entries()].find(([candidate]) => configAddress(candidate) === address)?.[1];
       if (!entry) continue;
@@ -85,10 +86,12 @@ export function factsResolver(plan: Plan): (blocks: readonly (ConfigResource | u
       return value;
     };
     const providerKey = blocks[0]?.providerConfigKey;
+    // The Region set as a constant on the provider configuration, if any.
+    const providerRegion = plan.configuration?.provider_config?.[providerKey ?? ""]?.expressions?.region?.constant_value;
     const ownSource = "from the role's own documents";
     const region = pick("region", [
       [given.region, "(given)"], [own.region, ownSource], fromData.region,
-      [providerRegion(plan, providerKey), `from provider ${providerKey}`],
+      [typeof providerRegion === "string" ? providerRegion : undefined, `from provider ${providerKey}`],
     ]);
     return {
       region,

@@ -173,13 +173,10 @@ export function argumentReferences(config: Map<string, ConfigResource>, address:
   return config.get(configAddress(address))?.argumentReferences[argument];
 }
 
-/** A resource block of the configuration, with its full address (module path included). */
+/** A resource block of the configuration. */
 export interface ConfigResource {
-  readonly address: string;
   readonly providerConfigKey?: string;
-  /** Every address the block's expressions refer to, module path included. */
-  readonly references: readonly string[];
-  /** The addresses each top-level argument refers to (`role` → `aws_iam_role.x.name`, ...). */
+  /** The addresses each top-level argument refers to (`role` → `aws_iam_role.x.name`, ...), module path included. */
   readonly argumentReferences: { readonly [argument: string]: readonly string[] };
 }
 
@@ -197,12 +194,9 @@ export function configResources(plan: Plan): Map<string, ConfigResource> {
   const found = new Map<string, ConfigResource>();
   const walk = (module: any, prefix: string): void => {
     for (const resource of module?.resources ?? []) {
-      const expressions = resource.expressions ?? {};
       found.set(prefix + resource.address, {
-        address: prefix + resource.address,
         providerConfigKey: resource.provider_config_key,
-        references: referencesIn(expressions, prefix),
-        argumentReferences: Object.fromEntries(Object.entries(expressions)
+        argumentReferences: Object.fromEntries(Object.entries(resource.expressions ?? {})
           .map(([argument, expression]) => [argument, referencesIn(expression, prefix)])),
       });
     }
@@ -223,11 +217,4 @@ export function dataSources(plan: Plan): Map<string, { type: string; values: any
   };
   walk(plan.prior_state?.values?.root_module);
   return found;
-}
-
-/** The Region set as a constant on a provider configuration, if any. */
-export function providerRegion(plan: Plan, providerConfigKey: string | undefined): string | undefined {
-  if (providerConfigKey === undefined) return undefined;
-  const region = plan.configuration?.provider_config?.[providerConfigKey]?.expressions?.region?.constant_value;
-  return typeof region === "string" ? region : undefined;
 }

@@ -145,9 +145,7 @@ export function statementCovers(statement: Statement, action: string): boolean {
 
 /** The service principals a statement names (`pinpoint.amazonaws.com`, ...). */
 export function servicePrincipals(statement: Statement): readonly string[] {
-  const principal = statement.principal;
-  if (principal === undefined || principal === "*") return [];
-  return principal.Service ?? [];
+  return statement.principal === undefined || statement.principal === "*" ? [] : statement.principal.Service ?? [];
 }
 
 /** How a value is quoted: as Markdown inline code in tables, as-is in plain text. */
@@ -187,15 +185,11 @@ export function whoText(statement: Statement, quote: Quote = code): string {
 
 /** One plain-text line for a statement, as a reviewer reads it. */
 export function statementLine(statement: Statement): string {
-  const parts: string[] = [statement.effect];
   const who = whoText(statement, plain);
-  if (who) parts.push(`to ${who}`);
-  parts.push(actionText(statement, plain));
   const what = resourceText(statement, plain);
-  if (what) parts.push(`on ${what}`);
-  if (statement.conditions.length > 0) parts.push(`when ${conditionText(statement.conditions, plain)}`);
-  if (statement.sid) parts.push(`(Sid ${statement.sid})`);
-  return parts.join(" ");
+  const when = conditionText(statement.conditions, plain);
+  return [statement.effect, who && `to ${who}`, actionText(statement, plain), what && `on ${what}`, when && `when ${when}`,
+    statement.sid && `(Sid ${statement.sid})`].filter(Boolean).join(" ");
 }
 
 /** Inline code in Markdown; a value with a backtick or a pipe is still safe in a table cell. */
