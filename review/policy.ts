@@ -143,9 +143,14 @@ export function statementCovers(statement: Statement, action: string): boolean {
   return !(statement.notAction ?? []).some((pattern) => actionMatches(pattern, action));
 }
 
+/** The principals a statement names, by kind; none for `*` or no Principal. */
+export function namedPrincipals(statement: Statement): { readonly [kind: string]: readonly string[] } {
+  return statement.principal === undefined || statement.principal === "*" ? {} : statement.principal;
+}
+
 /** The service principals a statement names (`pinpoint.amazonaws.com`, ...). */
 export function servicePrincipals(statement: Statement): readonly string[] {
-  return statement.principal === undefined || statement.principal === "*" ? [] : statement.principal.Service ?? [];
+  return namedPrincipals(statement).Service ?? [];
 }
 
 /** How a value is quoted: as Markdown inline code in tables, as-is in plain text. */

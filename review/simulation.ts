@@ -74,11 +74,6 @@ const OTHER_REGIONS: { readonly [partition: string]: readonly string[] } = {
   "aws-cn": ["cn-northwest-1", "cn-north-1"],
 };
 
-const allowAll = (action: string): unknown => ({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Action: action, Resource: "*" }],
-});
-
 const other = <T>(candidates: readonly T[], not: T): T => candidates.find((candidate) => candidate !== not) as T;
 const allowed = (title: string, ...requests: CaseRequest[]): SimulationCase => ({ title, expected: "Allowed", requests });
 const denied = (title: string, ...requests: CaseRequest[]): SimulationCase => ({ title, expected: "Denied", requests });
@@ -113,7 +108,7 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   const byRole = (action: string, resource: string, extra: Partial<CaseRequest> = {}): CaseRequest =>
     ({ against: "role", principal: session, action, resource, resourceAccount: account, ...extra });
   const bothSends = (resource: string, extra: Partial<CaseRequest> = {}) => SES_SEND_ACTIONS.map((action) => byRole(action, resource, extra));
-  const sameAccountCaller = [allowAll("sts:AssumeRole")];
+  const sameAccountCaller = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] }];
   const sends = SES_SEND_ACTIONS.flatMap((action) => [
     [action, "identity", identity] as const,
     ...(scope.configurationSets?.length === 0 ? [] : [[action, "configuration-set", configurationSet] as const]),
