@@ -85,12 +85,9 @@ async function simulateRole(role: RoleReview, policies: Map<string, unknown>): P
   const notes: string[] = [];
   const boundaryArn = role.boundary.after;
   const boundary = boundaryArn ? readDocument(policies.get(boundaryArn)) : undefined;
-  if (boundary?.state === "absent") {
-    notes.push(`The permissions boundary ${boundaryArn} is not simulated: its document is not in the plan ` +
-      "(give it with --policy ARN=FILE).");
-  }
-  if (boundary?.state === "unreadable") {
-    notes.push(`The permissions boundary ${boundaryArn} is not simulated: its document is not a valid IAM policy (${boundary.problem}).`);
+  if (boundary?.state === "absent" || boundary?.state === "unreadable") {
+    notes.push(`The permissions boundary ${boundaryArn} is not simulated: its document is ${boundary.state === "absent"
+      ? "not in the plan (give it with --policy ARN=FILE)" : `not a valid IAM policy (${boundary.problem})`}.`);
   }
   if (role.awsManagedPolicies.length > 0) {
     notes.push("AWS managed policies are not simulated (their documents are not in the plan); the rules judge them by name: " +
@@ -116,10 +113,7 @@ async function simulateRole(role: RoleReview, policies: Map<string, unknown>): P
   };
   const roleDocuments = {
     trust: trust.policy.json,
-    permissions: permissions.map((policy) => ({
-      name: policy.name,
-      document: policy.after.state === "known" ? policy.after.policy.json : undefined,
-    })),
+    permissions: permissions.map(({ name, after }) => ({ name, document: after.state === "known" ? after.policy.json : undefined })),
     boundary: boundary?.state === "known" ? boundary.policy.json : undefined,
   };
   const { pinpointCases, simulateCase } = await import("./simulation");
