@@ -6,7 +6,7 @@
  * Pinpoint acts for.
  */
 import { partitionOfRegion } from "../modules/partitions";
-import type { DocumentState } from "./documents";
+import { allowStatements, DocumentState } from "./documents";
 import { ConfigResource, configAddress, dataSources, Plan, referencedAddresses } from "./plan";
 
 /** Where the role is: partition, Region and account, and where each came from. */
@@ -39,16 +39,13 @@ function factsFromDocuments(documents: readonly DocumentState[]): { [key in Fact
     if (region) found.region ??= region;
     if (/^\d{12}$/.test(account)) found.account ??= account;
   };
-  for (const document of documents) {
-    if (document.state !== "known") continue;
-    for (const statement of document.policy.statements.filter((item) => item.effect === "Allow")) {
-      for (const test of statement.conditions) {
-        const key = test.key.toLowerCase();
-        if (key === "aws:sourceaccount" && /^\d{12}$/.test(test.values[0] ?? "")) found.account ??= test.values[0];
-        if (key === "aws:sourcearn") test.values.forEach(take);
-      }
-      (statement.resource ?? []).forEach(take);
+  for (const [statement] of documents.flatMap((document) => allowStatements(document))) {
+    for (const test of statement.conditions) {
+      const key = test.key.toLowerCase();
+      if (key === "aws:sourceaccount" && /^\d{12}$/.test(test.values[0] ?? "")) found.account ??= test.values[0];
+      if (key === "aws:sourcearn") test.values.forEach(take);
     }
+    (statement.resource ?? []).forEach(take);
   }
   return found;
 }
