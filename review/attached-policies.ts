@@ -146,28 +146,28 @@ export function managedPolicyReader(
       const entry = seen.get(policy) ?? { link, before: false, after: false };
       seen.set(policy, { link: entry.link, before: entry.before || link.before, after: entry.after || link.after });
     };
-    const givenPolicy = (arn: string, link: Link) => {
-      if (result.policies.some((policy) => policy.address === arn)) return;
-      const given = readDocument(known.get(arn));
-      result.policies.push({
-        address: arn,
-        name: arn.split("/").pop() ?? arn,
-        change: link.before && link.after ? "no change" : link.after ? "create" : "delete",
-        before: link.before ? given : ABSENT,
-        after: link.after ? given : ABSENT,
-        kind: "managed",
-        attachedBy: link.address,
-      });
-    };
     for (const link of links) {
       for (const arn of link.arns) {
         if (!result.arns.includes(arn)) result.arns.push(arn);
         const inPlan = byArn(arn);
         const awsName = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
         if (inPlan) linkPolicy(inPlan, link);
-        else if (!awsName && known.has(arn)) givenPolicy(arn, link);
         else if (awsName) {
           if (!result.awsManaged.some((policy) => policy.arn === arn)) result.awsManaged.push({ arn, name: awsName, attachedBy: link.address });
+        } else if (known.has(arn)) {
+          // A document given for a policy outside the plan: reviewed and simulated like one of the plan.
+          if (!result.policies.some((policy) => policy.address === arn)) {
+            const given = readDocument(known.get(arn));
+            result.policies.push({
+              address: arn,
+              name: arn.split("/").pop() ?? arn,
+              change: link.before && link.after ? "no change" : link.after ? "create" : "delete",
+              before: link.before ? given : ABSENT,
+              after: link.after ? given : ABSENT,
+              kind: "managed",
+              attachedBy: link.address,
+            });
+          }
         } else if (link.after && !result.notReviewable.some((item) => item.reason.includes(arn))) {
           result.notReviewable.push({
             address: link.address,

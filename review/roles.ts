@@ -134,13 +134,13 @@ const ROLE_SCOPED: { readonly [type: string]: string } = {
 };
 
 /** Inline policy names an aws_iam_role_policies_exclusive keeps that the plan does not hold: their documents are not seen. */
-function unseenExclusiveNames(exclusive: ResourceChange | undefined, policies: readonly PolicyChange[]): NotReviewable[] {
+function unseenExclusiveNames(exclusive: ResourceChange | undefined, inline: readonly PolicyChange[]): NotReviewable[] {
   if (!exclusive?.change.after) return [];
   const unknown = exclusive.change.after_unknown?.policy_names;
   if (unknown === true || (Array.isArray(unknown) && unknown.some(Boolean))) {
     return [{ address: exclusive.address, reason: "keeps inline policies whose names are known only after apply" }];
   }
-  const known = new Set(policies.filter((policy) => policy.kind === "inline").map((policy) => policy.name));
+  const known = new Set(inline.map((policy) => policy.name));
   return knownStrings(exclusive.change.after.policy_names).filter((name) => !known.has(name)).map((name) => ({
     address: exclusive.address,
     reason: `keeps inline policy ${JSON.stringify(name)}, which is not in this plan: its document is not seen`,
