@@ -262,6 +262,10 @@ function unlessInvalid<T>(read: () => T): T | undefined {
   }
 }
 
+/** Why a request that no statement allows is denied. */
+const implicitlyDenied = (request: CaseRequest) =>
+  request.against === "trust" ? "no trust policy statement allows it" : "no statement of the role's policies allows it";
+
 /** The parsed statements of each role's documents, parsed once. */
 const parsed = new WeakMap<RoleDocuments, { trust: readonly Statement[]; permissions: readonly Statement[] } | undefined>();
 
@@ -280,10 +284,9 @@ export function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments
   }
   const statements = parsed.get(documents);
   if (statements === undefined) return undefined;
-  const denied = (reason: string): RequestOutcome => ({ action: request.action, resource: request.resource, verdict: "Denied", reason });
+  const denied: RequestOutcome = { action: request.action, resource: request.resource, verdict: "Denied", reason: implicitlyDenied(request) };
   if (request.against === "trust") {
-    return statements.trust.some((statement) => couldTrust(statement, request.principal, request.action))
-      ? undefined : denied("no trust policy statement allows it");
+    return statements.trust.some((statement) => couldTrust(statement, request.principal, request.action)) ? undefined : denied;
   }
   // A resource policy that names only the caller's whole account (`arn:…:root` or 12 digits) leaves the
   // decision to the caller's identity policies; any other of the same account could grant it alone.
@@ -293,8 +296,7 @@ export function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments
     Object.entries(statement.principal).every(([kind, ids]) => kind === "AWS" &&
       ids.every((id) => id === callerAccount || id.endsWith(`:iam::${callerAccount}:root`))))) ?? false;
   if (request.resourcePolicy !== undefined && request.resourceAccount === callerAccount && !delegates(request.resourcePolicy)) return undefined;
-  return statements.permissions.some((statement) => couldAllow(statement, request.action, request.resource))
-    ? undefined : denied("no statement of the role's policies allows it");
+  return statements.permissions.some((statement) => couldAllow(statement, request.action, request.resource)) ? undefined : denied;
 }
 
 async function simulateRequest(request: CaseRequest, documents: RoleDocuments, analyse: boolean): Promise<RequestOutcome> {
@@ -315,9 +317,7 @@ async function simulateRequest(request: CaseRequest, documents: RoleDocuments, a
     return { ...where, verdict: "Allowed", reason: `allowed by ${[...new Set(statements)].join("; ") || "the policies"}` };
   }
   const blockedBy = [...new Set(analyses.flatMap((analysis) => analysis.blockedBy ?? []))];
-  const reason = blockedBy.length > 0
-    ? `denied by ${blockedBy.map((by) => BLOCKED_BY[by] ?? by).join(" and ")}`
-    : request.against === "trust" ? "no trust policy statement allows it" : "no statement of the role's policies allows it";
+  const reason = blockedBy.length > 0 ? `denied by ${blockedBy.map((by) => BLOCKED_BY[by] ?? by).join(" and ")}` : implicitlyDenied(request);
   return { ...where, verdict: "Denied", reason };
 }
 
