@@ -66,11 +66,7 @@ function conditions(value: unknown): ConditionTest[] {
     if (typeof tests !== "object" || tests === null || Array.isArray(tests)) {
       throw new PolicyFormatError(`Condition.${operator} must be an object of keys and values`);
     }
-    return Object.entries(tests).map(([key, values]) => ({
-      operator,
-      key,
-      values: (Array.isArray(values) ? values : [values]).map(String),
-    }));
+    return Object.entries(tests).map(([key, values]) => ({ operator, key, values: [values].flat().map(String) }));
   });
 }
 

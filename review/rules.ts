@@ -61,9 +61,7 @@ export function roleFindings(role: RoleReview): Finding[] {
     found.push(finding("not-reviewable", role.address, "the trust policy is known only after apply: who may assume the role is not seen",
       "assume_role_policy is (known after apply)"));
   }
-  for (const policy of role.policies) {
-    found.push(...permissionFindings(policy.address, `policy ${policy.name}`, policy.after));
-  }
+  found.push(...role.policies.flatMap((policy) => permissionFindings(policy.address, `policy ${policy.name}`, policy.after)));
   for (const managed of role.awsManagedPolicies) {
     const breadth = awsManagedBreadth(managed.name);
     if (breadth) {
@@ -72,9 +70,8 @@ export function roleFindings(role: RoleReview): Finding[] {
     }
   }
   if (pinpoint) found.push(...pinpointFindings(role));
-  for (const item of role.notReviewable) {
-    found.push(finding("not-reviewable", item.address, item.reason, `a permission source of role ${role.address}`));
-  }
+  found.push(...role.notReviewable.map((item) =>
+    finding("not-reviewable", item.address, item.reason, `a permission source of role ${role.address}`)));
   if (role.change === "replace") {
     found.push(finding("role-replaced", role.address,
       "Terraform deletes and re-creates the role: its unique id changes (and its ARN, for a generated name), so the " +
