@@ -120,17 +120,26 @@ export function parsePolicy(document: unknown): Policy {
   return { statements, json: json as { [key: string]: unknown } };
 }
 
-/** Compiled action patterns: a review of many roles tests the same few patterns against hundreds of actions. */
-const actionPatterns = new Map<string, RegExp>();
+/**
+ * Compiled patterns by key: a review of many roles tests the same patterns against hundreds of actions and
+ * resources. Bounded, since ARN patterns name each role's own resources and a plan of many roles brings many.
+ */
+const compiledPatterns = new Map<string, RegExp>();
+
+export function compiledPattern(key: string, compile: () => RegExp): RegExp {
+  let regex = compiledPatterns.get(key);
+  if (!regex) {
+    if (compiledPatterns.size >= 10_000) compiledPatterns.clear();
+    regex = compile();
+    compiledPatterns.set(key, regex);
+  }
+  return regex;
+}
 
 /** Whether an IAM action pattern (with `*` and `?`) matches an action, case-insensitively as IAM does. */
 function actionMatches(pattern: string, action: string): boolean {
-  let regex = actionPatterns.get(pattern);
-  if (!regex) {
-    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-    actionPatterns.set(pattern, regex);
-  }
-  return regex.test(action);
+  return compiledPattern(`action ${pattern}`, () =>
+    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i")).test(action);
 }
 
 /** Whether a statement applies to `action` (through Action, or through NotAction leaving it out). */
