@@ -198,11 +198,7 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
   const attachedPolicies = managedPolicyReader(managed.filter((change) => change.type === "aws_iam_policy"), known, config);
   const resolveFacts = factsResolver(plan);
   const belonging = new Map<ResourceChange | string, ResourceChange[]>();
-  const belongs = (key: ResourceChange | string, resource: ResourceChange) => {
-    const list = belonging.get(key);
-    if (list) list.push(resource);
-    else belonging.set(key, [resource]);
-  };
+  const belongs = (key: ResourceChange | string, resource: ResourceChange) => belonging.set(key, [...(belonging.get(key) ?? []), resource]);
   for (const resource of managed) {
     if (resource.type === "aws_iam_policy_attachment") {
       // Every role of its `roles` list: through the configuration's references, and by known name.
@@ -232,7 +228,8 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
     const exclusive = related.find((resource) => resource.type === "aws_iam_role_policies_exclusive");
     const exclusiveArns = related.find((resource) => resource.type === "aws_iam_role_policy_attachments_exclusive");
     const values = change.after ?? change.before ?? {};
-    const trust = { before: plannedDocument(change, "before", "assume_role_policy"), after: plannedDocument(change, "after", "assume_role_policy") };
+    const trust = { before: plannedDocument(change, "before", "assume_role_policy"),
+      after: plannedDocument(change, "after", "assume_role_policy") };
     const blocks = [role, ...related].filter((item): item is ResourceChange => item !== undefined)
       .map((item) => config.get(configAddress(item.address)));
     return {
@@ -259,7 +256,8 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
       awsManagedPolicies: attached.awsManaged,
       notReviewable: [...pendingDocuments(policies), ...unseenExclusiveNames(exclusive, inline), ...attached.notReviewable,
         ...(role ? unknownInlineBlocks(role, config) : [])],
-      facts: resolveFacts(blocks, [trust.after.state === "known" ? trust.after : trust.before, ...policies.map((policy) => policy.after)], given),
+      facts: resolveFacts(blocks,
+        [trust.after.state === "known" ? trust.after : trust.before, ...policies.map((policy) => policy.after)], given),
     };
   };
 
