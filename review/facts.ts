@@ -77,7 +77,9 @@ export function factsResolver(plan: Plan): (blocks: readonly (ConfigResource | u
     }
     const own = factsFromDocuments(documents);
     const sources: string[] = [];
-    const pick = (key: FactKey, candidates: ReadonlyArray<Candidate | undefined>): string | undefined => {
+    /** The first value of: the given one, the role's own documents', the data sources', `fallback`. */
+    const pick = (key: FactKey, fallback: Candidate): string | undefined => {
+      const candidates = [[given[key], "(given)"], [own[key], "from the role's own documents"], fromData[key], fallback] as const;
       const [value, source] = candidates.find((candidate) => candidate?.[0]) ?? [];
       if (value) sources.push(`${key} ${value} ${source}`);
       return value;
@@ -85,21 +87,11 @@ export function factsResolver(plan: Plan): (blocks: readonly (ConfigResource | u
     const providerKey = blocks[0]?.providerConfigKey;
     // The Region set as a constant on the provider configuration, if any.
     const providerRegion = plan.configuration?.provider_config?.[providerKey ?? ""]?.expressions?.region?.constant_value;
-    const ownSource = "from the role's own documents";
-    const region = pick("region", [
-      [given.region, "(given)"], [own.region, ownSource], fromData.region,
-      [typeof providerRegion === "string" ? providerRegion : undefined, `from provider ${providerKey}`],
-    ]);
+    const region = pick("region", [typeof providerRegion === "string" ? providerRegion : undefined, `from provider ${providerKey}`]);
     return {
       region,
-      partition: pick("partition", [
-        [given.partition, "(given)"], [own.partition, ownSource], fromData.partition,
-        [region && partitionOfRegion(region), "from the Region"],
-      ]),
-      account: pick("account", [
-        [given.account, "(given)"], [own.account, ownSource], fromData.account,
-        [callerAccounts.size === 1 ? [...callerAccounts][0] : undefined, "from the plan's data.aws_caller_identity"],
-      ]),
+      partition: pick("partition", [region && partitionOfRegion(region), "from the Region"]),
+      account: pick("account", [callerAccounts.size === 1 ? [...callerAccounts][0] : undefined, "from the plan's data.aws_caller_identity"]),
       sources,
     };
   };
