@@ -4,6 +4,7 @@
  * InputError with a one-line message naming it (the CLI prints it alone and exits 2).
  */
 import { InputError } from "../tooling/command-line";
+import { isObject } from "./policy";
 
 /**
  * Every top-level field of format 1.2, the newest this tool was written for, as Terraform's
@@ -63,13 +64,10 @@ export function parsePlan(text: string, source: string): Plan {
   } catch (error) {
     throw new InputError(`${source} is not JSON (${(error as Error).message})`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new InputError(`${source} is not a Terraform plan: the JSON is ${describe(json)}, not an object`);
-  }
-  const plan = json as { [key: string]: unknown };
-  checkFormat(plan, source);
-  checkResourceChanges(plan.resource_changes, source);
-  return plan as unknown as Plan;
+  if (!isObject(json)) throw new InputError(`${source} is not a Terraform plan: the JSON is ${describe(json)}, not an object`);
+  checkFormat(json, source);
+  checkResourceChanges(json.resource_changes, source);
+  return json as unknown as Plan;
 }
 
 function checkFormat(plan: { [key: string]: unknown }, source: string): void {

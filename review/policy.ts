@@ -41,6 +41,11 @@ const STATEMENT_ELEMENTS = new Set([
 /** Thrown for a document that is not an IAM policy; the message says what is wrong. */
 export class PolicyFormatError extends Error {}
 
+/** Whether a JSON value is an object (not null, not an array). */
+export function isObject(value: unknown): value is { [key: string]: unknown } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 function list(value: unknown, element: string): string[] {
   const items = Array.isArray(value) ? value : [value];
   if (items.length === 0 || !items.every((item) => typeof item === "string")) {
@@ -51,7 +56,7 @@ function list(value: unknown, element: string): string[] {
 
 function principals(value: unknown, element: string): Principals {
   if (value === "*") return "*";
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     throw new PolicyFormatError(`${element} must be "*" or an object like {"Service": "..."}, not ${JSON.stringify(value)}`);
   }
   return Object.fromEntries(Object.entries(value).map(([kind, ids]) => [kind, list(ids, `${element}.${kind}`)]));
@@ -59,22 +64,15 @@ function principals(value: unknown, element: string): Principals {
 
 function conditions(value: unknown): ConditionTest[] {
   if (value === undefined) return [];
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new PolicyFormatError(`Condition must be an object, not ${JSON.stringify(value)}`);
-  }
+  if (!isObject(value)) throw new PolicyFormatError(`Condition must be an object, not ${JSON.stringify(value)}`);
   return Object.entries(value).flatMap(([operator, tests]) => {
-    if (typeof tests !== "object" || tests === null || Array.isArray(tests)) {
-      throw new PolicyFormatError(`Condition.${operator} must be an object of keys and values`);
-    }
+    if (!isObject(tests)) throw new PolicyFormatError(`Condition.${operator} must be an object of keys and values`);
     return Object.entries(tests).map(([key, values]) => ({ operator, key, values: [values].flat().map(String) }));
   });
 }
 
-function statement(raw: unknown, index: number): Statement {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new PolicyFormatError(`statement ${index + 1} is not an object`);
-  }
-  const element = raw as { [key: string]: unknown };
+function statement(element: unknown, index: number): Statement {
+  if (!isObject(element)) throw new PolicyFormatError(`statement ${index + 1} is not an object`);
   const unknown = Object.keys(element).filter((key) => !STATEMENT_ELEMENTS.has(key));
   if (unknown.length > 0) throw new PolicyFormatError(`statement ${index + 1} has unknown element ${unknown.join(", ")}`);
   if (element.Effect !== "Allow" && element.Effect !== "Deny") {
@@ -111,13 +109,9 @@ export function parsePolicy(document: unknown): Policy {
       throw new PolicyFormatError(`not JSON (${(error as Error).message})`);
     }
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new PolicyFormatError("a policy must be a JSON object with a Statement");
-  }
-  const raw = (json as { Statement?: unknown }).Statement;
-  if (raw === undefined) throw new PolicyFormatError("the policy has no Statement");
-  const statements = (Array.isArray(raw) ? raw : [raw]).map(statement);
-  return { statements, json: json as { [key: string]: unknown } };
+  if (!isObject(json)) throw new PolicyFormatError("a policy must be a JSON object with a Statement");
+  if (json.Statement === undefined) throw new PolicyFormatError("the policy has no Statement");
+  return { statements: [json.Statement].flat().map(statement), json };
 }
 
 /**
