@@ -77,6 +77,7 @@ const OTHER_REGIONS: { readonly [partition: string]: readonly string[] } = {
 const other = <T>(candidates: readonly T[], not: T): T => candidates.find((candidate) => candidate !== not) as T;
 const allowed = (title: string, ...requests: CaseRequest[]): SimulationCase => ({ title, expected: "Allowed", requests });
 const denied = (title: string, ...requests: CaseRequest[]): SimulationCase => ({ title, expected: "Denied", requests });
+const policyOf = (statement: object) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", ...statement }] });
 
 /** The case table for a role placed by `scope`. */
 export function pinpointCases(scope: CaseScope): SimulationCase[] {
@@ -108,7 +109,7 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   const byRole = (action: string, resource: string, extra: Partial<CaseRequest> = {}): CaseRequest =>
     ({ against: "role", principal: session, action, resource, resourceAccount: account, ...extra });
   const bothSends = (resource: string, extra: Partial<CaseRequest> = {}) => SES_SEND_ACTIONS.map((action) => byRole(action, resource, extra));
-  const sameAccountCaller = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] }];
+  const sameAccountCaller = [policyOf({ Action: "sts:AssumeRole", Resource: "*" })];
   const sends = SES_SEND_ACTIONS.flatMap((action) => [
     [action, "identity", identity] as const,
     ...(scope.configurationSets?.length === 0 ? [] : [[action, "configuration-set", configurationSet] as const]),
@@ -139,10 +140,7 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
     denied(`the role cannot send from identity ${identity} of another account (${otherAccount}), ` +
       "even one whose sending policy allows the role", ...bothSends(ses(partition, region, otherAccount, "identity", identity), {
       resourceAccount: otherAccount,
-      resourcePolicy: {
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { AWS: roleArn }, Action: SES_SEND_ACTIONS, Resource: "*" }],
-      },
+      resourcePolicy: policyOf({ Principal: { AWS: roleArn }, Action: SES_SEND_ACTIONS, Resource: "*" }),
     })),
     denied(`the role cannot send from identity ${identity} in another partition (${otherPartition})`,
       ...bothSends(ses(otherPartition, region, account, "identity", identity))),
@@ -156,12 +154,8 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
       byRole("ses:*", identityArn, { exceptActions: SES_SEND_ACTIONS })),
     denied("the role cannot pass itself to a service (iam:PassRole)", byRole("iam:PassRole", roleArn)),
     denied("the role cannot assume another role of the account that trusts the account",
-      byRole("sts:AssumeRole", `arn:${partition}:iam::${account}:role/administrator`, {
-        resourcePolicy: {
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "sts:AssumeRole" }],
-        },
-      })),
+      byRole("sts:AssumeRole", `arn:${partition}:iam::${account}:role/administrator`,
+        { resourcePolicy: policyOf({ Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "sts:AssumeRole" }) })),
   ];
 }
 
