@@ -43,11 +43,8 @@ export interface Plan {
   readonly configuration?: any;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
+const describe = (value: unknown) =>
+  value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`;
 
 /**
  * Parses and checks the text of `terraform show -json` of a saved plan.

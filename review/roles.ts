@@ -111,12 +111,6 @@ function nameOf(role: ResourceChange): string | undefined {
   return role.change.after?.name ?? role.change.before?.name ?? undefined;
 }
 
-/** Replace reasons: the attributes Terraform names, or its action reason. */
-function replaceReasons(role: ResourceChange): string[] {
-  const paths = (role.change.replace_paths ?? []).map((path) => path.join("."));
-  return paths.length > 0 ? paths : role.action_reason ? [role.action_reason] : [];
-}
-
 /**
  * What happens to the role as a whole: its own change, or `update` when only
  * its inline policies change.
@@ -228,6 +222,7 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
     const exclusive = related.find((resource) => resource.type === "aws_iam_role_policies_exclusive");
     const exclusiveArns = related.find((resource) => resource.type === "aws_iam_role_policy_attachments_exclusive");
     const values = change.after ?? change.before ?? {};
+    const replacePaths = (change.replace_paths ?? []).map((path) => path.join("."));
     const trust = { before: plannedDocument(change, "before", "assume_role_policy"),
       after: plannedDocument(change, "after", "assume_role_policy") };
     const blocks = [role, ...related].filter((item): item is ResourceChange => item !== undefined)
@@ -236,7 +231,7 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
       address: role ? role.address : `role ${JSON.stringify(key)} (not in this plan)`,
       inPlan: role !== undefined,
       change: changeKind(change.actions),
-      replacedBecause: role ? replaceReasons(role) : [],
+      replacedBecause: replacePaths.length > 0 ? replacePaths : role?.action_reason ? [role.action_reason] : [],
       name: role ? nameOf(role) : (key as string),
       previousName: change.before?.name ?? undefined,
       namePrefix: values.name_prefix ?? undefined,
