@@ -8,20 +8,13 @@
  */
 import * as fs from "fs";
 import { command, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
-import { reachesThreshold, Severity } from "./findings";
+import { reachesThreshold } from "./findings";
 import { renderMarkdown } from "./markdown";
 import { parsePlan } from "./plan";
-import { reviewPlan, ReviewOptions } from "./review";
+import { reviewPlan } from "./review";
 
-export const USAGE = "usage: review PLAN.json|- [--fail-on=warning|error] [--out=FILE] " +
+const USAGE = "usage: review PLAN.json|- [--fail-on=warning|error] [--out=FILE] " +
   "[--partition=P] [--region=R] [--account=ID] [--policy=ARN=FILE ...] [--no-simulation]";
-
-export interface CliArguments {
-  readonly plan: string;
-  readonly failOn?: Severity;
-  readonly out?: string;
-  readonly options: ReviewOptions;
-}
 
 function readFile(file: string, what: string): string {
   try {
@@ -32,8 +25,8 @@ function readFile(file: string, what: string): string {
   }
 }
 
-/** Parses the command line; throws an InputError naming what is wrong. */
-export function parseCommandLine(argv: readonly string[]): CliArguments {
+/** The command: returns the exit code; output goes through `write`, errors through `fail`, bad input throws an InputError. */
+export const main = command("review", async (argv, write, fail) => {
   const args = parseArguments(argv, { withValue: ["fail-on", "out", "partition", "region", "account", "policy"], switches: ["no-simulation"] }, USAGE);
   if (args.positional.length !== 1) throw new InputError(`expected one plan file, got ${args.positional.length}; ${USAGE}`);
   const failOn = args.value("fail-on");
@@ -53,28 +46,18 @@ export function parseCommandLine(argv: readonly string[]): CliArguments {
       throw new InputError(`policy file ${file} is not JSON (${(error as Error).message})`);
     }
   }
-  return {
-    plan: args.positional[0],
-    failOn,
-    out: args.value("out"),
-    options: {
-      facts: { partition: args.value("partition"), region: args.value("region"), account },
-      policies,
-      simulate: !args.has("no-simulation"),
-    },
-  };
-}
-
-/** The command: returns the exit code; output goes through `write`, errors through `fail`. */
-export const main = command("review", async (argv, write, fail) => {
-  const args = parseCommandLine(argv);
-  const source = args.plan === "-" ? "standard input" : args.plan;
-  const review = await reviewPlan(parsePlan(readFile(args.plan, "plan"), source), args.options);
+  const [plan] = args.positional;
+  const review = await reviewPlan(parsePlan(readFile(plan, "plan"), plan === "-" ? "standard input" : plan), {
+    facts: { partition: args.value("partition"), region: args.value("region"), account },
+    policies,
+    simulate: !args.has("no-simulation"),
+  });
   const markdown = renderMarkdown(review);
-  if (args.out) fs.writeFileSync(args.out, markdown);
+  const out = args.value("out");
+  if (out) fs.writeFileSync(out, markdown);
   else write(markdown);
-  if (args.failOn && reachesThreshold(review.findings, args.failOn)) {
-    fail(`review: ${review.findings.length} finding(s); failing on ${args.failOn}\n`);
+  if (failOn && reachesThreshold(review.findings, failOn)) {
+    fail(`review: ${review.findings.length} finding(s); failing on ${failOn}\n`);
     return 1;
   }
   return 0;

@@ -6,8 +6,8 @@
  * Pinpoint acts for.
  */
 import { partitionOfRegion } from "../modules/partitions";
-import { ConfigResource, configAddress, dataSources, Plan, providerRegion } from "./plan";
-import type { DocumentState } from "./roles";
+import { allowStatements, DocumentState } from "./documents";
+import { ConfigResource, configAddress, dataSources, Plan, referencedAddresses } from "./plan";
 
 /** Where the role is: partition, Region and account, and where each came from. */
 export interface Facts {
@@ -21,7 +21,6 @@ export interface Facts {
 type FactKey = "partition" | "region" | "account";
 /** A candidate value and where it came from. */
 type Candidate = readonly [value: string | undefined, source: string];
-type Found = { [key in FactKey]?: string };
 
 /** The services whose ARNs in a Pinpoint role's documents place the role itself. */
 const OWN_SERVICES = new Set(["ses", "mobiletargeting"]);
@@ -31,8 +30,8 @@ const OWN_SERVICES = new Set(["ses", "mobiletargeting"]);
  * policy's aws:SourceAccount and aws:SourceArn, then the SES and Pinpoint ARNs
  * its policies act on. Wildcards and empty fields tell nothing.
  */
-export function factsFromDocuments(trust: DocumentState, permissions: readonly DocumentState[]): Found {
-  const found: Found = {};
+function factsFromDocuments(documents: readonly DocumentState[]): { [key in FactKey]?: string } {
+  const found: { [key in FactKey]?: string } = {};
   const take = (arn: string) => {
     const [, partition, service, region, account] = /^arn:([^:*?]+):([^:*?]+):([^:*?]*):([^:]*):/.exec(arn) ?? [];
     if (!partition || !OWN_SERVICES.has(service)) return;
@@ -40,83 +39,60 @@ export function factsFromDocuments(trust: DocumentState, permissions: readonly D
     if (region) found.region ??= region;
     if (/^\d{12}$/.test(account)) found.account ??= account;
   };
-  for (const document of [trust, ...permissions]) {
-    if (document.state !== "known") continue;
-    for (const statement of document.policy.statements.filter((item) => item.effect === "Allow")) {
-      for (const test of statement.conditions) {
-        const key = test.key.toLowerCase();
-        if (key === "aws:sourceaccount" && /^\d{12}$/.test(test.values[0] ?? "")) found.account ??= test.values[0];
-        if (key === "aws:sourcearn") test.values.forEach(take);
-      }
-      (statement.resource ?? []).forEach(take);
+  for (const [statement] of documents.flatMap((document) => allowStatements(document))) {
+    for (const test of statement.conditions) {
+      const key = test.key.toLowerCase();
+      if (key === "aws:sourceaccount" && /^\d{12}$/.test(test.values[0] ?? "")) found.account ??= test.values[0];
+      if (key === "aws:sourcearn") test.values.forEach(take);
     }
+    (statement.resource ?? []).forEach(take);
   }
   return found;
 }
 
-/** Data sources and configuration read once per plan, shared by every role. */
-export class PlanFacts {
-  private readonly sources: Map<string, { type: string; values: any }>;
-  private readonly callerAccounts: Set<string>;
-
-  constructor(private readonly plan: Plan) {
-    this.sources = dataSources(plan);
-    this.callerAccounts = new Set([...this.sources.values()]
-      .filter((source) => source.type === "aws_caller_identity" && typeof source.values?.account_id === "string")
-      .map((source) => source.values.account_id));
-  }
-
-  /** What the resource blocks reference among the data sources Terraform read. */
-  private fromDataSources(blocks: readonly (ConfigResource | undefined)[]): { [key in FactKey]?: Candidate } {
-    const found: { [key in FactKey]?: Candidate } = {};
-    const referenced = new Set(blocks.flatMap((block) => block?.references ?? [])
-      .map((reference) => /^((?:module\.[^.]+\.)*data\.[^.]+\.[^.]+)/.exec(reference)?.[1])
-      .filter((address): address is string => address !== undefined));
-    for (const address of referenced) {
+/**
+ * Partition, Region and account of each role of `plan`: given ones first, then the role's own
+ * documents (`documents`: its trust policy first), then the data sources its configuration
+ * `blocks` reference, then its provider's Region, then the plan's only caller account.
+ */
+export function factsResolver(plan: Plan): (blocks: readonly (ConfigResource | undefined)[], documents: readonly DocumentState[],
+  given: Partial<Facts>) => Facts {
+  const data = dataSources(plan);
+  const callerAccounts = new Set([...data.values()]
+    .filter((source) => source.type === "aws_caller_identity" && typeof source.values?.account_id === "string")
+    .map((source) => source.values.account_id));
+  return (blocks, documents, given) => {
+    const fromData: { [key in FactKey]?: Candidate } = {};
+    const references = blocks.flatMap((block) => Object.values(block?.argumentReferences ?? {}).flat());
+    for (const address of referencedAddresses(references, "data\\.[^.]+")) {
       // A data source of a count/for_each block has instance keys; take any instance.
-      const entry = this.sources.get(address) ??
-        [...this.sources.entries()].find(([candidate]) => configAddress(candidate) === address)?.[1];
+      const entry = data.get(address) ?? [...data.entries()].find(([candidate]) => configAddress(candidate) === address)?.[1];
       if (!entry) continue;
       const value = {
         aws_caller_identity: ["account", entry.values?.account_id],
         aws_partition: ["partition", entry.values?.partition],
         aws_region: ["region", entry.values?.name ?? entry.values?.region],
       }[entry.type] as [FactKey, unknown] | undefined;
-      if (value && typeof value[1] === "string") found[value[0]] ??= [value[1], `from ${address}`];
+      if (value && typeof value[1] === "string") fromData[value[0]] ??= [value[1], `from ${address}`];
     }
-    return found;
-  }
-
-  /**
-   * Partition, Region and account of a role: given ones first, then the
-   * role's own documents, then the data sources its blocks reference, then its
-   * provider's Region, then the plan's only caller account.
-   */
-  resolve(blocks: readonly (ConfigResource | undefined)[], own: Found, given: Partial<Facts>): Facts {
+    const own = factsFromDocuments(documents);
     const sources: string[] = [];
-    const pick = (key: FactKey, candidates: ReadonlyArray<Candidate | undefined>): string | undefined => {
+    /** The first value of: the given one, the role's own documents', the data sources', `fallback`. */
+    const pick = (key: FactKey, fallback: Candidate): string | undefined => {
+      const candidates = [[given[key], "(given)"], [own[key], "from the role's own documents"], fromData[key], fallback] as const;
       const [value, source] = candidates.find((candidate) => candidate?.[0]) ?? [];
       if (value) sources.push(`${key} ${value} ${source}`);
       return value;
     };
-    const fromData = this.fromDataSources(blocks);
     const providerKey = blocks[0]?.providerConfigKey;
-    const ownSource = "from the role's own documents";
-    const region = pick("region", [
-      [given.region, "(given)"], [own.region, ownSource], fromData.region,
-      [providerRegion(this.plan, providerKey), `from provider ${providerKey}`],
-    ]);
+    // The Region set as a constant on the provider configuration, if any.
+    const providerRegion = plan.configuration?.provider_config?.[providerKey ?? ""]?.expressions?.region?.constant_value;
+    const region = pick("region", [typeof providerRegion === "string" ? providerRegion : undefined, `from provider ${providerKey}`]);
     return {
       region,
-      partition: pick("partition", [
-        [given.partition, "(given)"], [own.partition, ownSource], fromData.partition,
-        [region && partitionOfRegion(region), "from the Region"],
-      ]),
-      account: pick("account", [
-        [given.account, "(given)"], [own.account, ownSource], fromData.account,
-        [this.callerAccounts.size === 1 ? [...this.callerAccounts][0] : undefined, "from the plan's data.aws_caller_identity"],
-      ]),
+      partition: pick("partition", [region && partitionOfRegion(region), "from the Region"]),
+      account: pick("account", [callerAccounts.size === 1 ? [...callerAccounts][0] : undefined, "from the plan's data.aws_caller_identity"]),
       sources,
     };
-  }
+  };
 }

@@ -1,96 +1,65 @@
 /**
- * Every rule but the simulation's, for one role as it will be after the plan.
- * The rule table is in rules.ts; trust rules in trust-findings.ts; the fixed
- * intent of Pinpoint sending roles in pinpoint-findings.ts.
+ * The review's rules: each with its severity and what it means. A finding
+ * names the resource and carries the statement (or change) that is its evidence.
  */
-import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
-import { awsManagedBreadth } from "./managed-policies";
-import { pinpointFindings } from "./pinpoint-findings";
-import { servicePrincipals, statementCovers } from "./policy";
-import type { DocumentState, RoleReview } from "./roles";
-import { Finding, finding, Severity } from "./rules";
-import { allowStatements, evidence } from "./statements";
-import { trustFindings } from "./trust-findings";
+export type Severity = "error" | "warning";
 
-export { finding, RULES } from "./rules";
-export type { Finding, RuleId, Severity } from "./rules";
-
-/**
- * A role Pinpoint assumes: its trust policy (after the plan, or before a
- * delete) lets pinpoint.amazonaws.com call sts:AssumeRole.
- */
-export function isPinpointSendingRole(role: RoleReview): boolean {
-  const trust = role.trust.after.state === "absent" ? role.trust.before : role.trust.after;
-  return trust.state === "known" && trust.policy.statements.some((statement) => statement.effect === "Allow" &&
-    servicePrincipals(statement).includes(PINPOINT_SERVICE_PRINCIPAL) && statementCovers(statement, "sts:AssumeRole"));
+export interface Finding {
+  readonly rule: RuleId;
+  readonly severity: Severity;
+  /** The resource (or inline_policy block) the finding is about. */
+  readonly address: string;
+  readonly message: string;
+  readonly evidence: string;
 }
 
-function permissionFindings(address: string, label: string, document: DocumentState): Finding[] {
-  if (document.state === "unreadable") {
-    return [finding("unreadable-policy", address, `the planned ${label} is not a valid IAM policy`, document.problem)];
-  }
-  return allowStatements(document).flatMap(([statement, index]): Finding[] => {
-    const found: Finding[] = [];
-    const where = evidence(label, statement, index);
-    if (statement.notAction || statement.action?.includes("*")) {
-      found.push(finding("all-actions", address, statement.notAction
-        ? "a statement allows every action except those in its NotAction list"
-        : "a statement allows every action (`*`)", where));
-    }
-    const services = (statement.action ?? []).filter((action) => /^[a-z0-9-]+:\*$/i.test(action));
-    if (services.length > 0) {
-      found.push(finding("service-wildcard", address,
-        `a statement allows every action of ${services.map((action) => action.split(":")[0]).join(", ")}`, where));
-    }
-    const sends = SES_SEND_ACTIONS.filter((action) => statementCovers(statement, action));
-    if (sends.length > 0 && (statement.notResource || statement.resource?.includes("*"))) {
-      found.push(finding("send-on-any-resource", address,
-        `${sends.join(" and ")} ${sends.length > 1 ? "are" : "is"} allowed on ` +
-        (statement.notResource ? "every resource outside a NotResource list" : "Resource `*`"), where));
-    }
-    return found;
-  });
-}
+/** Every rule, its severity and what it means. */
+export const RULES = {
+  "service-trust-without-source": {
+    severity: "warning",
+    summary: "a service principal may assume the role without aws:SourceAccount or aws:SourceArn (confused deputy)",
+  },
+  "wildcard-principal": { severity: "error", summary: "the trust policy allows `*` (anyone), or everyone but a NotPrincipal list" },
+  "all-actions": { severity: "error", summary: "a statement allows every action (`*`, or NotAction)" },
+  "service-wildcard": { severity: "warning", summary: "a statement allows every action of a service (`service:*`)" },
+  "send-on-any-resource": {
+    severity: "warning",
+    summary: "an SES send action is allowed on Resource `*` (every identity of every account)",
+  },
+  "role-replaced": {
+    severity: "error",
+    summary: "the role is replaced: Pinpoint and anything else holding its ARN or id breaks until updated",
+  },
+  "unexpected-trust-principal": {
+    severity: "error",
+    summary: "a service role's trust policy also lets another principal (an account, an AWS principal, a federated one, another service) assume it",
+  },
+  "cross-account-trust": {
+    severity: "warning",
+    summary: "another account may assume the role without an sts:ExternalId or organisation (aws:PrincipalOrgID, aws:PrincipalOrgPaths) condition",
+  },
+  "pinpoint-beyond-sending": {
+    severity: "error",
+    summary: "a Pinpoint sending role may do more than ses:SendEmail and ses:SendRawEmail on SES identities and configuration sets of its own account",
+  },
+  "not-reviewable": {
+    severity: "warning",
+    summary: "a source of the role's permissions cannot be read from the plan (known only after apply, or a policy that is not in the plan)",
+  },
+  "unreadable-policy": { severity: "warning", summary: "a planned policy document is not a valid IAM policy" },
+  "simulation-mismatch": {
+    severity: "error",
+    summary: "the simulated verdict of a Pinpoint sending role differs from what the role must allow",
+  },
+} as const satisfies { [rule: string]: { severity: Severity; summary: string } };
 
-/** Every rule but the simulation's, for one role and its policies as they will be after the plan. */
-export function roleFindings(role: RoleReview): Finding[] {
-  if (role.change === "delete" || role.change === "forget") return [];
-  const pinpoint = isPinpointSendingRole(role);
-  const found = [...trustFindings(role, pinpoint)];
-  if (role.trust.after.state === "unreadable") {
-    found.push(finding("unreadable-policy", role.address, "the planned trust policy is not a valid IAM policy", role.trust.after.problem));
-  }
-  if (role.inPlan && role.trust.after.state === "unknown") {
-    found.push(finding("not-reviewable", role.address, "the trust policy is known only after apply: who may assume the role is not seen",
-      "assume_role_policy is (known after apply)"));
-  }
-  for (const policy of role.policies) {
-    found.push(...permissionFindings(policy.address, `policy ${policy.name}`, policy.after));
-  }
-  for (const managed of role.awsManagedPolicies) {
-    const breadth = awsManagedBreadth(managed.name);
-    if (breadth) {
-      found.push(finding(breadth.rule, managed.attachedBy, `AWS managed policy ${managed.name} allows ${breadth.grants}`,
-        `attached: ${managed.arn}`));
-    }
-  }
-  if (pinpoint) found.push(...pinpointFindings(role));
-  for (const item of role.notReviewable) {
-    found.push(finding("not-reviewable", item.address, item.reason, `a permission source of role ${role.address}`));
-  }
-  if (role.change === "replace") {
-    found.push(finding("role-replaced", role.address,
-      "Terraform deletes and re-creates the role: its unique id changes (and its ARN, for a generated name), so the " +
-      "Pinpoint email channel and any policy naming the role must be updated",
-      `replaced because of: ${role.replacedBecause.join(", ") || "(no reason given)"}`));
-  }
-  return found;
-}
+export type RuleId = keyof typeof RULES;
 
-const SEVERITY_ORDER: readonly Severity[] = ["error", "warning"];
+export function finding(rule: RuleId, address: string, message: string, evidence: string): Finding {
+  return { rule, severity: RULES[rule].severity, address, message, evidence };
+}
 
 /** Whether any finding is at least as severe as `threshold`. */
 export function reachesThreshold(findings: readonly Finding[], threshold: Severity): boolean {
-  const limit = SEVERITY_ORDER.indexOf(threshold);
-  return findings.some((item) => SEVERITY_ORDER.indexOf(item.severity) <= limit);
+  return findings.some((item) => threshold === "warning" || item.severity === "error");
 }

@@ -1,8 +1,9 @@
 /** Renders a review as Markdown for a pull request or a Terraform Cloud run. */
+import type { DocumentState } from "./documents";
 import { Finding, RULES } from "./findings";
 import { actionText, code, conditionText, resourceText, statementLine, whoText } from "./policy";
-import { Review, RoleResult, RoleSimulation } from "./review";
-import { DocumentState, overallChange, RoleReview } from "./roles";
+import { Review, RoleResult } from "./review";
+import { overallChange, RoleReview } from "./roles";
 
 /** A Markdown table; cells are already Markdown, line breaks become spaces. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -18,22 +19,17 @@ function findingsTable(findings: readonly Finding[]): string {
     [item.severity, code(item.rule), code(item.address), item.message, item.evidence.replace(/\|/g, "\\|")]));
 }
 
-function simulationSummary(simulation: RoleSimulation | undefined): string {
-  if (!simulation) return "";
-  if (!simulation.ran) return `not run: ${simulation.reason}`;
-  const passed = simulation.outcomes.filter((outcome) => outcome.passed).length;
-  return `${passed} of ${simulation.outcomes.length} cases as expected`;
-}
-
 function summary(review: Review): string {
-  const rows = review.roles.map((result) => [
-    code(result.role.address),
-    overallChange(result.role),
-    result.pinpoint ? "yes" : "no",
-    simulationSummary(result.simulation),
-    result.findings.length === 0 ? "none"
-      : (["error", "warning"] as const).map((severity) => [severity, result.findings.filter((item) => item.severity === severity).length] as const)
-        .filter(([, count]) => count > 0).map(([severity, count]) => plural(count, severity)).join(", "),
+  const rows = review.roles.map(({ role, pinpoint, simulation, findings }) => [
+    code(role.address),
+    overallChange(role),
+    pinpoint ? "yes" : "no",
+    !simulation ? "" : simulation.ran
+      ? `${simulation.outcomes.filter((outcome) => outcome.passed).length} of ${simulation.outcomes.length} cases as expected`
+      : `not run: ${simulation.reason}`,
+    findings.length === 0 ? "none" : (["error", "warning"] as const)
+      .map((severity) => [severity, findings.filter((item) => item.severity === severity).length] as const)
+      .filter(([, count]) => count > 0).map(([severity, count]) => plural(count, severity)).join(", "),
   ]);
   return table(["Role", "Change", "Pinpoint sending role", "Simulation", "Findings"], rows);
 }
@@ -41,30 +37,23 @@ function summary(review: Review): string {
 function roleFacts(role: RoleReview): string {
   const after = role.name ? code(role.name) : role.namePrefix ? `generated from prefix ${code(role.namePrefix)}` : "known after apply";
   const name = role.previousName && role.previousName !== role.name ? `${code(role.previousName)} → ${after}` : after;
-  const boundary = role.boundary.afterUnknown ? "known after apply"
-    : role.boundary.before !== role.boundary.after
-      ? `${role.boundary.before ? code(role.boundary.before) : "none"} → ${role.boundary.after ? code(role.boundary.after) : "none"}`
-      : role.boundary.after ? code(role.boundary.after) : "none";
+  const arnOrNone = (arn: string | undefined) => (arn ? code(arn) : "none");
+  const boundary = role.boundary.afterUnknown ? "known after apply" : role.boundary.before !== role.boundary.after
+    ? `${arnOrNone(role.boundary.before)} → ${arnOrNone(role.boundary.after)}` : arnOrNone(role.boundary.after);
   const where = [role.facts.partition, role.facts.region, role.facts.account].map((fact) => fact ?? "?").join(" · ");
-  const rows = [["Name", name], ["Path", code(role.path)], ["Permissions boundary", boundary], ["Partition · Region · account", where]];
-  if (role.exclusivePolicyNames) {
-    rows.push(["Inline policies kept (exclusive)", role.exclusivePolicyNames.map(code).join(", ") || "none"]);
-  }
-  if (role.exclusivePolicyArns) {
-    rows.push(["Managed policies kept (exclusive)", role.exclusivePolicyArns.map(code).join(", ") || "none"]);
-  }
-  if (role.managedPolicyArns.length > 0) rows.push(["Managed policies attached", role.managedPolicyArns.map(code).join(", ")]);
-  if (role.removedByExclusive.length > 0) {
-    rows.push(["Removed at apply by the exclusive lists (reviewed all the same)", role.removedByExclusive.map(code).join(", ")]);
-  }
-  if (role.awsManagedPolicies.length > 0) {
-    rows.push(["AWS managed policies (judged by name, not simulated)", role.awsManagedPolicies.map((policy) => code(policy.name)).join(", ")]);
-  }
-  if (role.notReviewable.length > 0) {
-    rows.push(["Not reviewable", role.notReviewable.map((item) => `${code(item.address)} ${item.reason}`).join("; ")]);
-  }
-  if (role.replacedBecause.length > 0) rows.push(["Replaced because of", role.replacedBecause.map(code).join(", ")]);
-  return table(["", ""], rows);
+  const codes = (items: readonly string[]) => items.map(code).join(", ");
+  // Empty lists leave their row out, but for the exclusive lists, which say "none".
+  const rows: Array<[string, string | undefined]> = [
+    ["Name", name], ["Path", code(role.path)], ["Permissions boundary", boundary], ["Partition · Region · account", where],
+    ["Inline policies kept (exclusive)", role.exclusivePolicyNames && (codes(role.exclusivePolicyNames) || "none")],
+    ["Managed policies kept (exclusive)", role.exclusivePolicyArns && (codes(role.exclusivePolicyArns) || "none")],
+    ["Managed policies attached", codes(role.managedPolicyArns)],
+    ["Removed at apply by the exclusive lists (reviewed all the same)", codes(role.removedByExclusive)],
+    ["AWS managed policies (judged by name, not simulated)", codes(role.awsManagedPolicies.map((policy) => policy.name))],
+    ["Not reviewable", role.notReviewable.map((item) => `${code(item.address)} ${item.reason}`).join("; ")],
+    ["Replaced because of", codes(role.replacedBecause)],
+  ];
+  return table(["", ""], rows.filter((row): row is [string, string] => Boolean(row[1])));
 }
 
 /** The document after the plan, or before it for a role being deleted. */
@@ -72,16 +61,15 @@ function current(document: { before: DocumentState; after: DocumentState }, chan
   return change === "delete" || change === "forget" ? document.before : document.after;
 }
 
-function unavailable(document: DocumentState): string | undefined {
-  if (document.state === "unknown") return "_Known after apply._";
-  if (document.state === "unreadable") return `_Not a valid IAM policy: ${document.problem}._`;
-  if (document.state === "absent") return "_None._";
-  return undefined;
+/** What stands in a table for a document that is not known. */
+function unavailable(document: DocumentState): string {
+  return document.state === "unknown" ? "_Known after apply._"
+    : document.state === "unreadable" ? `_Not a valid IAM policy: ${document.problem}._` : "_None._";
 }
 
 function whoCanAssume(role: RoleReview): string {
   const trust = current(role.trust, role.change);
-  if (trust.state !== "known") return unavailable(trust) as string;
+  if (trust.state !== "known") return unavailable(trust);
   return table(["Effect", "Principal", "Action", "Condition"], trust.policy.statements.map((statement) =>
     [statement.effect, whoText(statement), actionText(statement), conditionText(statement.conditions) || "none"]));
 }
@@ -90,7 +78,7 @@ function whatItCanDo(role: RoleReview): string {
   const rows = role.policies.flatMap((policy) => {
     const document = current(policy, policy.change);
     const name = policy.kind === "managed" ? `${code(policy.name)} (managed, ${code(policy.address)})` : code(policy.name);
-    if (document.state !== "known") return [[name, unavailable(document) as string, "", "", ""]];
+    if (document.state !== "known") return [[name, unavailable(document), "", "", ""]];
     return document.policy.statements.map((statement) => [name, statement.effect, actionText(statement),
       resourceText(statement) || "(none)", conditionText(statement.conditions) || "none"]);
   });
@@ -99,7 +87,7 @@ function whatItCanDo(role: RoleReview): string {
 }
 
 /** Statements removed (`-`), added (`+`) and kept, as a diff block. */
-export function statementDiff(before: DocumentState, after: DocumentState): string {
+function statementDiff(before: DocumentState, after: DocumentState): string {
   const lines = (document: DocumentState) => document.state === "known" ? document.policy.statements.map(statementLine)
     : document.state === "absent" ? [] : [`(${document.state === "unknown" ? "known after apply" : "not a valid policy"})`];
   const old = lines(before);
@@ -112,13 +100,11 @@ export function statementDiff(before: DocumentState, after: DocumentState): stri
 }
 
 function changes(role: RoleReview): string {
-  const parts: string[] = [];
-  if (role.inPlan) parts.push(`Trust policy (${role.change}):\n\n${statementDiff(role.trust.before, role.trust.after)}`);
-  for (const policy of role.policies) {
-    parts.push(`Policy ${code(policy.name)} (${code(policy.address)}, ${policy.change}):\n\n` +
-      statementDiff(policy.before, policy.after));
-  }
-  return parts.join("\n\n");
+  return [
+    ...(role.inPlan ? [`Trust policy (${role.change}):\n\n${statementDiff(role.trust.before, role.trust.after)}`] : []),
+    ...role.policies.map((policy) =>
+      `Policy ${code(policy.name)} (${code(policy.address)}, ${policy.change}):\n\n${statementDiff(policy.before, policy.after)}`),
+  ].join("\n\n");
 }
 
 function simulation(result: RoleResult): string {
@@ -156,11 +142,6 @@ function roleSection(result: RoleResult): string {
   ].filter((part) => part !== "").join("\n\n");
 }
 
-function rulesLegend(): string {
-  return table(["Rule", "Severity", "Meaning"],
-    Object.entries(RULES).map(([rule, { severity, summary: meaning }]) => [code(rule), severity, meaning]));
-}
-
 export function renderMarkdown(review: Review): string {
   const version = review.terraformVersion ? `Terraform ${review.terraformVersion}, ` : "";
   const parts = [
@@ -172,7 +153,7 @@ export function renderMarkdown(review: Review): string {
     findingsTable(review.findings),
     ...review.roles.map(roleSection),
     "## Rules",
-    rulesLegend(),
+    table(["Rule", "Severity", "Meaning"], Object.entries(RULES).map(([rule, { severity, summary }]) => [code(rule), severity, summary])),
   ];
   return `${parts.join("\n\n")}\n`;
 }

@@ -6,25 +6,18 @@
  * the plan, and AWS managed policies (every one of which grants more).
  */
 import { SES_SEND_ACTIONS } from "../modules/policy-documents";
-import { awsManagedBreadth } from "./managed-policies";
-import { actionText } from "./policy";
+import { awsManagedBreadth } from "./attached-policies";
+import { allowStatements, evidence } from "./documents";
+import { Finding, finding } from "./findings";
+import { actionText, plain } from "./policy";
 import type { RoleReview } from "./roles";
-import { Finding, finding } from "./rules";
-import { allowStatements, evidence } from "./statements";
 
 const SEND_ACTIONS = new Set(SES_SEND_ACTIONS.map((action) => action.toLowerCase()));
-const plain = (text: string) => text;
 
 /** Whether an ARN is an SES identity or configuration set of `account` (any Region) in `partition`. */
-export function isOwnSesArn(arn: string, partition: string | undefined, account: string | undefined): boolean {
+function isOwnSesArn(arn: string, partition: string | undefined, account: string | undefined): boolean {
   const match = /^arn:([^:*?]+):ses:[^:]*:(\d{12}):(identity|configuration-set)\/.+$/.exec(arn);
   return match !== null && (partition === undefined || match[1] === partition) && (account === undefined || match[2] === account);
-}
-
-/** Whether every Allow statement of every known document allows only the two send actions, by name. */
-export function onlySendActions(role: RoleReview): boolean {
-  return role.policies.every((policy) => allowStatements(policy.after).every(([statement]) =>
-    statement.action !== undefined && statement.action.every((action) => SEND_ACTIONS.has(action.toLowerCase()))));
 }
 
 export function pinpointFindings(role: RoleReview): Finding[] {

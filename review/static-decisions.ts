@@ -5,25 +5,13 @@
  * The test is deliberately loose (a pattern "could match" whenever in doubt),
  * so a request it calls denied is denied; everything else is simulated.
  */
-import { Statement, statementCovers } from "./policy";
+import { compiledPattern, Statement, statementCovers } from "./policy";
 
-/** An ARN pattern as a loose regular expression: `*`, `?` and `${…}` variables match anything, case-insensitively. */
-function looseArnPattern(pattern: string): RegExp {
-  const source = pattern.split(/(\$\{[^}]*\}|\*|\?)/).map((part) =>
-    part === "*" || part.startsWith("${") ? ".*" : part === "?" ? "." : part.replace(/[.+^$()|[\]\\{}]/g, "\\$&")).join("");
-  return new RegExp(`^${source}$`, "is");
-}
-
-const patterns = new Map<string, RegExp>();
+/** Whether an ARN pattern could match `resource`: loosely, `*`, `?` and `${…}` variables match anything, case-insensitively. */
 function resourceMatches(pattern: string, resource: string): boolean {
-  let regex = patterns.get(pattern);
-  if (!regex) {
-    // Bounded: patterns name each role's own ARNs, so a plan of many roles brings many.
-    if (patterns.size >= 10_000) patterns.clear();
-    regex = looseArnPattern(pattern);
-    patterns.set(pattern, regex);
-  }
-  return resource === "*" || regex.test(resource);
+  const loose = () => new RegExp(`^${pattern.split(/(\$\{[^}]*\}|\*|\?)/).map((part) =>
+    part === "*" || part.startsWith("${") ? ".*" : part === "?" ? "." : part.replace(/[.+^$()|[\]\\{}]/g, "\\$&")).join("")}$`, "is");
+  return resource === "*" || compiledPattern(`resource ${pattern}`, loose).test(resource);
 }
 
 /** Whether an identity-policy statement could allow `action` on `resource`. */

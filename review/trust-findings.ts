@@ -4,10 +4,10 @@
  * without a condition that pins the account it acts for (confused deputy).
  */
 import { PINPOINT_SERVICE_PRINCIPAL } from "../modules/policy-documents";
-import { ConditionTest, servicePrincipals, Statement, statementCovers } from "./policy";
+import { allowStatements, evidence } from "./documents";
+import { Finding, finding } from "./findings";
+import { ConditionTest, namedPrincipals, servicePrincipals, statementCovers } from "./policy";
 import type { RoleReview } from "./roles";
-import { Finding, finding } from "./rules";
-import { allowStatements, evidence } from "./statements";
 
 const ACCOUNT_ID = /^\d{12}$/;
 /** Only operators that compare with a concrete value; `…IfExists` lets a request without the key through. */
@@ -26,7 +26,7 @@ function accountOf(value: string): string | undefined {
  * StringLike (without wildcards), ArnEquals or ArnLike on aws:SourceAccount or
  * aws:SourceArn, every value naming the role's account by its 12 digits.
  */
-export function pinsSourceAccount(test: ConditionTest, account: string | undefined): boolean {
+function pinsSourceAccount(test: ConditionTest, account: string | undefined): boolean {
   const operator = test.operator.toLowerCase();
   const key = test.key.toLowerCase();
   if (!PINNING_OPERATORS.has(operator) || test.values.length === 0) return false;
@@ -41,15 +41,6 @@ export function pinsSourceAccount(test: ConditionTest, account: string | undefin
 
 const ASSUME_ACTIONS = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"];
 
-/** Principals of a statement other than service principals, as `AWS arn:…`, plus services outside `expected`. */
-function otherPrincipals(statement: Statement, expected: ReadonlySet<string>): string[] {
-  const principal = statement.principal;
-  if (principal === undefined || principal === "*") return [];
-  return Object.entries(principal).flatMap(([kind, ids]) => ids
-    .filter((id) => id !== "*" && !(kind === "Service" && expected.has(id)))
-    .map((id) => `${kind} ${id}`));
-}
-
 export function trustFindings(role: RoleReview, pinpoint: boolean): Finding[] {
   const statements = allowStatements(role.trust.after);
   const account = role.facts.account;
@@ -59,8 +50,8 @@ export function trustFindings(role: RoleReview, pinpoint: boolean): Finding[] {
   return statements.flatMap(([statement, index]): Finding[] => {
     const found: Finding[] = [];
     const where = evidence("trust policy", statement, index);
-    const principal = statement.principal;
-    const anyone = principal === "*" || Object.values(principal ?? {}).some((ids) => ids.includes("*"));
+    const principals = namedPrincipals(statement);
+    const anyone = statement.principal === "*" || Object.values(principals).some((ids) => ids.includes("*"));
     if (anyone || statement.notPrincipal) {
       found.push(finding("wildcard-principal", role.address,
         statement.notPrincipal ? "the trust policy allows everyone except its NotPrincipal list to assume the role"
@@ -73,12 +64,14 @@ export function trustFindings(role: RoleReview, pinpoint: boolean): Finding[] {
         `${named.join(", ")} may assume the role on behalf of any account: no StringEquals, ArnEquals or ArnLike ` +
         `condition on aws:SourceAccount or aws:SourceArn names ${account ? `account ${account}` : "the account"}`, where));
     }
-    const others = otherPrincipals(statement, expected);
+    // Principals other than service principals, as `AWS arn:…`, plus services outside `expected`.
+    const others = Object.entries(principals).flatMap(([kind, ids]) => ids
+      .filter((id) => id !== "*" && !(kind === "Service" && expected.has(id))).map((id) => `${kind} ${id}`));
     if (serviceRole && others.length > 0 && assumes) {
       found.push(finding("unexpected-trust-principal", role.address,
         `the ${pinpoint ? "Pinpoint sending" : "service"} role may also be assumed by ${others.join(", ")}`, where));
     }
-    const foreign = [...new Set(principal === undefined || principal === "*" ? [] : (principal.AWS ?? [])
+    const foreign = [...new Set((principals.AWS ?? [])
       .map(accountOf).filter((id): id is string => id !== undefined && account !== undefined && id !== account))];
     const guarded = statement.conditions.some((test) => GUARD_KEYS.has(test.key.toLowerCase()) &&
       PINNING_OPERATORS.has(test.operator.toLowerCase()) && test.values.every((value) => value !== "*"));

@@ -1,12 +1,8 @@
 /**
- * `npm run bench-review` (and part of `npm run bench`): the review of plans of
- * 10, 100 and 1,000 distinct Pinpoint sending roles, each in its own account
- * with its own identities and apps. The plans are built here in the shape
- * `terraform show -json` gives for the construct (role, inline policy, data
- * sources referenced through the configuration), so no terraform is needed,
- * and go through the command's own path: parse, review with simulation, render.
- * Each size runs in a fresh node process of compiled JavaScript, which reports
- * its wall time and peak RSS.
+ * `npm run bench-review` (and part of `npm run bench`): reviews (parse, simulate, render) plans of 10, 100 and 1,000
+ * distinct Pinpoint sending roles, as `terraform show -json` gives them for the construct, each size in a fresh node
+ * process of compiled JavaScript (no TypeScript compiler measured) that reports its wall time, processor time (what a
+ * busy machine inflates least) and peak RSS.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -18,56 +14,33 @@ import { parsePlan } from "../review/plan";
 import { reviewPlan } from "../review/review";
 import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
 
-const SIZES = [10, 100, 1000];
 const projectDir = path.resolve(__dirname, "..");
 
-const json = (value: unknown) => JSON.stringify(value);
-const pad = (index: number, width: number) => String(index).padStart(width, "0");
-
-/** One construct instance, numbered `index`: what terraform plans for it. */
+/** One construct instance, numbered `index`: what terraform plans for it, documents from the construct's own builders. */
 function constructRole(index: number) {
-  const account = `1${pad(index, 11)}`;
+  const account = `1${String(index).padStart(11, "0")}`;
   const region = ["us-east-1", "eu-west-1", "ap-southeast-2"][index % 3];
   const id = `sender_${index}`;
-  const app = `${pad(index, 8)}${"a".repeat(24)}`;
-  const data = (type: string) => `data.${type}.${id}`;
-  // The construct's own builders, so the plan holds exactly what the construct plans.
   const scope = { partition: "aws", region, account };
-  const trust = pinpointTrustPolicy(scope, [app]);
-  const policy = sesSendingPolicy(scope, [`team-${index}.example.com`], [`set-${index}`]);
+  const trust = JSON.stringify(pinpointTrustPolicy(scope, [`${String(index).padStart(8, "0")}${"a".repeat(24)}`]));
+  const policy = JSON.stringify(sesSendingPolicy(scope, [`team-${index}.example.com`], [`set-${index}`]));
   const roleName = `pinpoint-sender-${index}`;
-  const references = (attribute: string) => ({ references: [`${data("aws_caller_identity")}.${attribute}`, data("aws_caller_identity"),
-    `${data("aws_partition")}.partition`, data("aws_partition")] });
+  const created = (type: string, after: object, afterUnknown: object, expressions: object) => ({
+    change: { address: `${type}.${id}`, mode: "managed", type, name: id,
+      change: { actions: ["create"], before: null, after, after_unknown: afterUnknown } },
+    config: { address: `${type}.${id}`, provider_config_key: "aws", expressions },
+  });
+  const data = (type: string, values: object) => ({ address: `data.${type}.${id}`, mode: "data", type, name: id, values });
+  const accountReferences = { references: [`data.aws_caller_identity.${id}.account_id`, `data.aws_caller_identity.${id}`,
+    `data.aws_partition.${id}.partition`, `data.aws_partition.${id}`] };
   return {
-    changes: [
-      {
-        address: `aws_iam_role.${id}`, mode: "managed", type: "aws_iam_role", name: id,
-        change: {
-          actions: ["create"], before: null,
-          after: { name: roleName, path: "/", assume_role_policy: json(trust), permissions_boundary: null, inline_policy: [] },
-          after_unknown: { arn: true, id: true, unique_id: true, inline_policy: true, managed_policy_arns: true },
-        },
-      },
-      {
-        address: `aws_iam_role_policy.${id}`, mode: "managed", type: "aws_iam_role_policy", name: id,
-        change: {
-          actions: ["create"], before: null,
-          after: { name: "PinpointUsesSESForEmailSends", role: roleName, policy: json(policy) },
-          after_unknown: { id: true },
-        },
-      },
+    resources: [
+      created("aws_iam_role", { name: roleName, path: "/", assume_role_policy: trust, permissions_boundary: null, inline_policy: [] },
+        { arn: true, id: true, unique_id: true, inline_policy: true, managed_policy_arns: true }, { assume_role_policy: accountReferences }),
+      created("aws_iam_role_policy", { name: "PinpointUsesSESForEmailSends", role: roleName, policy }, { id: true },
+        { role: { references: [`aws_iam_role.${id}.name`, `aws_iam_role.${id}`] }, policy: accountReferences }),
     ],
-    config: [
-      { address: `aws_iam_role.${id}`, provider_config_key: "aws", expressions: { assume_role_policy: references("account_id") } },
-      {
-        address: `aws_iam_role_policy.${id}`, provider_config_key: "aws",
-        expressions: { role: { references: [`aws_iam_role.${id}.name`, `aws_iam_role.${id}`] }, policy: references("account_id") },
-      },
-    ],
-    data: [
-      { address: data("aws_caller_identity"), mode: "data", type: "aws_caller_identity", name: id, values: { account_id: account } },
-      { address: data("aws_partition"), mode: "data", type: "aws_partition", name: id, values: { partition: "aws" } },
-    ],
+    data: [data("aws_caller_identity", { account_id: account }), data("aws_partition", { partition: "aws" })],
   };
 }
 
@@ -75,91 +48,63 @@ function constructRole(index: number) {
 export function syntheticPlan(roles: number) {
   const instances = Array.from({ length: roles }, (_, index) => constructRole(index));
   return {
-    format_version: "1.2",
-    terraform_version: "1.11.4",
-    resource_changes: instances.flatMap((instance) => instance.changes),
+    format_version: "1.2", terraform_version: "1.11.4",
+    resource_changes: instances.flatMap((instance) => instance.resources.map((resource) => resource.change)),
     prior_state: { format_version: "1.0", values: { root_module: { resources: instances.flatMap((instance) => instance.data) } } },
     configuration: {
       provider_config: { aws: { name: "aws", expressions: { region: { constant_value: "us-east-1" } } } },
-      root_module: { resources: instances.flatMap((instance) => instance.config) },
+      root_module: { resources: instances.flatMap((instance) => instance.resources.map((resource) => resource.config)) },
     },
   };
 }
 
-/** In the child: review a plan of `roles` roles as the command does; print time, peak RSS and what was found. */
+/** In the child: review a plan of `roles` roles as the command does; print its row of the table. */
 async function child(roles: number): Promise<void> {
   const text = JSON.stringify(syntheticPlan(roles));
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
   const review = await reviewPlan(parsePlan(text, "plan.json"));
-  const markdown = renderMarkdown(review);
+  renderMarkdown(review);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const { user, system } = process.cpuUsage(cpu);
-  const simulated = review.roles.filter((result) => result.simulation?.ran).length;
-  process.stdout.write(JSON.stringify({
-    roles, wallMs, cpuMs: (user + system) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024, findings: review.findings.length, simulated, markdownKb: markdown.length / 1024,
-  }));
-}
-
-/**
- * Compiles this script and what it imports to plain JavaScript, so that no
- * TypeScript compiler sits in the measured process (types are checked by `npm test`).
- */
-function compile(outDir: string): string {
-  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--outDir", outDir, "--rootDir", projectDir,
-    "--noCheck", "--module", "commonjs", "--target", "ES2022", "--esModuleInterop", "--skipLibCheck", "--resolveJsonModule",
-    path.join(projectDir, "scripts", "bench-review.ts")], { cwd: projectDir, encoding: "utf8" });
-  if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
-  return path.join(outDir, "scripts", "bench-review.js");
-}
-
-interface Row {
-  readonly roles: number;
-  readonly wallMs: number;
-  /** Processor time (user and system): what a shared, busy machine inflates least. */
-  readonly cpuMs: number;
-  readonly peakRssMb: number;
-  readonly findings: number;
-  readonly simulated: number;
+  const cpuMs = (user + system) / 1000;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`| ${roles} | ${wallMs.toFixed(0)} | ${cpuMs.toFixed(0)} | ${(cpuMs / roles).toFixed(2)} | ${peakRssMb.toFixed(1)} | ` +
+    `${review.roles.filter((result) => result.simulation?.ran).length} | ${review.findings.length} |`);
 }
 
 /** Reviews each size in its own process; returns a Markdown table. */
-export function benchReview(sizes: readonly number[] = SIZES): string {
-  // Inside the project, so that the compiled files find node_modules.
-  fs.mkdirSync(path.join(projectDir, "build"), { recursive: true });
-  const outDir = fs.mkdtempSync(path.join(projectDir, "build", "bench-review-"));
+export function benchReview(sizes: readonly number[] = [10, 100, 1000]): string {
+  // Inside the project, so that the compiled files find node_modules; tsc creates it.
+  const outDir = path.join(projectDir, "build", `bench-review-${process.pid}`);
   try {
-    const script = compile(outDir);
-    const rows: Row[] = sizes.map((roles) => {
-      const run = spawnSync(process.execPath, [script, "--child", String(roles)], { cwd: projectDir, encoding: "utf8", timeout: 10 * 60_000 });
-      if (run.status !== 0) throw new Error(`review of ${roles} roles failed: ${run.stderr}`);
-      return JSON.parse(run.stdout) as Row;
-    });
+    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--outDir", outDir, "--rootDir", projectDir,
+      "--noCheck", "--module", "commonjs", "--target", "ES2022", "--esModuleInterop", "--skipLibCheck", "--resolveJsonModule",
+      path.join(projectDir, "scripts", "bench-review.ts")], { cwd: projectDir, encoding: "utf8" });
+    if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
     return [
       `review of plans of distinct Pinpoint sending roles, with simulation, one fresh process each (node ${process.version}, ${os.cpus().length} cores)`,
       "| roles | wall time (ms) | CPU time (ms) | CPU ms per role | peak RSS (MB) | roles simulated | findings |",
       "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-      ...rows.map((row) => `| ${row.roles} | ${row.wallMs.toFixed(0)} | ${row.cpuMs.toFixed(0)} | ${(row.cpuMs / row.roles).toFixed(2)} | ` +
-        `${row.peakRssMb.toFixed(1)} | ${row.simulated} | ${row.findings} |`),
+      ...sizes.map((roles) => {
+        const run = spawnSync(process.execPath, [path.join(outDir, "scripts", "bench-review.js"), "--child", String(roles)],
+          { cwd: projectDir, encoding: "utf8", timeout: 10 * 60_000 });
+        if (run.status !== 0) throw new Error(`review of ${roles} roles failed: ${run.stderr}`);
+        return run.stdout;
+      }),
     ].join("\n");
   } finally {
     fs.rmSync(outDir, { recursive: true, force: true });
   }
 }
 
-if (require.main === module) {
-  const index = process.argv.indexOf("--child");
-  if (index >= 0) {
-    // The compiled copy that benchReview runs once per size: not a command for users.
-    child(Number(process.argv[index + 1])).catch((error) => {
-      process.stderr.write(`${error.stack ?? error}\n`);
-      process.exit(1);
-    });
-  } else {
-    runFromCommandLine(command("bench-review", async (argv) => {
-      noArguments(argv, "usage: bench-review  (reviews plans of 10, 100 and 1,000 roles: time and peak memory)");
-      console.log(benchReview());
-      return 0;
-    }));
-  }
+if (require.main === module && process.argv.includes("--child")) {
+  // The compiled copy that benchReview runs once per size, not a command for users; it fails with its stack trace.
+  void child(Number(process.argv[process.argv.indexOf("--child") + 1]));
+} else if (require.main === module) {
+  runFromCommandLine(command("bench-review", async (argv) => {
+    noArguments(argv, "usage: bench-review  (reviews plans of 10, 100 and 1,000 roles: time and peak memory)");
+    console.log(benchReview());
+    return 0;
+  }));
 }

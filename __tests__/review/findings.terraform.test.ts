@@ -12,7 +12,7 @@ import { RuleId } from "../../review/findings";
 import { main } from "../../review/cli";
 import { parsePlan } from "../../review/plan";
 import { Review, reviewPlan } from "../../review/review";
-import { DocumentState } from "../../review/roles";
+import { DocumentState } from "../../review/documents";
 import { allow, pinpointTrust, trust } from "./documents";
 
 const ACCOUNT = "345678901234";
