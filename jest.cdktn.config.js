@@ -6,7 +6,7 @@ const base = require("./jest.config");
 // Read by __tests__/package/flavour.test.ts, which fails if the mapping is not in effect.
 process.env.CDKTF_FLAVOUR = "cdktn";
 
-/** The Terraform-backed tests that prove the output: in-process synth and validate, plans in three partitions, a lifecycle. */
+/** The Terraform-backed tests that prove the output: in-process synth and validate, plans in three partitions, one full lifecycle (the default stack's). */
 const TERRAFORM_BACKED = [
   "__tests__/package/in-process-synth.terraform.test.ts",
   "__tests__/terraform/plan.test.ts",
