@@ -1,0 +1,105 @@
+/**
+ * The started providers terraform commands attach to: which configurations
+ * may attach, and that a process serves one command, one environment at a
+ * time. A wrong answer here would let one provider configuration answer for
+ * another, and the Terraform-backed tests would prove the wrong thing.
+ */
+import * as fs from "fs";
+import { initialisedWorkdir } from "./lifecycle";
+import { attachableAwsProvider, withProvider } from "./provider-pool";
+import { TerraformWorkdir, testEnv } from "./terraform";
+
+let workdir: TerraformWorkdir;
+let stackJson: any;
+
+beforeAll(async () => {
+  workdir = await initialisedWorkdir("provider-pool");
+  stackJson = JSON.parse(fs.readFileSync(`${workdir.dir}/cdk.tf.json`, "utf8"));
+});
+
+afterAll(() => workdir?.remove());
+
+const pidOf = (reattach: string): number => Object.values<{ Pid: number }>(JSON.parse(reattach))[0].Pid;
+const alive = (pid: number): boolean => {
+  try {
+    return process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+};
+
+describe("attachableAwsProvider", () => {
+  afterEach(() => {
+    workdir.write("cdk.tf.json", stackJson);
+    fs.rmSync(`${workdir.dir}/extra.tf`, { force: true });
+  });
+
+  it("gives the installed hashicorp/aws provider for the app's stack, one provider configuration", () => {
+    expect(stackJson.provider.aws).toHaveLength(1);
+    expect(attachableAwsProvider(workdir.dir)).toMatch(/\/terraform-provider-aws_v[\d.]+_x5$/);
+  });
+
+  it("gives none for two aws provider configurations (an alias)", () => {
+    workdir.write("cdk.tf.json", { ...stackJson, provider: { aws: [...stackJson.provider.aws, { alias: "other", region: "eu-west-1" }] } });
+    expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
+  });
+
+  it("gives none for a provider block in an HCL file next to the JSON one", () => {
+    workdir.write("extra.tf", 'provider "aws" {\n  alias  = "other"\n  region = "eu-west-1"\n}\n');
+    expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
+  });
+
+  it.each([
+    ["JSON", () => workdir.write("cdk.tf.json", { ...stackJson, module: { role: { source: "./role" } } })],
+    ["HCL", () => workdir.write("extra.tf", 'module "role" {\n  source = "./role"\n}\n')],
+  ])("gives none for a module call in %s", (_format, write) => {
+    write();
+    expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
+  });
+
+  it("gives none where terraform init has not run", () => {
+    const bare = TerraformWorkdir.create("not-initialised");
+    bare.write("main.tf.json", stackJson);
+    expect(attachableAwsProvider(bare.dir)).toBeUndefined();
+    bare.remove();
+  });
+});
+
+describe("withProvider", () => {
+  const binary = () => attachableAwsProvider(workdir.dir) as string;
+  const env = testEnv({ AWS_REGION: "us-east-1" });
+
+  it("gives two commands in turn the same running process", async () => {
+    const first = await withProvider(binary(), env, async (reattach) => pidOf(reattach));
+    const second = await withProvider(binary(), env, async (reattach) => pidOf(reattach));
+    expect(second).toBe(first);
+    expect(alive(first)).toBe(true);
+  });
+
+  it("gives two commands at once two processes, since a process holds one configuration", async () => {
+    const pids = await Promise.all([1, 2].map(() =>
+      withProvider(binary(), env, async (reattach) => {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return pidOf(reattach);
+      })));
+    expect(new Set(pids).size).toBe(2);
+  });
+
+  it("gives a command with another environment (another endpoint) its own process", async () => {
+    const here = await withProvider(binary(), env, async (reattach) => pidOf(reattach));
+    const there = await withProvider(binary(), { ...env, AWS_ENDPOINT_URL_IAM: "http://127.0.0.1:9" }, async (reattach) => pidOf(reattach));
+    expect(there).not.toBe(here);
+  });
+
+  it("serves a real terraform command: the started process does the work, and outlives it", async () => {
+    const pid = await withProvider(binary(), testEnv(), async (reattach) => pidOf(reattach));
+    const cpuTicks = () => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ").slice(11, 13).map(Number)
+      .reduce((sum, ticks) => sum + ticks, 0);
+    const before = cpuTicks();
+    expect(await workdir.validate()).toMatchObject({ valid: true, diagnostics: [] });
+    // Sending terraform the provider's schema alone takes this process a tenth of a second or more.
+    expect(cpuTicks() - before).toBeGreaterThan(10);
+    expect(await withProvider(binary(), testEnv(), async (reattach) => pidOf(reattach))).toBe(pid);
+    expect(alive(pid)).toBe(true);
+  });
+});
