@@ -32,6 +32,7 @@ describe("attachableAwsProvider", () => {
   afterEach(() => {
     workdir.write("cdk.tf.json", stackJson);
     fs.rmSync(`${workdir.dir}/extra.tf`, { force: true });
+    fs.rmSync(`${workdir.dir}/tests`, { recursive: true, force: true });
   });
 
   it("gives the installed hashicorp/aws provider for the app's stack, one provider configuration", () => {
@@ -46,6 +47,14 @@ describe("attachableAwsProvider", () => {
 
   it("gives none for a provider block in an HCL file next to the JSON one", () => {
     workdir.write("extra.tf", 'provider "aws" {\n  alias  = "other"\n  region = "eu-west-1"\n}\n');
+    expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
+  });
+
+  it("gives none for a provider block in a terraform test file, and counts no mock_provider", () => {
+    fs.mkdirSync(`${workdir.dir}/tests`, { recursive: true });
+    workdir.write("tests/mocked.tftest.hcl", 'mock_provider "aws" {}\n');
+    expect(attachableAwsProvider(workdir.dir)).toBeDefined();
+    workdir.write("tests/real.tftest.hcl", 'provider "aws" {\n  region = "eu-west-1"\n}\n');
     expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
   });
 

@@ -36,17 +36,19 @@ const idle = new Map<string, Provider[]>();
 /**
  * The hashicorp/aws provider `terraform init` installed in `dir`, if the
  * configuration there can attach to a started one: at most one aws provider
- * configuration, and no module calls.
+ * configuration (root module and `terraform test` files), and no module calls.
  */
 export function attachableAwsProvider(dir: string): string | undefined {
   let providers = 0;
-  for (const file of fs.readdirSync(dir)) {
+  const testFiles = fs.existsSync(path.join(dir, "tests")) ? fs.readdirSync(path.join(dir, "tests")).map((file) => `tests/${file}`) : [];
+  for (const file of [...fs.readdirSync(dir), ...testFiles]) {
     const text = () => fs.readFileSync(path.join(dir, file), "utf8");
     if (file.endsWith(".tf.json")) {
       const json = JSON.parse(text());
       if (json.module && Object.keys(json.module).length > 0) return undefined;
       providers += json.provider?.aws === undefined ? 0 : [json.provider.aws].flat().length;
-    } else if (file.endsWith(".tf")) {
+    } else if (file.endsWith(".tf") || file.endsWith(".tftest.hcl")) {
+      // `terraform test` files: a mock_provider does not count (the provider only gives its schema).
       if (/^\s*module\s+"/m.test(text())) return undefined;
       providers += (text().match(/^\s*provider\s+"aws"/gm) ?? []).length;
     }

@@ -89,8 +89,8 @@ export interface StateJson {
   }>;
 }
 
-/** The commands that start providers; `init` (which installs them) and `test` start their own. */
-const PROVIDER_COMMANDS = new Set(["plan", "apply", "destroy", "show", "validate", "import", "refresh"]);
+/** The commands that start providers (`init` installs them: it runs as the user runs it). */
+const PROVIDER_COMMANDS = new Set(["plan", "apply", "destroy", "show", "validate", "import", "refresh", "test"]);
 
 /** The local state file, relative to the working directory. */
 const STATE_FILE = "terraform.tfstate";
