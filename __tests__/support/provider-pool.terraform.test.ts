@@ -32,7 +32,7 @@ describe("attachableAwsProvider", () => {
   afterEach(() => {
     workdir.write("cdk.tf.json", stackJson);
     fs.rmSync(`${workdir.dir}/extra.tf`, { force: true });
-    fs.rmSync(`${workdir.dir}/tests`, { recursive: true, force: true });
+    for (const folder of ["tests", "role"]) fs.rmSync(`${workdir.dir}/${folder}`, { recursive: true, force: true });
   });
 
   it("gives the installed hashicorp/aws provider for the app's stack, one provider configuration", () => {
@@ -58,10 +58,23 @@ describe("attachableAwsProvider", () => {
     expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
   });
 
+  it("follows a module call to a local folder: no provider block there, still one configuration", () => {
+    fs.mkdirSync(`${workdir.dir}/role`, { recursive: true });
+    workdir.write("role/main.tf", 'resource "aws_iam_role" "this" {\n  assume_role_policy = "{}"\n}\n');
+    workdir.write("cdk.tf.json", { ...stackJson, module: { role: { source: "./role" } } });
+    expect(attachableAwsProvider(workdir.dir)).toBeDefined();
+  });
+
   it.each([
-    ["JSON", () => workdir.write("cdk.tf.json", { ...stackJson, module: { role: { source: "./role" } } })],
-    ["HCL", () => workdir.write("extra.tf", 'module "role" {\n  source = "./role"\n}\n')],
-  ])("gives none for a module call in %s", (_format, write) => {
+    ["to a local module with a provider block of its own", () => {
+      workdir.write("role/main.tf", 'provider "aws" {\n  region = "eu-west-1"\n}\n');
+      workdir.write("cdk.tf.json", { ...stackJson, module: { role: { source: "./role" } } });
+    }],
+    ["to a registry module", () => workdir.write("cdk.tf.json", { ...stackJson, module: { role: { source: "terraform-aws-modules/iam/aws" } } })],
+    ["to a missing folder", () => workdir.write("cdk.tf.json", { ...stackJson, module: { role: { source: "./nowhere" } } })],
+    ["in HCL", () => workdir.write("extra.tf", 'module "role" {\n  source = "./role"\n}\n')],
+  ])("gives none for a module call %s", (_call, write) => {
+    fs.mkdirSync(`${workdir.dir}/role`, { recursive: true });
     write();
     expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
   });

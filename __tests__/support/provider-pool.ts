@@ -7,9 +7,9 @@
  * configuration of the command it is serving, and only commands with the
  * environment it was started with (the provider reads endpoints and
  * credentials from its own environment, not terraform's). For the same
- * reason a configuration with several aws provider configurations (aliases)
- * or module calls never attaches: all its provider instances would share one
- * process, and the last configuration would answer for all.
+ * reason a configuration with several aws provider configurations (aliases,
+ * or a module's own) never attaches: all its provider instances would share
+ * one process, and the last configuration would answer for all.
  *
  * A process left idle for a few seconds stops; one whose test worker exits
  * stops too (a shell waits on a pipe from the worker, and stops it at EOF).
@@ -36,24 +36,11 @@ const idle = new Map<string, Provider[]>();
 /**
  * The hashicorp/aws provider `terraform init` installed in `dir`, if the
  * configuration there can attach to a started one: at most one aws provider
- * configuration (root module and `terraform test` files), and no module calls.
+ * configuration in all (`terraform test` files and local modules included).
  */
 export function attachableAwsProvider(dir: string): string | undefined {
-  let providers = 0;
-  const testFiles = fs.existsSync(path.join(dir, "tests")) ? fs.readdirSync(path.join(dir, "tests")).map((file) => `tests/${file}`) : [];
-  for (const file of [...fs.readdirSync(dir), ...testFiles]) {
-    const text = () => fs.readFileSync(path.join(dir, file), "utf8");
-    if (file.endsWith(".tf.json")) {
-      const json = JSON.parse(text());
-      if (json.module && Object.keys(json.module).length > 0) return undefined;
-      providers += json.provider?.aws === undefined ? 0 : [json.provider.aws].flat().length;
-    } else if (file.endsWith(".tf") || file.endsWith(".tftest.hcl")) {
-      // `terraform test` files: a mock_provider does not count (the provider only gives its schema).
-      if (/^\s*module\s+"/m.test(text())) return undefined;
-      providers += (text().match(/^\s*provider\s+"aws"/gm) ?? []).length;
-    }
-  }
-  if (providers > 1) return undefined;
+  const providers = awsProviderConfigurations(dir, true);
+  if (providers === undefined || providers > 1) return undefined;
   const base = path.join(dir, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws");
   if (!fs.existsSync(base)) return undefined;
   for (const version of fs.readdirSync(base)) {
@@ -64,6 +51,36 @@ export function attachableAwsProvider(dir: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * How many aws provider configurations the configuration in `dir` declares, a
+ * mock_provider not counted (it asks the provider only for its schema).
+ * Undefined when that cannot be told: a module from elsewhere than a local
+ * folder, or called from HCL (only the JSON the tests write is followed).
+ */
+function awsProviderConfigurations(dir: string, withTests = false, depth = 0): number | undefined {
+  if (depth > 5 || !fs.existsSync(dir)) return undefined;
+  const tests = path.join(dir, "tests");
+  const testFiles = withTests && fs.existsSync(tests) ? fs.readdirSync(tests).map((file) => path.join("tests", file)) : [];
+  let count = 0;
+  for (const file of [...fs.readdirSync(dir), ...testFiles]) {
+    const text = () => fs.readFileSync(path.join(dir, file), "utf8");
+    if (file.endsWith(".tf.json")) {
+      const json = JSON.parse(text());
+      count += json.provider?.aws === undefined ? 0 : [json.provider.aws].flat().length;
+      for (const call of Object.values<{ source?: unknown }>(json.module ?? {}).flat()) {
+        const inner = typeof call.source === "string" && /^\.\.?\//.test(call.source)
+          ? awsProviderConfigurations(path.resolve(dir, call.source), false, depth + 1) : undefined;
+        if (inner === undefined) return undefined;
+        count += inner;
+      }
+    } else if (file.endsWith(".tf") || file.endsWith(".tftest.hcl")) {
+      if (/^\s*module\s+"/m.test(text())) return undefined;
+      count += (text().match(/^\s*provider\s+"aws"/gm) ?? []).length;
+    }
+  }
+  return count;
 }
 
 /**
