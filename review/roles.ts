@@ -130,23 +130,6 @@ function unseenExclusiveNames(exclusive: ResourceChange | undefined, inline: rea
   }));
 }
 
-/** Inline policy names and managed ARNs of the plan that an exclusive list (known) leaves out. */
-function removedByExclusive(
-  names: ResourceChange | undefined,
-  arns: ResourceChange | undefined,
-  inline: readonly PolicyChange[],
-  managedArns: readonly string[],
-): string[] {
-  const kept = (resource: ResourceChange | undefined, attribute: string) =>
-    resource?.change.after && !resource.change.after_unknown?.[attribute] ? new Set(knownStrings(resource.change.after[attribute])) : undefined;
-  const keptNames = kept(names, "policy_names");
-  const keptArns = kept(arns, "policy_arns");
-  return [
-    ...(keptNames ? inline.filter((policy) => policy.after.state !== "absent" && !keptNames.has(policy.name)).map((policy) => policy.name) : []),
-    ...(keptArns ? managedArns.filter((arn) => !keptArns.has(arn)) : []),
-  ];
-}
-
 /** Every IAM role of the plan, and every role that only appears as the target of a policy in it. */
 export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: ReadonlyMap<string, unknown> = new Map()): RoleReview[] {
   const managed = plan.resource_changes.filter((change) => change.mode === "managed");
@@ -201,6 +184,11 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
     const policies = [...inline, ...attached.policies];
     const exclusive = related.find((resource) => resource.type === "aws_iam_role_policies_exclusive");
     const exclusiveArns = related.find((resource) => resource.type === "aws_iam_role_policy_attachments_exclusive");
+    // What the exclusive lists keep after the plan, when known.
+    const kept = (resource: ResourceChange | undefined, attribute: string) =>
+      resource?.change.after && !resource.change.after_unknown?.[attribute] ? new Set(knownStrings(resource.change.after[attribute])) : undefined;
+    const keptNames = kept(exclusive, "policy_names");
+    const keptArns = kept(exclusiveArns, "policy_arns");
     const values = change.after ?? change.before ?? {};
     const replacePaths = (change.replace_paths ?? []).map((path) => path.join("."));
     const trust = { before: plannedDocument(change, "before", "assume_role_policy"),
@@ -227,7 +215,10 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
       exclusivePolicyArns: exclusiveArns
         ? knownStrings((exclusiveArns.change.after ?? exclusiveArns.change.before)?.policy_arns) : undefined,
       managedPolicyArns: attached.arns,
-      removedByExclusive: removedByExclusive(exclusive, exclusiveArns, inline, attached.arns),
+      removedByExclusive: [
+        ...inline.filter((policy) => keptNames && policy.after.state !== "absent" && !keptNames.has(policy.name)).map((policy) => policy.name),
+        ...attached.arns.filter((arn) => keptArns && !keptArns.has(arn)),
+      ],
       awsManagedPolicies: attached.awsManaged,
       notReviewable: [
         ...policies.filter((policy) => policy.after.state === "unknown")

