@@ -118,12 +118,7 @@ export type ChangeKind = "create" | "update" | "replace" | "delete" | "no change
 
 export function changeKind(actions: readonly string[]): ChangeKind {
   if (actions.includes("create") && (actions.includes("delete") || actions.includes("forget"))) return "replace";
-  if (actions.includes("create")) return "create";
-  if (actions.includes("delete")) return "delete";
-  if (actions.includes("update")) return "update";
-  if (actions.includes("forget")) return "forget";
-  if (actions.includes("read")) return "read";
-  return "no change";
+  return (["create", "delete", "update", "forget", "read"] as const).find((action) => actions.includes(action)) ?? "no change";
 }
 
 /** An address without instance keys: `module.a[0].aws_iam_role.r["x"]` → `module.a.aws_iam_role.r`. */

@@ -6,20 +6,12 @@ import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-
 import { awsManagedBreadth } from "./attached-policies";
 import { allowStatements, DocumentState, evidence } from "./documents";
 import { Finding, finding } from "./findings";
-import { actionText, ConditionTest, namedPrincipals, plain, servicePrincipals, statementCovers } from "./policy";
+import { accountOf, actionText, ConditionTest, namedPrincipals, plain, servicePrincipals, statementCovers } from "./policy";
 import type { RoleReview } from "./roles";
 
-const ACCOUNT_ID = /^\d{12}$/;
 /** Only operators that compare with a concrete value; `…IfExists` lets a request without the key through. */
 const PINNING_OPERATORS = new Set(["stringequals", "stringlike", "arnequals", "arnlike"]);
 const GUARD_KEYS = new Set(["sts:externalid", "aws:principalorgid", "aws:principalorgpaths"]);
-
-/** The account a value names: 12 digits, or the account field of an ARN. */
-function accountOf(value: string): string | undefined {
-  if (ACCOUNT_ID.test(value)) return value;
-  const account = value.split(":")[4];
-  return account !== undefined && ACCOUNT_ID.test(account) && value.startsWith("arn:") ? account : undefined;
-}
 
 /**
  * Whether a condition pins the account a service acts for: StringEquals,
