@@ -23,19 +23,6 @@ export interface AwsManagedPolicy {
   readonly attachedBy: string;
 }
 
-/**
- * What a broad AWS managed policy grants, as the rule that judges it and a sentence: AdministratorAccess,
- * PowerUserAccess, and every `*FullAccess` policy (IAMFullAccess among them).
- */
-export function awsManagedBreadth(name: string): { readonly rule: "all-actions" | "service-wildcard"; readonly grants: string } | undefined {
-  if (name === "AdministratorAccess") return { rule: "all-actions", grants: "every action on every resource" };
-  if (name === "PowerUserAccess") {
-    return { rule: "all-actions", grants: "every action except most of IAM, Organizations and Account management" };
-  }
-  if (/FullAccess$/.test(name)) return { rule: "service-wildcard", grants: "every action of the services it is named after" };
-  return undefined;
-}
-
 /** Every managed policy of one role, sorted by what the review can do with it. */
 export interface ManagedPolicies {
   /** Customer managed policies of the plan, with their documents. */

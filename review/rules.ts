@@ -3,7 +3,6 @@
  * who may assume the role, what its policies allow, and the fixed intent of Pinpoint sending roles.
  */
 import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
-import { awsManagedBreadth } from "./attached-policies";
 import { allowStatements, DocumentState, evidence } from "./documents";
 import { Finding, finding } from "./findings";
 import { accountOf, actionText, ConditionTest, namedPrincipals, plain, servicePrincipals, statementCovers } from "./policy";
@@ -78,6 +77,19 @@ function trustFindings(role: RoleReview, pinpoint: boolean): Finding[] {
     }
     return found;
   });
+}
+
+/**
+ * What a broad AWS managed policy grants, as the rule that judges it and a sentence: AdministratorAccess,
+ * PowerUserAccess, and every `*FullAccess` policy (IAMFullAccess among them).
+ */
+function awsManagedBreadth(name: string): { readonly rule: "all-actions" | "service-wildcard"; readonly grants: string } | undefined {
+  if (name === "AdministratorAccess") return { rule: "all-actions", grants: "every action on every resource" };
+  if (name === "PowerUserAccess") {
+    return { rule: "all-actions", grants: "every action except most of IAM, Organizations and Account management" };
+  }
+  if (/FullAccess$/.test(name)) return { rule: "service-wildcard", grants: "every action of the services it is named after" };
+  return undefined;
 }
 
 const SEND_ACTIONS = new Set(SES_SEND_ACTIONS.map((action) => action.toLowerCase()));
