@@ -23,19 +23,6 @@ export interface AwsManagedPolicy {
   readonly attachedBy: string;
 }
 
-/**
- * What a broad AWS managed policy grants, as the rule that judges it and a sentence: AdministratorAccess,
- * PowerUserAccess, and every `*FullAccess` policy (IAMFullAccess among them).
- */
-export function awsManagedBreadth(name: string): { readonly rule: "all-actions" | "service-wildcard"; readonly grants: string } | undefined {
-  if (name === "AdministratorAccess") return { rule: "all-actions", grants: "every action on every resource" };
-  if (name === "PowerUserAccess") {
-    return { rule: "all-actions", grants: "every action except most of IAM, Organizations and Account management" };
-  }
-  if (/FullAccess$/.test(name)) return { rule: "service-wildcard", grants: "every action of the services it is named after" };
-  return undefined;
-}
-
 /** Every managed policy of one role, sorted by what the review can do with it. */
 export interface ManagedPolicies {
   /** Customer managed policies of the plan, with their documents. */
@@ -60,15 +47,21 @@ interface Link {
 
 const exists = (values: unknown) => values !== null && values !== undefined;
 
-function attachmentLink(attachment: ResourceChange, config: Map<string, ConfigResource>): Link {
-  const { before, after, after_unknown: unknown } = attachment.change;
-  const pending = exists(after) && unknown?.policy_arn === true;
+/**
+ * The ARNs an attachment (`policy_arn`) or an aws_iam_role_policy_attachments_exclusive (`policy_arns`, which
+ * detaches every other) attaches.
+ */
+function resourceLink(resource: ResourceChange, attribute: "policy_arn" | "policy_arns", config: Map<string, ConfigResource>): Link {
+  const { before, after, after_unknown: unknown } = resource.change;
+  const flag = unknown?.[attribute];
+  const pending = exists(after) && (Array.isArray(flag) ? flag.some(Boolean) : flag === true);
   return {
-    address: attachment.address,
-    arns: pending ? [] : knownStrings([(after ?? before)?.policy_arn]),
-    unknownReferences: pending ? argumentReferences(config, attachment.address, "policy_arn") ?? [] : undefined,
+    address: resource.address,
+    arns: knownStrings([(after ?? before)?.[attribute]].flat()),
+    unknownReferences: pending ? argumentReferences(config, resource.address, attribute) ?? [] : undefined,
     before: exists(before),
     after: exists(after),
+    literalsHidden: attribute === "policy_arns" && flag === true,
   };
 }
 
@@ -88,20 +81,6 @@ function roleArgumentLink(role: ResourceChange, config: Map<string, ConfigResour
     before: knownStrings(before?.managed_policy_arns).length > 0,
     after: exists(after),
     literalsHidden: pending,
-  };
-}
-
-/** The ARNs an aws_iam_role_policy_attachments_exclusive keeps attached (it detaches every other). */
-function exclusiveLink(exclusive: ResourceChange, config: Map<string, ConfigResource>): Link {
-  const { before, after, after_unknown: unknown } = exclusive.change;
-  const elementsUnknown = Array.isArray(unknown?.policy_arns) ? unknown.policy_arns.some(Boolean) : unknown?.policy_arns === true;
-  return {
-    address: exclusive.address,
-    arns: knownStrings((after ?? before)?.policy_arns),
-    unknownReferences: after && elementsUnknown ? argumentReferences(config, exclusive.address, "policy_arns") ?? [] : undefined,
-    before: exists(before),
-    after: exists(after),
-    literalsHidden: unknown?.policy_arns === true,
   };
 }
 
@@ -136,9 +115,10 @@ export function managedPolicyReader(
   return (role, related) => {
     const links = [
       ...related.filter((item) => item.type === "aws_iam_role_policy_attachment" || item.type === "aws_iam_policy_attachment")
-        .map((item) => attachmentLink(item, config)),
+        .map((item) => resourceLink(item, "policy_arn", config)),
       role && roleArgumentLink(role, config),
-      ...related.filter((item) => item.type === "aws_iam_role_policy_attachments_exclusive").map((item) => exclusiveLink(item, config)),
+      ...related.filter((item) => item.type === "aws_iam_role_policy_attachments_exclusive")
+        .map((item) => resourceLink(item, "policy_arns", config)),
     ].filter((link): link is Link => link !== undefined);
     const result: ManagedPolicies = { policies: [], awsManaged: [], arns: [], notReviewable: [] };
     const seen = new Map<ResourceChange, { link: Link; before: boolean; after: boolean }>();

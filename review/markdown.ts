@@ -99,18 +99,10 @@ function statementDiff(before: DocumentState, after: DocumentState): string {
   return ["```diff", ...body, "```"].join("\n");
 }
 
-function changes(role: RoleReview): string {
-  return [
-    ...(role.inPlan ? [`Trust policy (${role.change}):\n\n${statementDiff(role.trust.before, role.trust.after)}`] : []),
-    ...role.policies.map((policy) =>
-      `Policy ${code(policy.name)} (${code(policy.address)}, ${policy.change}):\n\n${statementDiff(policy.before, policy.after)}`),
-  ].join("\n\n");
-}
-
-function simulation(result: RoleResult): string {
+function simulation(result: RoleResult): string[] {
   const run = result.simulation;
-  if (!run) return "";
-  if (!run.ran) return `### Simulation\n\nNot run: ${run.reason}.`;
+  if (!run) return [];
+  if (!run.ran) return ["### Simulation", `Not run: ${run.reason}.`];
   const rows = run.outcomes.map((outcome) => [
     outcome.case.title,
     outcome.case.expected,
@@ -122,7 +114,7 @@ function simulation(result: RoleResult): string {
   return ["### Simulation",
     "Simulated with `@cloud-copilot/iam-simulate` against the planned documents, as the role is used by Pinpoint.",
     ...run.notes,
-    table(["Case", "Expected", "Simulated", "Why"], rows)].join("\n\n");
+    table(["Case", "Expected", "Simulated", "Why"], rows)];
 }
 
 function roleSection(result: RoleResult): string {
@@ -136,10 +128,12 @@ function roleSection(result: RoleResult): string {
     "### What it can do",
     whatItCanDo(role),
     "### What changes",
-    changes(role),
-    simulation(result),
+    ...(role.inPlan ? [`Trust policy (${role.change}):\n\n${statementDiff(role.trust.before, role.trust.after)}`] : []),
+    ...role.policies.map((policy) =>
+      `Policy ${code(policy.name)} (${code(policy.address)}, ${policy.change}):\n\n${statementDiff(policy.before, policy.after)}`),
+    ...simulation(result),
     ...(result.findings.length > 0 ? ["### Findings", findingsTable(result.findings)] : []),
-  ].filter((part) => part !== "").join("\n\n");
+  ].join("\n\n");
 }
 
 export function renderMarkdown(review: Review): string {

@@ -118,12 +118,7 @@ export type ChangeKind = "create" | "update" | "replace" | "delete" | "no change
 
 export function changeKind(actions: readonly string[]): ChangeKind {
   if (actions.includes("create") && (actions.includes("delete") || actions.includes("forget"))) return "replace";
-  if (actions.includes("create")) return "create";
-  if (actions.includes("delete")) return "delete";
-  if (actions.includes("update")) return "update";
-  if (actions.includes("forget")) return "forget";
-  if (actions.includes("read")) return "read";
-  return "no change";
+  return (["create", "delete", "update", "forget", "read"] as const).find((action) => actions.includes(action)) ?? "no change";
 }
 
 /** An address without instance keys: `module.a[0].aws_iam_role.r["x"]` → `module.a.aws_iam_role.r`. */
@@ -175,13 +170,11 @@ export interface ConfigResource {
   readonly argumentReferences: { readonly [argument: string]: readonly string[] };
 }
 
+/** Every `references` list in an expression, through nested blocks (objects and arrays alike). */
 function referencesIn(expressions: unknown, prefix: string): string[] {
-  if (Array.isArray(expressions)) return expressions.flatMap((item) => referencesIn(item, prefix));
   if (typeof expressions !== "object" || expressions === null) return [];
   return Object.entries(expressions).flatMap(([key, value]) =>
-    key === "references" && Array.isArray(value)
-      ? value.filter((reference): reference is string => typeof reference === "string").map((ref) => prefix + ref)
-      : referencesIn(value, prefix));
+    key === "references" && Array.isArray(value) ? knownStrings(value).map((ref) => prefix + ref) : referencesIn(value, prefix));
 }
 
 /** The configuration's resource blocks by full address, through every module call. */

@@ -147,6 +147,12 @@ export function namedPrincipals(statement: Statement): { readonly [kind: string]
   return statement.principal === undefined || statement.principal === "*" ? {} : statement.principal;
 }
 
+/** The account a value names: 12 digits, or the account field of an ARN. */
+export function accountOf(value: string): string | undefined {
+  const account = value.startsWith("arn:") ? value.split(":")[4] : value;
+  return /^\d{12}$/.test(account ?? "") ? account : undefined;
+}
+
 /** The service principals a statement names (`pinpoint.amazonaws.com`, ...). */
 export function servicePrincipals(statement: Statement): readonly string[] {
   return namedPrincipals(statement).Service ?? [];

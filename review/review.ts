@@ -60,16 +60,6 @@ function namesIn(documents: readonly DocumentState[], pattern: RegExp, noneMeans
   return names.includes("*") || (noneMeansAll && names.length === 0) ? undefined : names;
 }
 
-/** Managed policy documents by ARN (boundaries, policies outside the plan): any data.aws_iam_policy the plan read, and those given (which win). */
-function knownPolicies(plan: Plan, given: ReadonlyMap<string, unknown> | undefined): Map<string, unknown> {
-  const found = new Map<string, unknown>();
-  for (const source of dataSources(plan).values()) {
-    if (source.type === "aws_iam_policy" && source.values?.arn && source.values?.policy) found.set(source.values.arn, source.values.policy);
-  }
-  for (const [arn, document] of given ?? []) found.set(arn, document);
-  return found;
-}
-
 async function simulateRole(role: RoleReview, policies: Map<string, unknown>): Promise<RoleSimulation> {
   const { partition, region, account } = role.facts;
   if (!partition || !region || !account) {
@@ -123,14 +113,20 @@ async function simulateRole(role: RoleReview, policies: Map<string, unknown>): P
 }
 
 export async function reviewPlan(plan: Plan, options: ReviewOptions = {}): Promise<Review> {
-  const policies = knownPolicies(plan, options.policies);
+  // Managed policy documents by ARN (boundaries, policies outside the plan): any data.aws_iam_policy the plan read,
+  // and those given (which win).
+  const policies = new Map<string, unknown>([
+    ...[...dataSources(plan).values()].filter((source) => source.type === "aws_iam_policy" && source.values?.arn && source.values?.policy)
+      .map((source): [string, unknown] => [source.values.arn, source.values.policy]),
+    ...(options.policies ?? []),
+  ]);
   const roles: RoleResult[] = [];
   for (const role of readRoles(plan, options.facts, policies)) {
     const pinpoint = isPinpointSendingRole(role);
     const simulation: RoleSimulation | undefined = !pinpoint || role.change === "delete" || role.change === "forget" ? undefined
       : options.simulate === false ? { ran: false, reason: "simulation is turned off (--no-simulation); the rules ran" }
         : await simulateRole(role, policies);
-    const findings = roleFindings(role);
+    const findings = roleFindings(role, pinpoint);
     if (simulation?.ran) {
       const { describeUnexpected } = await import("./simulation");
       findings.push(...simulation.outcomes.filter((outcome) => !outcome.passed).map((outcome) => finding("simulation-mismatch", role.address,

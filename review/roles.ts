@@ -8,7 +8,7 @@ import { AwsManagedPolicy, managedPolicyReader } from "./attached-policies";
 import { ABSENT, DocumentState, plannedDocument, readDocument } from "./documents";
 import { Facts, factsResolver } from "./facts";
 import {
-  argumentReferences, byConfigAddress, changeKind, ChangeKind, ConfigResource, configAddress, configResources, instanceKeys,
+  argumentReferences, byConfigAddress, changeKind, ChangeKind, configAddress, configResources, instanceKeys,
   knownStrings, Plan, policyName, referencedAddresses, ResourceChange,
 } from "./plan";
 
@@ -96,17 +96,6 @@ function inlinePolicyBlocks(role: ResourceChange, managedNames: ReadonlySet<stri
   });
 }
 
-function policyChange(resource: ResourceChange): PolicyChange {
-  return {
-    address: resource.address,
-    name: policyName(resource),
-    change: changeKind(resource.change.actions),
-    before: plannedDocument(resource.change, "before", "policy"),
-    after: plannedDocument(resource.change, "after", "policy"),
-    kind: "inline",
-  };
-}
-
 function nameOf(role: ResourceChange): string | undefined {
   return role.change.after?.name ?? role.change.before?.name ?? undefined;
 }
@@ -138,39 +127,6 @@ function unseenExclusiveNames(exclusive: ResourceChange | undefined, inline: rea
   return knownStrings(exclusive.change.after.policy_names).filter((name) => !known.has(name)).map((name) => ({
     address: exclusive.address,
     reason: `keeps inline policy ${JSON.stringify(name)}, which is not in this plan: its document is not seen`,
-  }));
-}
-
-/** Inline policy names and managed ARNs of the plan that an exclusive list (known) leaves out. */
-function removedByExclusive(
-  names: ResourceChange | undefined,
-  arns: ResourceChange | undefined,
-  inline: readonly PolicyChange[],
-  managedArns: readonly string[],
-): string[] {
-  const kept = (resource: ResourceChange | undefined, attribute: string) =>
-    resource?.change.after && !resource.change.after_unknown?.[attribute] ? new Set(knownStrings(resource.change.after[attribute])) : undefined;
-  const keptNames = kept(names, "policy_names");
-  const keptArns = kept(arns, "policy_arns");
-  return [
-    ...(keptNames ? inline.filter((policy) => policy.after.state !== "absent" && !keptNames.has(policy.name)).map((policy) => policy.name) : []),
-    ...(keptArns ? managedArns.filter((arn) => !keptArns.has(arn)) : []),
-  ];
-}
-
-/** inline_policy blocks written in the configuration whose whole list is unknown at plan time. */
-function unknownInlineBlocks(role: ResourceChange, config: Map<string, ConfigResource>): NotReviewable[] {
-  const configured = argumentReferences(config, role.address, "inline_policy") !== undefined;
-  return role.change.after && role.change.after_unknown?.inline_policy === true && configured
-    ? [{ address: `${role.address} inline_policy`, reason: "the role's inline_policy blocks are known only after apply" }]
-    : [];
-}
-
-/** Documents that are part of the role's permissions but unknown until apply. */
-function pendingDocuments(policies: readonly PolicyChange[]): NotReviewable[] {
-  return policies.filter((policy) => policy.after.state === "unknown").map((policy) => ({
-    address: policy.address,
-    reason: `the document of policy ${policy.name} is known only after apply`,
   }));
 }
 
@@ -214,13 +170,25 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
     // A role that is not in the plan reads as one without a change or values.
     const change: ResourceChange["change"] = role?.change ?? { actions: [], before: null, after: null };
     const related = belonging.get(key) ?? [];
-    const policyResources = related.filter((resource) => resource.type === "aws_iam_role_policy").map(policyChange);
+    const policyResources = related.filter((resource) => resource.type === "aws_iam_role_policy").map((resource): PolicyChange => ({
+      address: resource.address,
+      name: policyName(resource),
+      change: changeKind(resource.change.actions),
+      before: plannedDocument(resource.change, "before", "policy"),
+      after: plannedDocument(resource.change, "after", "policy"),
+      kind: "inline",
+    }));
     const managedNames = new Set(policyResources.map((policy) => policy.name));
     const inline = [...policyResources, ...(role ? inlinePolicyBlocks(role, managedNames) : [])];
     const attached = attachedPolicies(role, related);
     const policies = [...inline, ...attached.policies];
     const exclusive = related.find((resource) => resource.type === "aws_iam_role_policies_exclusive");
     const exclusiveArns = related.find((resource) => resource.type === "aws_iam_role_policy_attachments_exclusive");
+    // What the exclusive lists keep after the plan, when known.
+    const kept = (resource: ResourceChange | undefined, attribute: string) =>
+      resource?.change.after && !resource.change.after_unknown?.[attribute] ? new Set(knownStrings(resource.change.after[attribute])) : undefined;
+    const keptNames = kept(exclusive, "policy_names");
+    const keptArns = kept(exclusiveArns, "policy_arns");
     const values = change.after ?? change.before ?? {};
     const replacePaths = (change.replace_paths ?? []).map((path) => path.join("."));
     const trust = { before: plannedDocument(change, "before", "assume_role_policy"),
@@ -247,10 +215,20 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
       exclusivePolicyArns: exclusiveArns
         ? knownStrings((exclusiveArns.change.after ?? exclusiveArns.change.before)?.policy_arns) : undefined,
       managedPolicyArns: attached.arns,
-      removedByExclusive: removedByExclusive(exclusive, exclusiveArns, inline, attached.arns),
+      removedByExclusive: [
+        ...inline.filter((policy) => keptNames && policy.after.state !== "absent" && !keptNames.has(policy.name)).map((policy) => policy.name),
+        ...attached.arns.filter((arn) => keptArns && !keptArns.has(arn)),
+      ],
       awsManagedPolicies: attached.awsManaged,
-      notReviewable: [...pendingDocuments(policies), ...unseenExclusiveNames(exclusive, inline), ...attached.notReviewable,
-        ...(role ? unknownInlineBlocks(role, config) : [])],
+      notReviewable: [
+        ...policies.filter((policy) => policy.after.state === "unknown")
+          .map((policy) => ({ address: policy.address, reason: `the document of policy ${policy.name} is known only after apply` })),
+        ...unseenExclusiveNames(exclusive, inline),
+        ...attached.notReviewable,
+        // inline_policy blocks written in the configuration whose whole list is unknown at plan time
+        ...(role?.change.after && role.change.after_unknown?.inline_policy === true && argumentReferences(config, role.address, "inline_policy")
+          ? [{ address: `${role.address} inline_policy`, reason: "the role's inline_policy blocks are known only after apply" }] : []),
+      ],
       facts: resolveFacts(blocks,
         [trust.after.state === "known" ? trust.after : trust.before, ...policies.map((policy) => policy.after)], given),
     };

@@ -1,16 +1,139 @@
 /**
- * Every rule but the simulation's, for one role as it will be after the plan.
- * The rule table is in findings.ts; trust rules in trust-findings.ts; the fixed
- * intent of Pinpoint sending roles in pinpoint-findings.ts.
+ * Every rule but the simulation's, for one role as it will be after the plan (the rule table is in findings.ts):
+ * who may assume the role, what its policies allow, and the fixed intent of Pinpoint sending roles.
  */
 import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
-import { awsManagedBreadth } from "./attached-policies";
 import { allowStatements, DocumentState, evidence } from "./documents";
 import { Finding, finding } from "./findings";
-import { pinpointFindings } from "./pinpoint-findings";
-import { servicePrincipals, statementCovers } from "./policy";
+import { accountOf, actionText, ConditionTest, namedPrincipals, plain, servicePrincipals, statementCovers } from "./policy";
 import type { RoleReview } from "./roles";
-import { trustFindings } from "./trust-findings";
+
+/** Only operators that compare with a concrete value; `…IfExists` lets a request without the key through. */
+const PINNING_OPERATORS = new Set(["stringequals", "stringlike", "arnequals", "arnlike"]);
+const GUARD_KEYS = new Set(["sts:externalid", "aws:principalorgid", "aws:principalorgpaths"]);
+
+/**
+ * Whether a condition pins the account a service acts for: StringEquals,
+ * StringLike (without wildcards), ArnEquals or ArnLike on aws:SourceAccount or
+ * aws:SourceArn, every value naming the role's account by its 12 digits.
+ */
+function pinsSourceAccount(test: ConditionTest, account: string | undefined): boolean {
+  const operator = test.operator.toLowerCase();
+  const key = test.key.toLowerCase();
+  if (!PINNING_OPERATORS.has(operator) || test.values.length === 0) return false;
+  const names = (value: string) => {
+    const named = accountOf(value);
+    return named !== undefined && (account === undefined || named === account);
+  };
+  if (key === "aws:sourceaccount") return test.values.every((value) => names(value) && (operator !== "stringlike" || !/[*?]/.test(value)));
+  if (key === "aws:sourcearn") return test.values.every(names);
+  return false;
+}
+
+const ASSUME_ACTIONS = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"];
+
+/**
+ * Who may assume the role: anyone (`*`), principals a service role should not have, another account without
+ * a guard, and a service trusted without a condition that pins the account it acts for (confused deputy).
+ */
+function trustFindings(role: RoleReview, pinpoint: boolean): Finding[] {
+  const statements = allowStatements(role.trust.after);
+  const account = role.facts.account;
+  const services = new Set(statements.flatMap(([statement]) => servicePrincipals(statement)));
+  const serviceRole = services.size > 0;
+  const expected = pinpoint ? new Set([PINPOINT_SERVICE_PRINCIPAL]) : services;
+  return statements.flatMap(([statement, index]): Finding[] => {
+    const found: Finding[] = [];
+    const where = evidence("trust policy", statement, index);
+    const principals = namedPrincipals(statement);
+    const anyone = statement.principal === "*" || Object.values(principals).some((ids) => ids.includes("*"));
+    if (anyone || statement.notPrincipal) {
+      found.push(finding("wildcard-principal", role.address,
+        statement.notPrincipal ? "the trust policy allows everyone except its NotPrincipal list to assume the role"
+          : "the trust policy allows any principal (`*`) to assume the role", where));
+    }
+    const assumes = ASSUME_ACTIONS.some((action) => statementCovers(statement, action));
+    const named = servicePrincipals(statement);
+    if (named.length > 0 && assumes && !statement.conditions.some((test) => pinsSourceAccount(test, account))) {
+      found.push(finding("service-trust-without-source", role.address,
+        `${named.join(", ")} may assume the role on behalf of any account: no StringEquals, ArnEquals or ArnLike ` +
+        `condition on aws:SourceAccount or aws:SourceArn names ${account ? `account ${account}` : "the account"}`, where));
+    }
+    // Principals other than service principals, as `AWS arn:…`, plus services outside `expected`.
+    const others = Object.entries(principals).flatMap(([kind, ids]) => ids
+      .filter((id) => id !== "*" && !(kind === "Service" && expected.has(id))).map((id) => `${kind} ${id}`));
+    if (serviceRole && others.length > 0 && assumes) {
+      found.push(finding("unexpected-trust-principal", role.address,
+        `the ${pinpoint ? "Pinpoint sending" : "service"} role may also be assumed by ${others.join(", ")}`, where));
+    }
+    const foreign = [...new Set((principals.AWS ?? [])
+      .map(accountOf).filter((id): id is string => id !== undefined && account !== undefined && id !== account))];
+    const guarded = statement.conditions.some((test) => GUARD_KEYS.has(test.key.toLowerCase()) &&
+      PINNING_OPERATORS.has(test.operator.toLowerCase()) && test.values.every((value) => value !== "*"));
+    if (foreign.length > 0 && assumes && !guarded) {
+      found.push(finding("cross-account-trust", role.address,
+        `account${foreign.length > 1 ? "s" : ""} ${foreign.join(", ")} may assume the role without an sts:ExternalId, ` +
+        "aws:PrincipalOrgID or aws:PrincipalOrgPaths condition", where));
+    }
+    return found;
+  });
+}
+
+/**
+ * What a broad AWS managed policy grants, as the rule that judges it and a sentence: AdministratorAccess,
+ * PowerUserAccess, and every `*FullAccess` policy (IAMFullAccess among them).
+ */
+function awsManagedBreadth(name: string): { readonly rule: "all-actions" | "service-wildcard"; readonly grants: string } | undefined {
+  if (name === "AdministratorAccess") return { rule: "all-actions", grants: "every action on every resource" };
+  if (name === "PowerUserAccess") {
+    return { rule: "all-actions", grants: "every action except most of IAM, Organizations and Account management" };
+  }
+  if (/FullAccess$/.test(name)) return { rule: "service-wildcard", grants: "every action of the services it is named after" };
+  return undefined;
+}
+
+const SEND_ACTIONS = new Set(SES_SEND_ACTIONS.map((action) => action.toLowerCase()));
+
+/** Whether an ARN is an SES identity or configuration set of `account` (any Region) in `partition`. */
+function isOwnSesArn(arn: string, partition: string | undefined, account: string | undefined): boolean {
+  const match = /^arn:([^:*?]+):ses:[^:]*:(\d{12}):(identity|configuration-set)\/.+$/.exec(arn);
+  return match !== null && (partition === undefined || match[1] === partition) && (account === undefined || match[2] === account);
+}
+
+/**
+ * A Pinpoint sending role is held to a fixed intent, not to its own documents: ses:SendEmail and
+ * ses:SendRawEmail on SES identity and configuration-set ARNs of its own account, and nothing else, from every
+ * permission source (AWS managed policies included, every one of which grants more).
+ */
+function pinpointFindings(role: RoleReview): Finding[] {
+  const { partition, account } = role.facts;
+  const found: Finding[] = [];
+  for (const policy of role.policies) {
+    for (const [statement, index] of allowStatements(policy.after)) {
+      const problems: string[] = [];
+      const actions = statement.action?.filter((action) => !SEND_ACTIONS.has(action.toLowerCase())) ?? [];
+      if (statement.notAction) problems.push(`allows ${actionText(statement, plain)}`);
+      if (actions.length > 0) problems.push(`allows ${actions.join(", ")}`);
+      if (statement.notResource) problems.push("applies to every resource outside a NotResource list");
+      const resources = (statement.resource ?? []).filter((arn) => !isOwnSesArn(arn, partition, account));
+      if (resources.length > 0) {
+        problems.push(`applies to ${resources.join(", ")}, not an SES identity or configuration set of ` +
+          `${account ? `account ${account}` : "the role's account"}`);
+      }
+      if (problems.length > 0) {
+        found.push(finding("pinpoint-beyond-sending", policy.address,
+          `the Pinpoint sending role's policy ${policy.name} ${problems.join("; ")}`, evidence(`policy ${policy.name}`, statement, index)));
+      }
+    }
+  }
+  for (const managed of role.awsManagedPolicies) {
+    const breadth = awsManagedBreadth(managed.name);
+    found.push(finding("pinpoint-beyond-sending", managed.attachedBy,
+      `the Pinpoint sending role gets AWS managed policy ${managed.name}, which allows ` +
+      (breadth ? breadth.grants : "more than sending email from the account's SES identities"), `attached: ${managed.arn}`));
+  }
+  return found;
+}
 
 /**
  * A role Pinpoint assumes: its trust policy (after the plan, or before a
@@ -49,10 +172,9 @@ function permissionFindings(address: string, label: string, document: DocumentSt
   });
 }
 
-/** Every rule but the simulation's, for one role and its policies as they will be after the plan. */
-export function roleFindings(role: RoleReview): Finding[] {
+/** Every rule but the simulation's, for one role (`pinpoint`: a Pinpoint sending role) and its policies as they will be after the plan. */
+export function roleFindings(role: RoleReview, pinpoint: boolean): Finding[] {
   if (role.change === "delete" || role.change === "forget") return [];
-  const pinpoint = isPinpointSendingRole(role);
   const found = [...trustFindings(role, pinpoint)];
   if (role.trust.after.state === "unreadable") {
     found.push(finding("unreadable-policy", role.address, "the planned trust policy is not a valid IAM policy", role.trust.after.problem));

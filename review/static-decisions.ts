@@ -5,7 +5,7 @@
  * The test is deliberately loose (a pattern "could match" whenever in doubt),
  * so a request it calls denied is denied; everything else is simulated.
  */
-import { compiledPattern, Statement, statementCovers } from "./policy";
+import { accountOf, compiledPattern, Statement, statementCovers } from "./policy";
 
 /** Whether an ARN pattern could match `resource`: loosely, `*`, `?` and `${…}` variables match anything, case-insensitively. */
 function resourceMatches(pattern: string, resource: string): boolean {
@@ -20,9 +20,6 @@ export function couldAllow(statement: Statement, action: string, resource: strin
   if (statement.notResource) return true;
   return (statement.resource ?? []).some((pattern) => resourceMatches(pattern, resource));
 }
-
-/** The account of a principal ARN (`arn:aws:iam::123456789012:user/x`), if it has one. */
-const accountOf = (principal: string) => /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
 
 /** Whether a trust-policy statement could let `principal` call `action`. */
 export function couldTrust(statement: Statement, principal: string, action: string): boolean {
