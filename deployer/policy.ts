@@ -75,6 +75,12 @@ const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = ["iam:DeleteRolePermissionsB
 const BOUNDARY_POLICY_CHANGES: readonly string[] = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",
   "iam:SetDefaultPolicyVersion"];
 
+/** A statement of these policies, its fields in the usual order. */
+function statement(Sid: string, Effect: PolicyStatement["Effect"], Action: PolicyStatement["Action"], Resource: string | string[],
+  Condition?: PolicyStatement["Condition"]): PolicyStatement {
+  return { Sid, Effect, Action, Resource, ...(Condition && { Condition }) };
+}
+
 /** Throws an InputError naming the first option the policy cannot be built from. */
 function check(options: DeployerPolicyOptions): void {
   const fail = (message: string) => {
@@ -108,16 +114,8 @@ export function boundaryPolicyArn(options: Pick<DeployerPolicyOptions, "partitio
 /** The most a sending role may ever do: send through the account's SES identities and configuration sets, any Region. */
 export function boundaryPolicy(options: Pick<DeployerPolicyOptions, "partition" | "account">): PolicyDocument {
   const ses = (type: string) => `arn:${options.partition}:ses:*:${options.account}:${type}/*`;
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Sid: DEPLOYER_SIDS.boundary, Effect: "Allow", Action: SES_SEND_ACTIONS, Resource: [ses("identity"), ses("configuration-set")] }],
-  };
-}
-
-/** A statement of the deployer's policy, its fields in the usual order. */
-function statement(Sid: string, Effect: PolicyStatement["Effect"], Action: string | string[], Resource: string | string[],
-  Condition?: PolicyStatement["Condition"]): PolicyStatement {
-  return { Sid, Effect, Action, Resource, ...(Condition && { Condition }) };
+  const resources = [ses("identity"), ses("configuration-set")];
+  return { Version: "2012-10-17", Statement: [statement(DEPLOYER_SIDS.boundary, "Allow", SES_SEND_ACTIONS, resources)] };
 }
 
 /** The deployer's policy document. Throws an InputError on a bad option. */
