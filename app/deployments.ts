@@ -26,11 +26,6 @@ type Json = { readonly [key: string]: unknown };
 
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** Drops the fields that are undefined, so that a config compares equal to what the file says. */
-function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
 /** Where a path of the file points, for messages: `deployments[0] ("prod").options.tags`, or without a name `deployments[0]`. */
 function placeOf(json: Json, path: readonly PropertyKey[]): string {
   if (path.length < 2) return path.map(String).join(".");
@@ -56,7 +51,7 @@ function readAssumeRole(where: string, entry: DeploymentInput): AssumeRoleConfig
     fail("assumeRoleArn", `${JSON.stringify(roleArn)} is in partition ${partition}, but region ` +
       `${JSON.stringify(region)} is in ${partitionOfRegion(region)}; a role is assumed in its own partition`);
   }
-  return defined({ roleArn, account, externalId, sessionName });
+  return { roleArn, account, externalId, sessionName };
 }
 
 /**
@@ -84,7 +79,7 @@ export function parseDeployments(text: string, file: string) {
   const deployments = entries.map((entry, index) => {
     // Where the entry stands, for messages: `deployments[1] ("prod-eu")`.
     const where = placeOf(json as Json, ["deployments", index]);
-    return defined({
+    return {
       where,
       name: entry.name,
       region: entry.region,
@@ -93,7 +88,7 @@ export function parseDeployments(text: string, file: string) {
       workspace: entry.workspace,
       // valibot adds no key for an optional field that is absent.
       options: entry.options ?? {},
-    });
+    };
   });
   const first = new Map<string, string>();
   for (const deployment of deployments) {
