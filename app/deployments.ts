@@ -22,26 +22,9 @@ export interface AssumeRoleConfig {
   readonly sessionName?: string;
 }
 
-/** One entry of the file, checked. */
-export interface Deployment {
-  /** Where it stands, for messages: `deployments[1] ("prod-eu")`. */
-  readonly where: string;
-  readonly name: string;
-  readonly region: string;
-  readonly assumeRole?: AssumeRoleConfig;
-  /** Terraform Cloud workspace; defaults to `name`. */
-  readonly workspace?: string;
-  readonly options: RoleOptions;
-}
-
 type Json = { readonly [key: string]: unknown };
 
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
-
-/** Drops the fields that are undefined, so that a config compares equal to what the file says. */
-function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
 
 /** Where a path of the file points, for messages: `deployments[0] ("prod").options.tags`, or without a name `deployments[0]`. */
 function placeOf(json: Json, path: readonly PropertyKey[]): string {
@@ -52,7 +35,7 @@ function placeOf(json: Json, path: readonly PropertyKey[]): string {
   return [`deployments[${String(index)}]${name}`, ...rest.map(String)].join(".");
 }
 
-/** The checks that span fields: a role is assumed in its own partition, ids go with a role. */
+/** The checks that span fields: a role is assumed in its own partition, ids go with a role. `where` starts their messages. */
 function readAssumeRole(where: string, entry: DeploymentInput): AssumeRoleConfig | undefined {
   const fail = (field: string, rule: string): never => {
     throw new Error(`${where}.${field} ${rule}`);
@@ -68,7 +51,7 @@ function readAssumeRole(where: string, entry: DeploymentInput): AssumeRoleConfig
     fail("assumeRoleArn", `${JSON.stringify(roleArn)} is in partition ${partition}, but region ` +
       `${JSON.stringify(region)} is in ${partitionOfRegion(region)}; a role is assumed in its own partition`);
   }
-  return defined({ roleArn, account, externalId, sessionName });
+  return { roleArn, account, externalId, sessionName };
 }
 
 /**
@@ -76,38 +59,37 @@ function readAssumeRole(where: string, entry: DeploymentInput): AssumeRoleConfig
  * with at least one entry and no two with the same name. `file` names the
  * file in messages.
  */
-export function parseDeployments(text: string, file: string): Deployment[] {
+export function parseDeployments(text: string, file: string) {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     throw new Error(`deployments file ${file} is not JSON: ${(error as Error).message}`);
   }
+  const inFile = `deployments file ${file}: `;
   const fail = (message: string): never => {
-    throw new Error(`deployments file ${file}: ${message}`);
+    throw new Error(`${inFile}${message}`);
   };
   if (!isObject(json) || !Array.isArray(json.deployments)) {
     fail('expected an object with an array "deployments", like {"deployments": [{"name": "prod", "region": "us-east-1"}]}');
   }
   const extra = Object.keys(json as Json).filter((key) => key !== "deployments" && key !== "$schema");
   if (extra.length > 0) fail(`${extra[0]} is not a field here; expected only "deployments" (and "$schema")`);
-  let deployments: Deployment[];
-  try {
-    deployments = parseDeploymentsFile(json, (path) => placeOf(json as Json, path)).deployments.map((entry, index) => {
-      const where = placeOf(json as Json, ["deployments", index]);
-      return defined({
-        where,
-        name: entry.name,
-        region: entry.region,
-        assumeRole: readAssumeRole(where, entry),
-        workspace: entry.workspace,
-        // valibot adds no key for an optional field that is absent.
-        options: entry.options ?? {},
-      });
-    });
-  } catch (error) {
-    return fail((error as Error).message);
-  }
+  const { deployments: entries } = parseDeploymentsFile(json, (path) => inFile + placeOf(json as Json, path));
+  const deployments = entries.map((entry, index) => {
+    // Where the entry stands, for messages: `deployments[1] ("prod-eu")`.
+    const where = placeOf(json as Json, ["deployments", index]);
+    return {
+      where,
+      name: entry.name,
+      region: entry.region,
+      assumeRole: readAssumeRole(inFile + where, entry),
+      // The Terraform Cloud workspace; `name` when not given.
+      workspace: entry.workspace,
+      // valibot adds no key for an optional field that is absent.
+      options: entry.options ?? {},
+    };
+  });
   const first = new Map<string, string>();
   for (const deployment of deployments) {
     for (const [kind, value] of [["name", deployment.name], ["workspace", deployment.workspace ?? deployment.name]]) {

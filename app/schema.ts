@@ -30,8 +30,6 @@ const object = <E extends v.ObjectEntries>(entries: E) => v.pipe(
 /** A string that must match `pattern`; `rule` completes `"value" …` in the message. */
 const matching = (pattern: RegExp, rule: string) => v.pipe(text, v.regex(pattern, rule));
 
-const REGION_RULE = "is not an AWS Region name (like us-east-1, us-gov-west-1 or cn-north-1)";
-
 export const EMAIL_CHANNEL = v.pipe(object({
   applicationId: text,
   identity: text,
@@ -57,7 +55,7 @@ export const ROLE_OPTIONS = v.pipe(object({
 
 export const DEPLOYMENT = object({
   name: matching(STACK_NAME, STACK_NAME_RULE),
-  region: matching(PATTERNS.region, REGION_RULE),
+  region: matching(PATTERNS.region, "is not an AWS Region name (like us-east-1, us-gov-west-1 or cn-north-1)"),
   assumeRoleArn: v.optional(matching(ROLE_ARN, "is not an IAM role ARN (arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME)")),
   externalId: v.optional(text),
   sessionName: v.optional(matching(SESSION_NAME, "is not an STS session name (2 to 64 of [\\w+=,.@-])")),

@@ -57,9 +57,6 @@ export class PinpointSesStack extends TerraformStack {
       value: this.sendingRole.roleArn,
       description: "ARN of the role; set it as the orchestration sending role of the Pinpoint email channel",
     });
-    new TerraformOutput(this, "role_name", {
-      value: this.sendingRole.roleName,
-      description: "Name of the role",
-    });
+    new TerraformOutput(this, "role_name", { value: this.sendingRole.roleName, description: "Name of the role" });
   }
 }

@@ -75,6 +75,12 @@ const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = ["iam:DeleteRolePermissionsB
 const BOUNDARY_POLICY_CHANGES: readonly string[] = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",
   "iam:SetDefaultPolicyVersion"];
 
+/** A statement of these policies, its fields in the usual order. */
+function statement(Sid: string, Effect: PolicyStatement["Effect"], Action: PolicyStatement["Action"], Resource: string | string[],
+  Condition?: PolicyStatement["Condition"]): PolicyStatement {
+  return { Sid, Effect, Action, Resource, ...(Condition && { Condition }) };
+}
+
 /** Throws an InputError naming the first option the policy cannot be built from. */
 function check(options: DeployerPolicyOptions): void {
   const fail = (message: string) => {
@@ -108,10 +114,8 @@ export function boundaryPolicyArn(options: Pick<DeployerPolicyOptions, "partitio
 /** The most a sending role may ever do: send through the account's SES identities and configuration sets, any Region. */
 export function boundaryPolicy(options: Pick<DeployerPolicyOptions, "partition" | "account">): PolicyDocument {
   const ses = (type: string) => `arn:${options.partition}:ses:*:${options.account}:${type}/*`;
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Sid: DEPLOYER_SIDS.boundary, Effect: "Allow", Action: SES_SEND_ACTIONS, Resource: [ses("identity"), ses("configuration-set")] }],
-  };
+  const resources = [ses("identity"), ses("configuration-set")];
+  return { Version: "2012-10-17", Statement: [statement(DEPLOYER_SIDS.boundary, "Allow", SES_SEND_ACTIONS, resources)] };
 }
 
 /** The deployer's policy document. Throws an InputError on a bad option. */
@@ -125,35 +129,23 @@ export function deployerPolicy(options: DeployerPolicyOptions): PolicyDocument {
     [...new Set(options.actions.filter((action) => action.startsWith(`${service}:`) && keep(action)))].sort();
   const isOneOf = (list: readonly string[]) => (action: string) => list.includes(action);
   const isWrite = (action: string) => ![...READ_ACTIONS, ...ACTIONS_WITHOUT_BOUNDARY_KEY, ...BOUNDARY_REMOVAL_ACTIONS].includes(action);
-  const statements: PolicyStatement[] = [
-    { Sid: DEPLOYER_SIDS.read, Effect: "Allow", Action: of("iam", isOneOf(READ_ACTIONS)), Resource: role },
-    {
-      Sid: DEPLOYER_SIDS.writeWithBoundary,
-      Effect: "Allow",
-      Action: of("iam", isWrite),
-      Resource: role,
-      Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
-    },
-    { Sid: DEPLOYER_SIDS.tag, Effect: "Allow", Action: of("iam", isOneOf(ACTIONS_WITHOUT_BOUNDARY_KEY)), Resource: role },
-    { Sid: DEPLOYER_SIDS.keepBoundary, Effect: "Deny", Action: [...BOUNDARY_REMOVAL_ACTIONS], Resource: "*" },
-    { Sid: DEPLOYER_SIDS.keepBoundaryPolicy, Effect: "Deny", Action: [...BOUNDARY_POLICY_CHANGES], Resource: boundary },
+  const withBoundary = { StringEquals: { "iam:PermissionsBoundary": boundary } };
+  const statements = [
+    statement(DEPLOYER_SIDS.read, "Allow", of("iam", isOneOf(READ_ACTIONS)), role),
+    statement(DEPLOYER_SIDS.writeWithBoundary, "Allow", of("iam", isWrite), role, withBoundary),
+    statement(DEPLOYER_SIDS.tag, "Allow", of("iam", isOneOf(ACTIONS_WITHOUT_BOUNDARY_KEY)), role),
+    statement(DEPLOYER_SIDS.keepBoundary, "Deny", [...BOUNDARY_REMOVAL_ACTIONS], "*"),
+    statement(DEPLOYER_SIDS.keepBoundaryPolicy, "Deny", [...BOUNDARY_POLICY_CHANGES], boundary),
     // GetCallerIdentity has no resource type: it can only be allowed on "*".
-    { Sid: DEPLOYER_SIDS.caller, Effect: "Allow", Action: of("sts"), Resource: "*" },
+    statement(DEPLOYER_SIDS.caller, "Allow", of("sts"), "*"),
   ];
   if (options.emailChannel) {
     // The email channels of the projects given, or of every project.
     const apps = `arn:${options.partition}:mobiletargeting:${options.region ?? "*"}:${options.account}:apps`;
     const channels = (options.pinpointApplicationIds ?? ["*"]).map((id) => `${apps}/${id}/channels/email`);
-    statements.push(
-      {
-        Sid: DEPLOYER_SIDS.passRole,
-        Effect: "Allow",
-        Action: "iam:PassRole",
-        Resource: role,
-        Condition: { StringEquals: { "iam:PassedToService": PINPOINT_SERVICE_PRINCIPAL } },
-      },
-      { Sid: DEPLOYER_SIDS.emailChannel, Effect: "Allow", Action: of("mobiletargeting"), Resource: channels },
-    );
+    const toPinpoint = { StringEquals: { "iam:PassedToService": PINPOINT_SERVICE_PRINCIPAL } };
+    statements.push(statement(DEPLOYER_SIDS.passRole, "Allow", "iam:PassRole", role, toPinpoint),
+      statement(DEPLOYER_SIDS.emailChannel, "Allow", of("mobiletargeting"), channels));
   }
   return { Version: "2012-10-17", Statement: statements.filter((statement) => statement.Action.length > 0) };
 }

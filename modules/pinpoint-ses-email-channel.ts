@@ -3,7 +3,8 @@ import { TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { PinpointSesSendingRole } from "./pinpoint-ses-sending-role";
 import { ALL, sesIdentityArn } from "./policy-documents";
-import { fail, isConfigurationSetName, isPinpointApplicationId, isSesIdentity, known, show } from "./validation";
+import { PATTERNS } from "./iam-limits";
+import { fail, isSesIdentity, known, show } from "./validation";
 
 /** Options of {@link PinpointSesEmailChannel}. */
 export interface PinpointSesEmailChannelProps {
@@ -93,13 +94,13 @@ function identityMismatch(address: string, identity: string): string | undefined
 }
 
 function validateEmailChannelProps(props: PinpointSesEmailChannelProps): void {
-  if (knownText(props.applicationId) && !isPinpointApplicationId(props.applicationId)) {
+  if (knownText(props.applicationId) && !PATTERNS.pinpointApplicationId.test(props.applicationId)) {
     fail("applicationId", props.applicationId, "is not a Pinpoint application id (32 lowercase hex characters)");
   }
   if (knownText(props.identity) && !isSesIdentity(props.identity)) {
     fail("identity", props.identity, "is not an SES identity (an email address or a domain)");
   }
-  if (knownText(props.configurationSet) && !isConfigurationSetName(props.configurationSet)) {
+  if (knownText(props.configurationSet) && !PATTERNS.configurationSet.test(props.configurationSet)) {
     fail("configurationSet", props.configurationSet, "is not an SES configuration set name (1 to 64 of [A-Za-z0-9_-])");
   }
   checkRoleMayUse("identity", props.identity, "sesIdentities", props.sendingRole.sesIdentities);

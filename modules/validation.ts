@@ -85,8 +85,6 @@ export const isSesIdentity = (value: string): boolean => {
   const localPart = value.slice(0, at);
   return localPart.length <= 64 && PATTERNS.emailLocalPart.test(localPart) && PATTERNS.domain.test(value.slice(at + 1));
 };
-export const isConfigurationSetName = (value: string): boolean => PATTERNS.configurationSet.test(value);
-export const isPinpointApplicationId = (value: string): boolean => PATTERNS.pinpointApplicationId.test(value);
 
 /**
  * Checks IAM's size quotas against the documents as they will be at plan
@@ -148,9 +146,9 @@ export function validateRoleProps(props: PinpointSesSendingRoleProps): void {
     (name) => `is ${name.length} characters; IAM allows 1 to ${IAM_LIMITS.policyNameMaxLength} of [A-Za-z0-9+=,.@_-]`);
   checkList("sesIdentities", props.sesIdentities, "an email address or domain", isSesIdentity, true);
   checkList("configurationSets", props.configurationSets,
-    "an SES configuration set name (1 to 64 of [A-Za-z0-9_-])", isConfigurationSetName, true);
+    "an SES configuration set name (1 to 64 of [A-Za-z0-9_-])", (name) => PATTERNS.configurationSet.test(name), true);
   checkList("pinpointApplicationIds", props.pinpointApplicationIds,
-    "a Pinpoint application id (32 lowercase hex characters)", isPinpointApplicationId, false);
+    "a Pinpoint application id (32 lowercase hex characters)", (id) => PATTERNS.pinpointApplicationId.test(id), false);
   checkPolicySizes(props);
   if (props.adoptExistingRole && props.roleName === undefined) {
     throw new Error(`adoptExistingRole needs roleName: an existing role is imported by its exact name` +

@@ -49,6 +49,7 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const args = parseArguments(argv, {
     withValue: ["port", "host", "tfc-url", "fail-on", "concurrency", "queue", "allow-redirect-origin", "source-url"],
     switches: ["no-simulation", "insecure-no-hmac"],
+    positionals: false,
   }, USAGE);
   const wholeNumber = (name: string, fallback: number, min: number, max: number): number => {
     const value = args.value(name);
@@ -58,7 +59,6 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
     }
     return Number(value);
   };
-  if (args.positional.length > 0) throw new InputError(`unexpected argument ${args.positional[0]}; ${USAGE}`);
   if (args.value("port") === undefined) throw new InputError(`--port is required; ${USAGE}`);
   const failOn = args.value("fail-on") ?? "error";
   if (failOn !== "warning" && failOn !== "error") throw new InputError(`--fail-on is ${JSON.stringify(failOn)}; expected warning or error`);

@@ -12,10 +12,6 @@ class NetworkError extends Error {}
 export type OutboundOptions = { readonly tfcOrigin: string; readonly shutdown: AbortSignal } &
   Required<Pick<ServerOptions, "redirectOrigins" | "timeoutMs" | "maxPlanBytes" | "callbackAttempts" | "backoffMs">>;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const retryableStatus = (status: number) => status === 429 || status >= 500;
-
 async function send(options: OutboundOptions, url: string, init: RequestInit, what: string): Promise<Response> {
   try {
     const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.shutdown]);
@@ -69,14 +65,14 @@ export async function sendResult(options: OutboundOptions, callbackUrl: string, 
       const response = await send(options, callbackUrl, init, "callback");
       await response.body?.cancel();
       if (response.ok) return attempt;
-      if (!retryableStatus(response.status)) throw new Error(`callback: HTTP ${response.status}`);
+      if (response.status !== 429 && response.status < 500) throw new Error(`callback: HTTP ${response.status}`);
       if (attempt >= callbackAttempts) throw new Error(`callback: HTTP ${response.status} after ${attempt} attempts`);
       const retryAfter = Number(response.headers.get("retry-after") ?? NaN);
       wait = Math.min(Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : wait, 30_000);
     } catch (error) {
       if (!(error instanceof NetworkError) || attempt >= callbackAttempts) throw error;
     }
-    await sleep(wait);
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
 

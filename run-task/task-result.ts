@@ -8,23 +8,10 @@ import { renderMarkdown } from "../review/markdown";
 import { Review } from "../review/review";
 import type { ServerOptions } from "./server";
 
-interface Outcome {
-  readonly type: "task-result-outcomes";
-  readonly attributes: {
-    readonly "outcome-id": string;
-    readonly description: string;
-    readonly body: string;
-    readonly tags: { readonly [name: string]: readonly { readonly label: string; readonly level?: string }[] };
-  };
-}
-
-export interface TaskResultBody {
-  readonly data: {
-    readonly type: "task-results";
-    readonly attributes: { readonly status: "passed" | "failed"; readonly message: string; readonly url?: string };
-    readonly relationships?: { readonly outcomes: { readonly data: readonly Outcome[] } };
-  };
-}
+/** An outcome's tags, shown as labels (the level colours them). */
+type Tags = { readonly [name: string]: readonly { readonly label: string; readonly level?: string }[] };
+type Outcome = ReturnType<typeof outcome>;
+export type TaskResultBody = ReturnType<typeof result>;
 
 const TRUNCATED = "\n\n_(Truncated: the review is longer than a run task outcome may be. Run `npm run review` on the plan JSON for all of it.)_\n";
 
@@ -46,7 +33,7 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 
 const FAILED = { label: "Failed", level: "error" };
 
-function outcome(id: string, description: string, body: string, tags: Outcome["attributes"]["tags"]): Outcome {
+function outcome(id: string, description: string, body: string, tags: Tags) {
   return {
     type: "task-result-outcomes",
     attributes: { "outcome-id": id, description: oneLine(description), body: limitBody(body), tags },
@@ -86,7 +73,7 @@ function resultMessage(review: Review, failOn: Severity): string {
   return `IAM review: ${roles}, ${counts}; ${verdict}`;
 }
 
-function result(status: "passed" | "failed", message: string, sourceUrl?: string, outcomes?: readonly Outcome[]): TaskResultBody {
+function result(status: "passed" | "failed", message: string, sourceUrl?: string, outcomes?: readonly Outcome[]) {
   return {
     data: {
       type: "task-results",

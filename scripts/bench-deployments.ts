@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { compile, medians } from "./bench-measure";
-import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
+import { runWithoutArguments } from "../tooling/command-line";
 
 const COUNTS = [1, 10, 100];
 
@@ -40,10 +40,9 @@ export function benchDeployments(runs: number): string {
 }
 
 if (require.main === module) {
-  runFromCommandLine(command("bench-deployments", async (argv) => {
-    noArguments(argv, "usage: bench-deployments  (BENCH_RUNS=N runs each measurement N times, default 5)");
+  const usage = "usage: bench-deployments  (BENCH_RUNS=N runs each measurement N times, default 5)";
+  runWithoutArguments("bench-deployments", usage, () => {
     compile();
     console.log(benchDeployments(Number(process.env.BENCH_RUNS ?? 5)));
-    return 0;
-  }));
+  });
 }

@@ -50,7 +50,7 @@ export function medians(runs: number, targets: readonly Target[]): Sample[] {
   });
 }
 
-/** Compiles the app, the construct and the baseline into build/. */
+/** Compiles the app, the construct, the baseline and the review benchmark into build/. */
 export function compile(): void {
   const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.bench.json"],
     { cwd: projectDir, encoding: "utf8" });

@@ -1,18 +1,18 @@
 /**
  * `npm run bench-review` (and part of `npm run bench`): reviews (parse, simulate, render) plans of 10, 100 and 1,000
  * distinct Pinpoint sending roles, as `terraform show -json` gives them for the construct, each size in a fresh node
- * process of compiled JavaScript (no TypeScript compiler measured) that reports its wall time, processor time (what a
- * busy machine inflates least) and peak RSS.
+ * process of JavaScript compiled into build/ (no TypeScript compiler measured) that reports its wall time, processor
+ * time (what a busy machine inflates least) and peak RSS.
  */
 import { spawnSync } from "child_process";
-import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pinpointTrustPolicy, sesSendingPolicy } from "../modules/policy-documents";
 import { renderMarkdown } from "../review/markdown";
 import { parsePlan } from "../review/plan";
 import { reviewPlan } from "../review/review";
-import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
+import { compile } from "./bench-measure";
+import { runWithoutArguments } from "../tooling/command-line";
 
 const projectDir = path.resolve(__dirname, "..");
 
@@ -73,38 +73,29 @@ async function child(roles: number): Promise<void> {
     `${review.roles.filter((result) => result.simulation?.ran).length} | ${review.findings.length} |`);
 }
 
-/** Reviews each size in its own process; returns a Markdown table. */
+/** Reviews each size in its own process of the copy compile() puts in build/; returns a Markdown table. */
 export function benchReview(sizes: readonly number[] = [10, 100, 1000]): string {
-  // Inside the project, so that the compiled files find node_modules; tsc creates it.
-  const outDir = path.join(projectDir, "build", `bench-review-${process.pid}`);
-  try {
-    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--outDir", outDir, "--rootDir", projectDir,
-      "--noCheck", "--module", "commonjs", "--target", "ES2022", "--esModuleInterop", "--skipLibCheck", "--resolveJsonModule",
-      path.join(projectDir, "scripts", "bench-review.ts")], { cwd: projectDir, encoding: "utf8" });
-    if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
-    return [
-      `review of plans of distinct Pinpoint sending roles, with simulation, one fresh process each (node ${process.version}, ${os.cpus().length} cores)`,
-      "| roles | wall time (ms) | CPU time (ms) | CPU ms per role | peak RSS (MB) | roles simulated | findings |",
-      "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-      ...sizes.map((roles) => {
-        const run = spawnSync(process.execPath, [path.join(outDir, "scripts", "bench-review.js"), "--child", String(roles)],
-          { cwd: projectDir, encoding: "utf8", timeout: 10 * 60_000 });
-        if (run.status !== 0) throw new Error(`review of ${roles} roles failed: ${run.stderr}`);
-        return run.stdout;
-      }),
-    ].join("\n");
-  } finally {
-    fs.rmSync(outDir, { recursive: true, force: true });
-  }
+  const compiled = path.join(projectDir, "build", "scripts", "bench-review.js");
+  return [
+    `review of plans of distinct Pinpoint sending roles, with simulation, one fresh process each (node ${process.version}, ${os.cpus().length} cores)`,
+    "| roles | wall time (ms) | CPU time (ms) | CPU ms per role | peak RSS (MB) | roles simulated | findings |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...sizes.map((roles) => {
+      const run = spawnSync(process.execPath, [compiled, "--child", String(roles)],
+        { cwd: projectDir, encoding: "utf8", timeout: 10 * 60_000 });
+      if (run.status !== 0) throw new Error(`review of ${roles} roles failed: ${run.stderr}`);
+      return run.stdout;
+    }),
+  ].join("\n");
 }
 
 if (require.main === module && process.argv.includes("--child")) {
   // The compiled copy that benchReview runs once per size, not a command for users; it fails with its stack trace.
   void child(Number(process.argv[process.argv.indexOf("--child") + 1]));
 } else if (require.main === module) {
-  runFromCommandLine(command("bench-review", async (argv) => {
-    noArguments(argv, "usage: bench-review  (reviews plans of 10, 100 and 1,000 roles: time and peak memory)");
+  const usage = "usage: bench-review  (reviews plans of 10, 100 and 1,000 roles: time and peak memory)";
+  runWithoutArguments("bench-review", usage, () => {
+    compile();
     console.log(benchReview());
-    return 0;
-  }));
+  });
 }

@@ -2,7 +2,7 @@
  * `npm run bench-run-task`: time from a run task request to its callback through a fake Terraform Cloud, for the
  * default stack's plan (real Terraform, local endpoint): the first run, then the median of BENCH_RUNS more, per mode.
  */
-import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
+import { runWithoutArguments } from "../tooling/command-line";
 import { LocalAwsEndpoint } from "../__tests__/support/aws-endpoint";
 import { FakeTerraformCloud } from "../__tests__/support/fake-terraform-cloud";
 import { initialisedWorkdir } from "../__tests__/support/lifecycle";
@@ -10,15 +10,15 @@ import { testEnv } from "../__tests__/support/terraform";
 import { RunTaskServer } from "../run-task/server";
 import { median } from "./bench-measure";
 
-/** Measures both modes on one plan, each on its own server: a first run, then `runs` timed runs. */
-export async function benchRunTask(runs: number) {
+/** Measures both modes on one plan, each on its own server: a first run, then `runs` timed runs; returns a Markdown table. */
+export async function benchRunTask(runs: number): Promise<string> {
   const endpoint = await LocalAwsEndpoint.start();
   const workdir = await initialisedWorkdir("bench-run-task");
   const fake = await FakeTerraformCloud.start();
   const servers: RunTaskServer[] = [];
   try {
     fake.addPlan("plan-default", await workdir.plan(testEnv(endpoint.env())));
-    const times = [];
+    const rows = [];
     for (const [simulate, review] of [[true, "rules and simulation"], [false, "rules only (--no-simulation)"]] as const) {
       const server = await RunTaskServer.start({ host: "127.0.0.1", port: 0, hmacKey: "bench-hmac-key", tfcUrl: fake.apiUrl,
         redirectOrigins: [fake.archivistUrl], failOn: "error", simulate, concurrency: 1, queue: 1, log: () => undefined });
@@ -32,9 +32,14 @@ export async function benchRunTask(runs: number) {
         await fake.waitForResults(before + 1);
         samples.push(Number(process.hrtime.bigint() - started) / 1e6);
       }
-      times.push({ review, firstMs: samples[0], medianMs: median(samples.slice(1)), runs });
+      rows.push(`| ${review} | ${samples[0].toFixed(0)} | ${median(samples.slice(1)).toFixed(0)} |`);
     }
-    return times;
+    return [
+      `run task, request to callback, default stack's plan (median of ${runs} runs after the first)`,
+      "| review | first run (ms) | median (ms) |",
+      "| --- | ---: | ---: |",
+      ...rows,
+    ].join("\n");
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
     await fake.stop();
@@ -43,18 +48,7 @@ export async function benchRunTask(runs: number) {
   }
 }
 
-/** The Markdown table the benchmark prints. */
-export function report(times: Awaited<ReturnType<typeof benchRunTask>>): string {
-  return [
-    `run task, request to callback, default stack's plan (median of ${times[0]?.runs ?? 0} runs after the first)`,
-    "| review | first run (ms) | median (ms) |",
-    "| --- | ---: | ---: |",
-    ...times.map((row) => `| ${row.review} | ${row.firstMs.toFixed(0)} | ${row.medianMs.toFixed(0)} |`),
-  ].join("\n");
+if (require.main === module) {
+  const usage = "usage: bench-run-task  (request to callback for the default stack's plan; BENCH_RUNS=N, default 5)";
+  runWithoutArguments("bench-run-task", usage, async () => console.log(await benchRunTask(Number(process.env.BENCH_RUNS ?? 5))));
 }
-
-if (require.main === module) runFromCommandLine(command("bench-run-task", async (argv) => {
-  noArguments(argv, "usage: bench-run-task  (request to callback for the default stack's plan; BENCH_RUNS=N, default 5)");
-  console.log(report(await benchRunTask(Number(process.env.BENCH_RUNS ?? 5))));
-  return 0;
-}));

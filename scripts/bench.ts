@@ -7,9 +7,9 @@ import * as os from "os";
 import * as path from "path";
 import { benchDeployments } from "./bench-deployments";
 import { benchReview } from "./bench-review";
-import { benchRunTask, report as runTaskReport } from "./bench-run-task";
+import { benchRunTask } from "./bench-run-task";
 import { compile, medians, Sample } from "./bench-measure";
-import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
+import { runWithoutArguments } from "../tooling/command-line";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
@@ -29,8 +29,7 @@ function compare(title: string, bareScript: string, appScript: string, nodeArgs:
   ].join("\n");
 }
 
-runFromCommandLine(command("bench", async (argv) => {
-  noArguments(argv, "usage: bench  (BENCH_RUNS=N runs each measurement N times, default 7)");
+runWithoutArguments("bench", "usage: bench  (BENCH_RUNS=N runs each measurement N times, default 7)", async () => {
   // cdktf.json's app command is `node NODE_ARGS main.ts`.
   const [node, ...nodeArgs] = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "cdktf.json"), "utf8")).app.split(" ");
   if (node !== "node" || nodeArgs.pop() !== "main.ts") throw new Error(`cdktf.json's app is not "node … main.ts"`);
@@ -41,6 +40,5 @@ runFromCommandLine(command("bench", async (argv) => {
   console.log(compare("precompiled with tsc, run with node", "build/scripts/bench-bare-app.js", "build/main.js"));
   console.log(benchDeployments(RUNS));
   console.log(`\n${benchReview()}`);
-  console.log(`\n${runTaskReport(await benchRunTask(RUNS))}`);
-  return 0;
-}));
+  console.log(`\n${await benchRunTask(RUNS)}`);
+});

@@ -4,7 +4,7 @@
  */
 import { toJsonSchema } from "@valibot/to-json-schema";
 import { DEPLOYMENTS_FILE } from "../app/schema";
-import { command, noArguments, runFromCommandLine } from "../tooling/command-line";
+import { runWithoutArguments } from "../tooling/command-line";
 
 export function deploymentsJsonSchema(): string {
   // The only check is "an object, not an array", which JSON Schema's type "object" already says.
@@ -12,9 +12,6 @@ export function deploymentsJsonSchema(): string {
 }
 
 if (require.main === module) {
-  runFromCommandLine(command("deployments-schema", async (argv, write) => {
-    noArguments(argv, "usage: deployments-schema  (prints the JSON Schema of a deployments file)");
-    write(deploymentsJsonSchema());
-    return 0;
-  }));
+  runWithoutArguments("deployments-schema", "usage: deployments-schema  (prints the JSON Schema of a deployments file)",
+    (write) => write(deploymentsJsonSchema()));
 }

@@ -5,7 +5,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { command, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
+import { command, parseArguments, runFromCommandLine } from "../tooling/command-line";
 import { terraformEnv } from "../tooling/terraform-cli-config";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -32,8 +32,7 @@ function synth(outdir: string, extra: string[], env: NodeJS.ProcessEnv): string[
 }
 
 runFromCommandLine(command("synth", async (argv, write, fail) => {
-  const args = parseArguments(argv, { withValue: ["out-json", "out-hcl"] }, USAGE);
-  if (args.positional.length > 0) throw new InputError(`unexpected argument ${args.positional[0]}; ${USAGE}`);
+  const args = parseArguments(argv, { withValue: ["out-json", "out-hcl"], positionals: false }, USAGE);
   try {
     // CI=1: cdktf prints no spinner frames into the output it hands back.
     const env = { ...terraformEnv(PROJECT_DIR), CI: "1" };

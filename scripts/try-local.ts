@@ -10,7 +10,7 @@ import { DEFAULT_STACK_NAME } from "../app/config";
 import { LocalAwsEndpoint, StoredRole } from "../__tests__/support/aws-endpoint";
 import { CdktfAppCopy } from "../__tests__/support/cdktf-app";
 import { PROJECT_DIR, run } from "../__tests__/support/terraform";
-import { command, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
+import { command, parseArguments, runFromCommandLine } from "../tooling/command-line";
 import { providerInstallProblem } from "../tooling/provider-probe";
 import { MIRROR_ENV, terraformEnv } from "../tooling/terraform-cli-config";
 
@@ -24,8 +24,7 @@ function describeRole(role: StoredRole): string {
 }
 
 runFromCommandLine(command("try-local", async (argv, write, fail) => {
-  const args = parseArguments(argv, { withValue: ["out"] }, USAGE);
-  if (args.positional.length > 0) throw new InputError(`unexpected argument ${args.positional[0]}; ${USAGE}`);
+  const args = parseArguments(argv, { withValue: ["out"], positionals: false }, USAGE);
   const outDir = path.resolve(args.value("out") ?? path.join(PROJECT_DIR, "try-local.out"));
   const heading = (text: string) => write(`\n=== ${text}\n\n`);
   // A path as the user would type it: relative inside the project, absolute elsewhere.

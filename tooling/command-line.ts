@@ -13,11 +13,11 @@ export class HelpRequested extends Error {}
 
 /**
  * Parses `argv`. Flags in `withValue` take a value; those in `switches` do
- * not. Anything else starting with `-` is an InputError naming it and
- * `usage`; `--help` or `-h` throws HelpRequested before anything else is read.
+ * not. Anything else starting with `-`, or any positional with `positionals: false`,
+ * is an InputError naming it and `usage`; `--help` or `-h` throws HelpRequested before anything else is read.
  */
-export function parseArguments(argv: readonly string[], spec: { withValue: readonly string[]; switches?: readonly string[] },
-  usage: string) {
+export function parseArguments(argv: readonly string[],
+  spec: { withValue: readonly string[]; switches?: readonly string[]; positionals?: false }, usage: string) {
   const options: { [name: string]: { type: "string" | "boolean"; multiple: true; short?: string } } = {
     help: { type: "boolean", multiple: true, short: "h" },
   };
@@ -38,6 +38,9 @@ export function parseArguments(argv: readonly string[], spec: { withValue: reado
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new InputError(`unknown option ${option}; ${usage}`);
     if (code !== "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new InputError(`${message}; ${usage}`);
     throw new InputError(`${option} ${/does not take an argument/.test(message) ? "takes no value" : "needs a value"}; ${usage}`);
+  }
+  if (spec.positionals === false && parsed.positionals.length > 0) {
+    throw new InputError(`unexpected argument ${parsed.positionals[0]}; ${usage}`);
   }
   const values = parsed.values as { [name: string]: Array<string | boolean> | undefined };
   return {
@@ -82,18 +85,18 @@ export function command(name: string, body: (argv: readonly string[], write: Out
   };
 }
 
-/**
- * For a command that takes no arguments: answers `--help` and refuses any
- * argument, before anything runs.
- */
-export function noArguments(argv: readonly string[], usage: string): void {
-  const args = parseArguments(argv, { withValue: [] }, usage);
-  if (args.positional.length > 0) throw new InputError(`unexpected argument ${args.positional[0]}; ${usage}`);
-}
-
 /** Runs `main` with the process's arguments and sets its exit code. */
 export function runFromCommandLine(main: (argv: readonly string[]) => Promise<number>): void {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+/** Runs a command that takes no arguments (it answers `--help` and refuses any argument first): `body`, then exit 0. */
+export function runWithoutArguments(name: string, usage: string, body: (write: Output) => unknown): void {
+  runFromCommandLine(command(name, async (argv, write) => {
+    parseArguments(argv, { withValue: [], positionals: false }, usage);
+    await body(write);
+    return 0;
+  }));
 }
