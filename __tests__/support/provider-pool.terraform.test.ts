@@ -19,7 +19,10 @@ beforeAll(async () => {
 
 afterAll(() => workdir?.remove());
 
-const pidOf = (reattach: string): number => Object.values<{ Pid: number }>(JSON.parse(reattach))[0].Pid;
+const pidOf = (reattach: string | undefined): number => {
+  if (reattach === undefined) throw new Error("no started provider was given");
+  return Object.values<{ Pid: number }>(JSON.parse(reattach))[0].Pid;
+};
 const alive = (pid: number): boolean => {
   try {
     return process.kill(pid, 0);
@@ -111,6 +114,34 @@ describe("withProvider", () => {
     const here = await withProvider(binary(), env, async (reattach) => pidOf(reattach));
     const there = await withProvider(binary(), { ...env, AWS_ENDPOINT_URL_IAM: "http://127.0.0.1:9" }, async (reattach) => pidOf(reattach));
     expect(there).not.toBe(here);
+  });
+
+  it("never gives out again a process that has ended", async () => {
+    const ended = await withProvider(binary(), env, async (reattach) => pidOf(reattach));
+    process.kill(ended, "SIGKILL");
+    // Its watchdog shell ends with it; give this process the moment it takes to learn of that.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const next = await withProvider(binary(), env, async (reattach) => pidOf(reattach));
+    expect(next).not.toBe(ended);
+    expect(alive(next)).toBe(true);
+  });
+
+  it("lets the command start its own provider, saying so once, when the binary cannot start in debug mode", async () => {
+    const fake = TerraformWorkdir.create("not-a-provider");
+    fake.write("terraform-provider-aws", "#!/bin/sh\necho 'no debug mode here'\nexit 1\n");
+    fs.chmodSync(`${fake.dir}/terraform-provider-aws`, 0o755);
+    const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      const given = await Promise.all([1, 2].map(() => withProvider(`${fake.dir}/terraform-provider-aws`, env, async (reattach) => reattach)));
+      const third = await withProvider(`${fake.dir}/terraform-provider-aws`, env, async (reattach) => reattach);
+      expect([...given, third]).toEqual([undefined, undefined, undefined]);
+      const said = stderr.mock.calls.map(([text]) => String(text)).filter((text) => text.startsWith("provider-pool:"));
+      expect(said.length).toBeGreaterThanOrEqual(1);
+      expect(said[0]).toBe("provider-pool: the hashicorp/aws provider did not start in debug mode:; terraform commands start their own provider\n");
+    } finally {
+      stderr.mockRestore();
+      fake.remove();
+    }
   });
 
   it("serves a real terraform command: the started process does the work, and outlives it", async () => {

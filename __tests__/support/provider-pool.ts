@@ -13,6 +13,8 @@
  *
  * A process left idle for a few seconds stops; one whose test worker exits
  * stops too (a shell waits on a pipe from the worker, and stops it at EOF).
+ * A provider that cannot start in debug mode is reported once, and the
+ * commands then start their own, as they would without this pool.
  */
 import { spawn, ChildProcess } from "child_process";
 import * as fs from "fs";
@@ -21,8 +23,12 @@ import * as path from "path";
 
 const IDLE_MS = 10_000;
 const START_TIMEOUT_MS = 60_000;
-/** Starts the provider, then waits for end of input (a stop, or the worker's exit) and stops it. */
-const WATCHDOG = '"$0" -debug > "$1" 2>&1 & provider=$!; read -r _; kill $provider; wait $provider';
+/**
+ * Starts the provider and lives as long as it does; a reader stops it at end
+ * of input (a stop, or the worker's exit). An asynchronous list's input is
+ * /dev/null, hence the pipe passed on as descriptor 3.
+ */
+const WATCHDOG = 'exec 3<&0; "$0" -debug > "$1" 2>&1 & provider=$!; { read -r _ <&3; kill $provider; } & wait $provider';
 
 interface Provider {
   readonly child: ChildProcess;
@@ -32,6 +38,8 @@ interface Provider {
 }
 
 const idle = new Map<string, Provider[]>();
+/** Binaries that did not start in debug mode: commands start their own provider. */
+const unusable = new Set<string>();
 
 /**
  * The hashicorp/aws provider `terraform init` installed in `dir`, if the
@@ -87,14 +95,21 @@ function awsProviderConfigurations(dir: string, withTests = false, depth = 0): n
  * Runs `command` with a started provider of `binary` to itself, one started
  * with `env`; the provider goes back to the pool afterwards.
  */
-export async function withProvider<T>(binary: string, env: NodeJS.ProcessEnv, command: (reattach: string) => Promise<T>): Promise<T> {
+export async function withProvider<T>(binary: string, env: NodeJS.ProcessEnv, command: (reattach?: string) => Promise<T>): Promise<T> {
   const key = JSON.stringify([binary, Object.entries(env).sort(([a], [b]) => a.localeCompare(b))]);
-  const provider = idle.get(key)?.pop() ?? (await start(binary, env));
+  // A process that has ended (crashed, killed) is dropped, never given out.
+  idle.set(key, (idle.get(key) ?? []).filter((pooled) => running(pooled)));
+  const provider = unusable.has(binary) ? undefined : idle.get(key)?.pop() ?? (await start(binary, env).catch((error: Error) => {
+    unusable.add(binary);
+    process.stderr.write(`provider-pool: ${error.message.split("\n")[0]}; terraform commands start their own provider\n`);
+    return undefined;
+  }));
+  if (!provider) return command(undefined);
   clearTimeout(provider.idleTimer);
   try {
     return await command(provider.reattach);
   } finally {
-    if (provider.child.exitCode === null) {
+    if (running(provider)) {
       idle.set(key, [...(idle.get(key) ?? []), provider]);
       provider.idleTimer = setTimeout(() => {
         idle.set(key, (idle.get(key) ?? []).filter((other) => other !== provider));
@@ -103,6 +118,8 @@ export async function withProvider<T>(binary: string, env: NodeJS.ProcessEnv, co
     }
   }
 }
+
+const running = (provider: Provider): boolean => provider.child.exitCode === null && provider.child.signalCode === null;
 
 async function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> {
   // Its output goes to a file: a pipe nobody reads would block it.

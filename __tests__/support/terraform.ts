@@ -153,7 +153,7 @@ export class TerraformWorkdir {
     const binary = PROVIDER_COMMANDS.has(args[0]) ? attachableAwsProvider(this.dir) : undefined;
     if (!binary) return run("terraform", args, { cwd: this.dir, env, allowFailure });
     return withProvider(binary, env, (reattach) =>
-      run("terraform", args, { cwd: this.dir, env: { ...env, TF_REATTACH_PROVIDERS: reattach }, allowFailure }));
+      run("terraform", args, { cwd: this.dir, env: reattach ? { ...env, TF_REATTACH_PROVIDERS: reattach } : env, allowFailure }));
   }
 
   /**
