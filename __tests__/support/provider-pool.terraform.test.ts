@@ -82,6 +82,13 @@ describe("attachableAwsProvider", () => {
     expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
   });
 
+  it("gives none for a JSON file that does not parse, so that terraform reports it as it would anyway", async () => {
+    workdir.write("cdk.tf.json", "{ not json");
+    expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
+    const validate = await workdir.terraform(["validate", "-no-color"], undefined, true);
+    expect({ status: validate.status, error: validate.stderr.includes("Error: Invalid JSON keyword") }).toEqual({ status: 1, error: true });
+  });
+
   it("gives none where terraform init has not run", () => {
     const bare = TerraformWorkdir.create("not-initialised");
     bare.write("main.tf.json", stackJson);

@@ -65,7 +65,8 @@ export function attachableAwsProvider(dir: string): string | undefined {
  * How many aws provider configurations the configuration in `dir` declares, a
  * mock_provider not counted (it asks the provider only for its schema).
  * Undefined when that cannot be told: a module from elsewhere than a local
- * folder, or called from HCL (only the JSON the tests write is followed).
+ * folder, or called from HCL (only the JSON the tests write is followed), or
+ * a JSON file that does not parse.
  */
 function awsProviderConfigurations(dir: string, withTests = false, depth = 0): number | undefined {
   if (depth > 5 || !fs.existsSync(dir)) return undefined;
@@ -75,7 +76,12 @@ function awsProviderConfigurations(dir: string, withTests = false, depth = 0): n
   for (const file of [...fs.readdirSync(dir), ...testFiles]) {
     const text = () => fs.readFileSync(path.join(dir, file), "utf8");
     if (file.endsWith(".tf.json")) {
-      const json = JSON.parse(text());
+      let json;
+      try {
+        json = JSON.parse(text());
+      } catch {
+        return undefined; // not attached: terraform itself reports the broken file
+      }
       count += json.provider?.aws === undefined ? 0 : [json.provider.aws].flat().length;
       for (const call of Object.values<{ source?: unknown }>(json.module ?? {}).flat()) {
         const inner = typeof call.source === "string" && /^\.\.?\//.test(call.source)
