@@ -6,8 +6,8 @@
  */
 import * as fs from "fs";
 import { initialisedWorkdir } from "./lifecycle";
-import { attachableAwsProvider, withProvider } from "./provider-pool";
-import { TerraformWorkdir, testEnv } from "./terraform";
+import { AttachableProvider, attachableAwsProvider, withProvider } from "./provider-pool";
+import { run, TerraformWorkdir, testEnv } from "./terraform";
 
 let workdir: TerraformWorkdir;
 let stackJson: any;
@@ -40,7 +40,7 @@ describe("attachableAwsProvider", () => {
 
   it("gives the installed hashicorp/aws provider for the app's stack, one provider configuration", () => {
     expect(stackJson.provider.aws).toHaveLength(1);
-    expect(attachableAwsProvider(workdir.dir)).toMatch(/\/terraform-provider-aws_v[\d.]+_x5$/);
+    expect(attachableAwsProvider(workdir.dir)?.binary).toMatch(/\/terraform-provider-aws_v[\d.]+_x5$/);
   });
 
   it("gives none for two aws provider configurations (an alias)", () => {
@@ -98,7 +98,7 @@ describe("attachableAwsProvider", () => {
 });
 
 describe("withProvider", () => {
-  const binary = () => attachableAwsProvider(workdir.dir) as string;
+  const binary = () => attachableAwsProvider(workdir.dir) as AttachableProvider;
   const env = testEnv({ AWS_REGION: "us-east-1" });
 
   it("gives two commands in turn the same running process", async () => {
@@ -138,9 +138,10 @@ describe("withProvider", () => {
     fake.write("terraform-provider-aws", "#!/bin/sh\necho 'no debug mode here'\nexit 1\n");
     fs.chmodSync(`${fake.dir}/terraform-provider-aws`, 0o755);
     const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const notAProvider = { binary: `${fake.dir}/terraform-provider-aws`, needs: () => true };
     try {
-      const given = await Promise.all([1, 2].map(() => withProvider(`${fake.dir}/terraform-provider-aws`, env, async (reattach) => reattach)));
-      const third = await withProvider(`${fake.dir}/terraform-provider-aws`, env, async (reattach) => reattach);
+      const given = await Promise.all([1, 2].map(() => withProvider(notAProvider, env, async (reattach) => reattach)));
+      const third = await withProvider(notAProvider, env, async (reattach) => reattach);
       expect([...given, third]).toEqual([undefined, undefined, undefined]);
       const said = stderr.mock.calls.map(([text]) => String(text)).filter((text) => text.startsWith("provider-pool:"));
       expect(said.length).toBeGreaterThanOrEqual(1);
@@ -160,6 +161,59 @@ describe("withProvider", () => {
     // Sending terraform the provider's schema alone takes this process a tenth of a second or more.
     expect(cpuTicks() - before).toBeGreaterThan(10);
     expect(await withProvider(binary(), testEnv(), async (reattach) => pidOf(reattach))).toBe(pid);
+    expect(alive(pid)).toBe(true);
+  });
+});
+
+describe("the schema a command is given through its started provider", () => {
+  const schemaJson = async (reattach?: string) => JSON.parse((await run("terraform", ["providers", "schema", "-json"],
+    { cwd: workdir.dir, env: testEnv(reattach ? { TF_REATTACH_PROVIDERS: reattach } : {}) })).stdout)
+    .provider_schemas["registry.terraform.io/hashicorp/aws"];
+  const typesOf = (schema: any) => [...Object.keys(schema.resource_schemas), ...Object.keys(schema.data_source_schemas)];
+  let full: any;
+  beforeAll(async () => {
+    full = await schemaJson();
+  });
+  afterEach(() => workdir.write("cdk.tf.json", stackJson));
+
+  it("holds the project's families and the types the configuration names, each exactly as the provider gives it", async () => {
+    workdir.write("cdk.tf.json", { ...stackJson, resource: { ...stackJson.resource, aws_s3_bucket: { logs: { bucket: "logs" } } } });
+    const provider = attachableAwsProvider(workdir.dir) as AttachableProvider;
+    const given = await withProvider(provider, testEnv(), schemaJson);
+    const expected = typesOf(full).filter((type) => /^aws_(iam_|pinpoint_|ses|partition$|caller_identity$|region$)/.test(type) ||
+      type === "aws_s3_bucket");
+    expect(typesOf(given).sort()).toEqual(expected.sort());
+    expect(expected).toEqual(expect.arrayContaining(["aws_iam_role", "aws_iam_role_policy", "aws_pinpoint_email_channel",
+      "aws_caller_identity", "aws_partition", "aws_region", "aws_s3_bucket"]));
+    expect(typesOf(full).length).toBeGreaterThan(expected.length * 10);
+    for (const type of ["aws_iam_role", "aws_s3_bucket"]) expect(given.resource_schemas[type]).toEqual(full.resource_schemas[type]);
+    expect(given.data_source_schemas.aws_caller_identity).toEqual(full.data_source_schemas.aws_caller_identity);
+    expect(given.provider).toEqual(full.provider);
+    expect(given.functions).toEqual(full.functions);
+  });
+
+  it("holds the types the local state names, though the configuration no longer does", async () => {
+    workdir.write("terraform.tfstate", { version: 4, terraform_version: "1.11.4", serial: 1, lineage: "x", outputs: {},
+      resources: [{ mode: "managed", type: "aws_sqs_queue", name: "gone", provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+        instances: [] }] });
+    try {
+      const given = await withProvider(attachableAwsProvider(workdir.dir) as AttachableProvider, testEnv(), schemaJson);
+      expect(Object.keys(given.resource_schemas)).toContain("aws_sqs_queue");
+      expect(Object.keys(given.resource_schemas)).not.toContain("aws_s3_bucket");
+    } finally {
+      fs.rmSync(`${workdir.dir}/terraform.tfstate`);
+    }
+  });
+
+  it("serves a process started later with the schema its binary gave before, and that process answers the command", async () => {
+    const provider = attachableAwsProvider(workdir.dir) as AttachableProvider;
+    const env = testEnv({ AWS_REGION: "eu-central-1" }); // an environment no other test here uses: a new process
+    const pid = await withProvider(provider, env, async (reattach) => {
+      expect(typesOf(await schemaJson(reattach))).toContain("aws_iam_role");
+      const validate = await run("terraform", ["validate", "-json"], { cwd: workdir.dir, env: { ...env, TF_REATTACH_PROVIDERS: reattach as string } });
+      expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true });
+      return pidOf(reattach);
+    });
     expect(alive(pid)).toBe(true);
   });
 });

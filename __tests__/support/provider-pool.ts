@@ -15,11 +15,16 @@
  * stops too (a shell waits on a pipe from the worker, and stops it at EOF).
  * A provider that cannot start in debug mode is reported once, and the
  * commands then start their own, as they would without this pool.
+ *
+ * Terraform reaches each process through a schema proxy (schema-proxy.ts):
+ * it sees only the resource types its command may need, which spares it
+ * decoding the provider's whole schema each time.
  */
 import { spawn, ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { SchemaProxy, startSchemaProxy } from "./schema-proxy";
 
 const IDLE_MS = 10_000;
 const START_TIMEOUT_MS = 60_000;
@@ -34,8 +39,22 @@ interface Provider {
   readonly child: ChildProcess;
   /** The value of TF_REATTACH_PROVIDERS for this process. */
   readonly reattach: string;
+  readonly proxy?: SchemaProxy;
   idleTimer?: NodeJS.Timeout;
 }
+
+/** A started provider's binary, and the resource types a command in the configuration may need. */
+export interface AttachableProvider {
+  readonly binary: string;
+  readonly needs: (type: string) => boolean;
+}
+
+/**
+ * The families of resource types the project's configurations use: a
+ * command is given their schemas, and those of any other type its
+ * configuration or local state names.
+ */
+const PROJECT_TYPES = /^aws_(iam_|pinpoint_|ses|partition$|caller_identity$|region$)/;
 
 const idle = new Map<string, Provider[]>();
 /** Binaries that did not start in debug mode: commands start their own provider. */
@@ -46,8 +65,9 @@ const unusable = new Set<string>();
  * configuration there can attach to a started one: at most one aws provider
  * configuration in all (`terraform test` files and local modules included).
  */
-export function attachableAwsProvider(dir: string): string | undefined {
-  const providers = awsProviderConfigurations(dir, true);
+export function attachableAwsProvider(dir: string): AttachableProvider | undefined {
+  const named = new Set(stateTypes(dir));
+  const providers = awsProviderConfigurations(dir, named, true);
   if (providers === undefined || providers > 1) return undefined;
   const base = path.join(dir, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws");
   if (!fs.existsSync(base)) return undefined;
@@ -55,7 +75,7 @@ export function attachableAwsProvider(dir: string): string | undefined {
     for (const platform of fs.readdirSync(path.join(base, version))) {
       const folder = path.join(base, version, platform);
       const binary = fs.readdirSync(folder).find((file) => file.startsWith("terraform-provider-aws"));
-      if (binary) return fs.realpathSync(path.join(folder, binary));
+      if (binary) return { binary: fs.realpathSync(path.join(folder, binary)), needs: (type) => PROJECT_TYPES.test(type) || named.has(type) };
     }
   }
   return undefined;
@@ -63,12 +83,12 @@ export function attachableAwsProvider(dir: string): string | undefined {
 
 /**
  * How many aws provider configurations the configuration in `dir` declares, a
- * mock_provider not counted (it asks the provider only for its schema).
- * Undefined when that cannot be told: a module from elsewhere than a local
- * folder, or called from HCL (only the JSON the tests write is followed), or
- * a JSON file that does not parse.
+ * mock_provider not counted (it asks the provider only for its schema); the
+ * resource types it declares are added to `types`. Undefined when that cannot
+ * be told: a module from elsewhere than a local folder, or called from HCL
+ * (only the JSON the tests write is followed), or a JSON file that does not parse.
  */
-function awsProviderConfigurations(dir: string, withTests = false, depth = 0): number | undefined {
+function awsProviderConfigurations(dir: string, types: Set<string>, withTests = false, depth = 0): number | undefined {
   if (depth > 5 || !fs.existsSync(dir)) return undefined;
   const tests = path.join(dir, "tests");
   const testFiles = withTests && fs.existsSync(tests) ? fs.readdirSync(tests).map((file) => path.join("tests", file)) : [];
@@ -83,25 +103,38 @@ function awsProviderConfigurations(dir: string, withTests = false, depth = 0): n
         return undefined; // not attached: terraform itself reports the broken file
       }
       count += json.provider?.aws === undefined ? 0 : [json.provider.aws].flat().length;
+      for (const kind of ["resource", "data", "ephemeral"]) Object.keys(json[kind] ?? {}).forEach((type) => types.add(type));
       for (const call of Object.values<{ source?: unknown }>(json.module ?? {}).flat()) {
         const inner = typeof call.source === "string" && /^\.\.?\//.test(call.source)
-          ? awsProviderConfigurations(path.resolve(dir, call.source), false, depth + 1) : undefined;
+          ? awsProviderConfigurations(path.resolve(dir, call.source), types, false, depth + 1) : undefined;
         if (inner === undefined) return undefined;
         count += inner;
       }
     } else if (file.endsWith(".tf") || file.endsWith(".tftest.hcl")) {
       if (/^\s*module\s+"/m.test(text())) return undefined;
       count += (text().match(/^\s*provider\s+"aws"/gm) ?? []).length;
+      for (const [, type] of text().matchAll(/^\s*(?:resource|data|ephemeral|mock_resource|mock_data)\s+"([\w-]+)"/gm)) types.add(type);
     }
   }
   return count;
+}
+
+/** The resource types in the local state file the tests keep in `dir` (terraform.ts), if any. */
+function stateTypes(dir: string): string[] {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8")).resources.map((r: { type: string }) => r.type);
+  } catch {
+    return [];
+  }
 }
 
 /**
  * Runs `command` with a started provider of `binary` to itself, one started
  * with `env`; the provider goes back to the pool afterwards.
  */
-export async function withProvider<T>(binary: string, env: NodeJS.ProcessEnv, command: (reattach?: string) => Promise<T>): Promise<T> {
+export async function withProvider<T>(
+  { binary, needs }: AttachableProvider, env: NodeJS.ProcessEnv, command: (reattach?: string) => Promise<T>,
+): Promise<T> {
   const key = JSON.stringify([binary, Object.entries(env).sort(([a], [b]) => a.localeCompare(b))]);
   // A process that has ended (crashed, killed) is dropped, never given out.
   idle.set(key, (idle.get(key) ?? []).filter((pooled) => running(pooled)));
@@ -112,6 +145,7 @@ export async function withProvider<T>(binary: string, env: NodeJS.ProcessEnv, co
   }));
   if (!provider) return command(undefined);
   clearTimeout(provider.idleTimer);
+  if (provider.proxy) provider.proxy.keep = needs;
   try {
     return await command(provider.reattach);
   } finally {
@@ -136,7 +170,13 @@ async function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> 
   const child = spawn("sh", ["-c", WATCHDOG, binary, log], { env: providerEnv, stdio: ["pipe", "ignore", "ignore"] });
   child.unref();
   (child.stdin as unknown as { unref(): void }).unref();
-  return { child, reattach: await reattachConfig(child, log) };
+  const reattach = JSON.parse(await reattachConfig(child, log));
+  const address = (Object.values(reattach)[0] as { Addr: { Network: string; String: string } }).Addr;
+  if (address.Network !== "unix") return { child, reattach: JSON.stringify(reattach) };
+  const proxy = await startSchemaProxy(binary, address.String, path.join(path.dirname(log), "schema.sock"));
+  child.once("exit", () => proxy.close());
+  address.String = path.join(path.dirname(log), "schema.sock");
+  return { child, proxy, reattach: JSON.stringify(reattach) };
 }
 
 /** Waits (bounded) for the line in which the provider prints its TF_REATTACH_PROVIDERS value. */

@@ -1,0 +1,184 @@
+/**
+ * A gRPC pass-through between terraform and a started hashicorp/aws provider
+ * (provider-pool.ts) that answers the provider's schema request with only the
+ * resource types the command needs. The provider's full schema (about 2,000
+ * types, 5 MB) costs terraform about 1.5 s of CPU to decode on every command,
+ * more than the rest of a plan of our few resources; every other call is
+ * passed through unchanged and answered by the provider itself.
+ *
+ * A type left out can only make a command fail loudly ("does not support
+ * resource type"), never pass: the pool keeps the families the project
+ * uses and every type the configuration or its local state names.
+ *
+ * gRPC here is HTTP/2 without TLS (the provider's debug mode) on a Unix
+ * socket; a message is a 5-byte prefix (compressed flag, length) and a
+ * protocol buffer, read here just deep enough to drop map entries by key.
+ */
+import * as http2 from "http2";
+import * as net from "net";
+
+const SCHEMA_PATH = /^\/tfplugin5\.Provider\/GetSchema$/;
+/** GetProviderSchema.Response maps keyed by type name: resource, data source, ephemeral and list resource schemas. */
+const TYPE_MAPS = new Set([2, 3, 8, 9]);
+
+interface Response {
+  readonly headers: http2.IncomingHttpHeaders;
+  readonly body: Buffer;
+  readonly trailers: http2.IncomingHttpHeaders;
+}
+
+/** The full schema response of each provider binary: it is the same for every process of one binary. */
+const schemas = new Map<string, Response>();
+
+export interface SchemaProxy {
+  /** Types the next command may use; the others are left out of the schema. */
+  keep: (type: string) => boolean;
+  close(): void;
+}
+
+/** Listens on `socket` and passes calls on to the provider of `binary` listening on `upstream`. */
+export function startSchemaProxy(binary: string, upstream: string, socket: string): Promise<SchemaProxy> {
+  let session: http2.ClientHttp2Session | undefined;
+  const provider = () => {
+    if (!session || session.closed || session.destroyed) {
+      session = http2.connect("http://localhost", { createConnection: () => net.connect(upstream) });
+      session.on("error", () => undefined); // each call's stream reports it
+      session.unref();
+    }
+    return session;
+  };
+  const server = http2.createServer();
+  const proxy: SchemaProxy = {
+    keep: () => true,
+    close: () => {
+      server.close();
+      session?.close();
+    },
+  };
+
+  server.on("stream", (stream, headers) => {
+    stream.on("error", () => undefined); // terraform went away; the provider side is closed below
+    const schema = SCHEMA_PATH.test(String(headers[":path"]));
+    const cached = schema ? schemas.get(binary) : undefined;
+    if (cached) {
+      stream.resume();
+      return respond(stream, cached, proxy.keep);
+    }
+    const request: http2.OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (!name.startsWith(":") || name === ":path" || name === ":method") request[name] = value;
+    }
+    const call = provider().request(request);
+    call.on("error", () => undefined);
+    stream.pipe(call);
+    stream.on("close", () => call.closed || call.close(stream.rstCode));
+    let answered = false;
+    // A call reset, or ended unanswered (the provider went away), ends terraform's call too.
+    call.on("close", () => {
+      if (stream.closed || stream.destroyed || (answered && !call.rstCode)) return;
+      stream.close(call.rstCode || http2.constants.NGHTTP2_INTERNAL_ERROR);
+    });
+    call.on("response", (responseHeaders) => {
+      answered = true;
+      if (responseHeaders["grpc-status"] !== undefined) return stream.respond(responseHeaders, { endStream: true });
+      if (!schema) {
+        let trailers: http2.IncomingHttpHeaders = {};
+        call.on("trailers", (received) => (trailers = received));
+        stream.respond(responseHeaders, { waitForTrailers: true });
+        stream.on("wantTrailers", () => stream.sendTrailers(trailers));
+        call.pipe(stream);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let trailers: http2.IncomingHttpHeaders = {};
+      call.on("data", (chunk: Buffer) => chunks.push(chunk));
+      call.on("trailers", (received) => (trailers = received));
+      call.on("end", () => {
+        const full = { headers: responseHeaders, body: Buffer.concat(chunks), trailers };
+        if (full.trailers["grpc-status"] === "0") schemas.set(binary, full);
+        respond(stream, full, proxy.keep);
+      });
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(socket, () => {
+      server.unref();
+      resolve(proxy);
+    });
+  });
+}
+
+function respond(stream: http2.ServerHttp2Stream, response: Response, keep: (type: string) => boolean): void {
+  if (stream.closed || stream.destroyed) return;
+  stream.respond(response.headers, { waitForTrailers: true });
+  stream.on("wantTrailers", () => stream.sendTrailers(response.trailers));
+  stream.end(narrowed(response.body, keep));
+}
+
+/**
+ * The one gRPC message in `body` with the type maps' entries that `keep`
+ * rejects left out; the body unchanged when it is not one plain message.
+ */
+export function narrowed(body: Buffer, keep: (type: string) => boolean): Buffer {
+  if (body.length < 5 || body[0] !== 0 || body.readUInt32BE(1) !== body.length - 5) return body;
+  let all: Field[];
+  try {
+    all = fields(body.subarray(5));
+  } catch {
+    return body; // terraform reports what it cannot read
+  }
+  const kept = all.filter((field) => {
+    if (!TYPE_MAPS.has(field.number) || !field.bytes) return true;
+    const key = fields(field.bytes).find((entry) => entry.number === 1);
+    return key?.bytes === undefined || keep(key.bytes.toString("utf8"));
+  });
+  const message = Buffer.concat(kept.map((field) => field.raw));
+  const prefix = Buffer.alloc(5);
+  prefix.writeUInt32BE(message.length, 1);
+  return Buffer.concat([prefix, message]);
+}
+
+interface Field {
+  readonly number: number;
+  /** The content of a length-delimited field. */
+  readonly bytes?: Buffer;
+  /** The whole field as encoded, tag included. */
+  readonly raw: Buffer;
+}
+
+/** The top-level fields of a protocol buffer message, in order. */
+function fields(message: Buffer): Field[] {
+  const result: Field[] = [];
+  let at = 0;
+  const varint = (): number => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (at >= message.length) throw new Error("truncated");
+      const byte = message[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < message.length) {
+    const start = at;
+    const tag = varint();
+    let bytes: Buffer | undefined;
+    switch (tag & 7) {
+      case 0: varint(); break;
+      case 1: at += 8; break;
+      case 5: at += 4; break;
+      case 2: {
+        const length = varint();
+        bytes = message.subarray(at, at + length);
+        at += length;
+        break;
+      }
+      default: throw new Error(`wire type ${tag & 7}`);
+    }
+    if (at > message.length) throw new Error("truncated");
+    result.push({ number: Math.floor(tag / 8), bytes, raw: message.subarray(start, at) });
+  }
+  return result;
+}
