@@ -1,5 +1,5 @@
 /**
- * `npm run try-local`: a real Terraform plan, its IAM review, an apply and a destroy of this app, without an AWS
+ * `npm run try-local`: a real Terraform plan, its IAM review, an apply of that plan and a destroy of this app, without an AWS
  * account: the AWS provider talks to an IAM and STS endpoint served on 127.0.0.1 for the run. The app runs from a
  * temporary copy, so no state is left in the project; the plan JSON and its review go to try-local.out/.
  * Offline, name a provider mirror: TERRAFORM_PROVIDER_MIRROR=/opt/tf-plugins.
@@ -52,12 +52,13 @@ runFromCommandLine(command("try-local", async (argv, write, fail) => {
       await run("terraform", ["plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan"], inStack);
       fs.writeFileSync(plan, (await run("terraform", ["show", "-json", "tfplan"], inStack)).stdout);
       await run("npm", ["run", "-s", "review", "--", plan, `--out=${review}`], { cwd: PROJECT_DIR, timeoutMs: 2 * 60_000 });
-      heading("cdktf deploy --auto-approve");
-      await app.deploy(env, cli);
+      // The plan that was reviewed is the one applied.
+      heading("terraform apply of the reviewed plan");
+      await run("terraform", ["apply", "-input=false", "-no-color", "-lock=false", "tfplan"], { ...inStack, echo: true });
       heading("What the local IAM endpoint now holds");
       write(`${endpoint.roles().map(describeRole).join("\n\n")}\n`);
-      heading("cdktf destroy --auto-approve");
-      await app.destroy(env, cli);
+      heading("terraform destroy -auto-approve");
+      await run("terraform", ["destroy", "-input=false", "-no-color", "-lock=false", "-auto-approve"], { ...inStack, echo: true });
       heading(`Done: ${endpoint.roles().length} roles left; the provider called ${[...new Set(endpoint.actions())].sort().join(", ")}`);
       write(`Plan JSON: ${shown(plan)}\nReview:    ${shown(review)}\n`);
     } finally {

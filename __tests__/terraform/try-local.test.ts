@@ -49,7 +49,11 @@ describe("npm run try-local with the provider at hand", () => {
       "Plan from Terraform 1.11.4, JSON format 1.2: 1 IAM role, 0 findings."]);
   });
 
-  it("applies and destroys the role on the local endpoint", () => {
+  it("applies the reviewed plan, then destroys the role, on the local endpoint", () => {
+    // Within one section: no "=== " heading in between.
+    const section = (heading: string, line: string) => new RegExp(`\n=== ${heading}\n(?:(?!\n=== )[^])*\n${line}`);
+    expect(result.stdout).toMatch(section("terraform apply of the reviewed plan", "Apply complete! Resources: 2 added, 0 changed, 0 destroyed\\."));
+    expect(result.stdout).toMatch(section("terraform destroy -auto-approve", "Destroy complete! Resources: 2 destroyed\\."));
     expect(result.stdout).toMatch(/\n=== Done: 0 roles left; the provider called iam:CreateRole, iam:DeleteRole, /);
   });
 
