@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import { initialisedWorkdir } from "./lifecycle";
-import { AttachableProvider, attachableAwsProvider, withProvider } from "./provider-pool";
+import { AttachableProvider, attachableAwsProvider, idleProviders, withProvider } from "./provider-pool";
 import { run, TerraformWorkdir, testEnv } from "./terraform";
 
 let workdir: TerraformWorkdir;
@@ -31,60 +31,61 @@ const alive = (pid: number): boolean => {
   }
 };
 
+/** No call leaves the provider: fake keys, no account lookup, endpoints on a closed port. */
+const OFFLINE_ENV = { AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
+/** One aws provider configuration per Region (all but the first aliased), each read back by a data source into an output. */
+const offlineRegions = (regions: readonly string[]) => {
+  const offline = { access_key: "AKIAEXAMPLE", secret_key: "example", skip_credentials_validation: true,
+    skip_requesting_account_id: true, skip_metadata_api_check: true };
+  return {
+    terraform: stackJson.terraform,
+    provider: { aws: regions.map((region, i) => ({ ...offline, region, ...(i ? { alias: `r${i}` } : {}) })) },
+    data: { aws_region: Object.fromEntries(regions.map((_r, i) => [`r${i}`, i ? { provider: `aws.r${i}` } : {}])) },
+    output: Object.fromEntries(regions.map((_r, i) => [`r${i}`, { value: `\${data.aws_region.r${i}.id}` }])),
+  };
+};
+
 describe("attachableAwsProvider", () => {
   afterEach(() => {
     workdir.write("cdk.tf.json", stackJson);
     fs.rmSync(`${workdir.dir}/extra.tf`, { force: true });
     for (const folder of ["tests", "role"]) fs.rmSync(`${workdir.dir}/${folder}`, { recursive: true, force: true });
   });
+  const needs = (type: string) => (attachableAwsProvider(workdir.dir) as AttachableProvider).needs(type);
 
-  it("gives the installed hashicorp/aws provider for the app's stack, one provider configuration", () => {
-    expect(stackJson.provider.aws).toHaveLength(1);
+  it("gives the installed hashicorp/aws provider", () => {
     expect(attachableAwsProvider(workdir.dir)?.binary).toMatch(/\/terraform-provider-aws_v[\d.]+_x5$/);
   });
 
-  it("gives none for two aws provider configurations (an alias)", () => {
-    workdir.write("cdk.tf.json", { ...stackJson, provider: { aws: [...stackJson.provider.aws, { alias: "other", region: "eu-west-1" }] } });
-    expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
+  it("needs the project's families of types and no other, for the app's stack", () => {
+    expect(["aws_iam_role", "aws_iam_role_policies_exclusive", "aws_pinpoint_email_channel", "aws_sesv2_email_identity",
+      "aws_partition", "aws_caller_identity", "aws_region"].filter((type) => !needs(type))).toEqual([]);
+    expect(["aws_s3_bucket", "aws_regions", "aws_instance", "aws_lambda_function"].filter(needs)).toEqual([]);
   });
 
-  it("gives none for a provider block in an HCL file next to the JSON one", () => {
-    workdir.write("extra.tf", 'provider "aws" {\n  alias  = "other"\n  region = "eu-west-1"\n}\n');
-    expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
-  });
-
-  it("gives none for a provider block in a terraform test file, and counts no mock_provider", () => {
+  it("needs every type the configuration names: HCL, test files' mocks, local modules called from JSON and HCL", () => {
     fs.mkdirSync(`${workdir.dir}/tests`, { recursive: true });
-    workdir.write("tests/mocked.tftest.hcl", 'mock_provider "aws" {}\n');
-    expect(attachableAwsProvider(workdir.dir)).toBeDefined();
-    workdir.write("tests/real.tftest.hcl", 'provider "aws" {\n  region = "eu-west-1"\n}\n');
-    expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
-  });
-
-  it("follows a module call to a local folder: no provider block there, still one configuration", () => {
     fs.mkdirSync(`${workdir.dir}/role`, { recursive: true });
-    workdir.write("role/main.tf", 'resource "aws_iam_role" "this" {\n  assume_role_policy = "{}"\n}\n');
-    workdir.write("cdk.tf.json", { ...stackJson, module: { role: { source: "./role" } } });
-    expect(attachableAwsProvider(workdir.dir)).toBeDefined();
+    workdir.write("extra.tf", 'resource "aws_s3_bucket" "logs" {}\n\nmodule "hcl" {\n  source = "./role"\n}\n');
+    workdir.write("tests/mocked.tftest.hcl", 'mock_provider "aws" {\n  mock_resource "aws_sqs_queue" {}\n}\n');
+    workdir.write("role/main.tf", 'data "aws_vpc" "this" {}\n');
+    workdir.write("cdk.tf.json", { ...stackJson, module: { json: { source: "./role" } } });
+    expect(["aws_s3_bucket", "aws_sqs_queue", "aws_vpc"].filter((type) => !needs(type))).toEqual([]);
+    expect(needs("aws_instance")).toBe(false);
   });
 
   it.each([
-    ["to a local module with a provider block of its own", () => {
-      workdir.write("role/main.tf", 'provider "aws" {\n  region = "eu-west-1"\n}\n');
-      workdir.write("cdk.tf.json", { ...stackJson, module: { role: { source: "./role" } } });
-    }],
-    ["to a registry module", () => workdir.write("cdk.tf.json", { ...stackJson, module: { role: { source: "terraform-aws-modules/iam/aws" } } })],
-    ["to a missing folder", () => workdir.write("cdk.tf.json", { ...stackJson, module: { role: { source: "./nowhere" } } })],
-    ["in HCL", () => workdir.write("extra.tf", 'module "role" {\n  source = "./role"\n}\n')],
-  ])("gives none for a module call %s", (_call, write) => {
-    fs.mkdirSync(`${workdir.dir}/role`, { recursive: true });
+    ["a module call to a registry module", () => workdir.write("cdk.tf.json", { ...stackJson, module: { role: { source: "terraform-aws-modules/iam/aws" } } })],
+    ["a module call to a missing folder", () => workdir.write("cdk.tf.json", { ...stackJson, module: { role: { source: "./nowhere" } } })],
+    ["an HCL module call to a registry module", () => workdir.write("extra.tf", 'module "role" {\n  source = "terraform-aws-modules/iam/aws"\n}\n')],
+    ["a JSON file that does not parse", () => workdir.write("cdk.tf.json", "{ not json")],
+  ])("needs every type where the types cannot be told: %s", (_case, write) => {
     write();
-    expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
+    expect(needs("aws_instance")).toBe(true);
   });
 
-  it("gives none for a JSON file that does not parse, so that terraform reports it as it would anyway", async () => {
+  it("leaves a JSON file that does not parse for terraform to report, as it would anyway", async () => {
     workdir.write("cdk.tf.json", "{ not json");
-    expect(attachableAwsProvider(workdir.dir)).toBeUndefined();
     const validate = await workdir.terraform(["validate", "-no-color"], undefined, true);
     expect({ status: validate.status, error: validate.stderr.includes("Error: Invalid JSON keyword") }).toEqual({ status: 1, error: true });
   });
@@ -152,16 +153,38 @@ describe("withProvider", () => {
     }
   });
 
-  it("serves a real terraform command: the started process does the work, and outlives it", async () => {
-    const pid = await withProvider(binary(), testEnv(), async (reattach) => pidOf(reattach));
-    const cpuTicks = () => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ").slice(11, 13).map(Number)
+  it("gives each provider configuration of a command (three aliases) a process of its own, with its own settings", async () => {
+    const regions = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+    workdir.write("cdk.tf.json", offlineRegions(regions));
+    const aliasEnv = testEnv({ ...OFFLINE_ENV, POOL_TEST: "aliases" });
+    try {
+      const plan = await workdir.plan(aliasEnv);
+      expect(Object.fromEntries(Object.entries(plan.planned_values?.outputs ?? {}).map(([name, output]: [string, any]) => [name, output.value])))
+        .toEqual({ r0: regions[0], r1: regions[1], r2: regions[2] });
+      expect(new Set(idleProviders(binary().binary, aliasEnv)).size).toBeGreaterThanOrEqual(regions.length);
+    } finally {
+      workdir.write("cdk.tf.json", stackJson);
+    }
+  });
+
+  it("serves a real terraform command: the started processes do the work, and outlive it", async () => {
+    workdir.write("cdk.tf.json", offlineRegions(["eu-north-1"]));
+    const ownEnv = testEnv({ ...OFFLINE_ENV, POOL_TEST: "serves" });
+    const cpuTicks = (pid: number) => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ").slice(11, 13).map(Number)
       .reduce((sum, ticks) => sum + ticks, 0);
-    const before = cpuTicks();
-    expect(await workdir.validate()).toMatchObject({ valid: true, diagnostics: [] });
-    // Sending terraform the provider's schema alone takes this process a tenth of a second or more.
-    expect(cpuTicks() - before).toBeGreaterThan(10);
-    expect(await withProvider(binary(), testEnv(), async (reattach) => pidOf(reattach))).toBe(pid);
-    expect(alive(pid)).toBe(true);
+    const pooledTicks = () => idleProviders(binary().binary, ownEnv).reduce((sum, pid) => sum + cpuTicks(pid), 0);
+    try {
+      const first = await withProvider(binary(), ownEnv, async (reattach) => pidOf(reattach));
+      const before = pooledTicks();
+      const plan = await workdir.plan(ownEnv);
+      expect(plan.planned_values?.outputs?.r0?.value).toBe("eu-north-1");
+      // Configuring the provider (its AWS SDK settings) takes a process a few hundredths of a second or more.
+      expect(pooledTicks() - before).toBeGreaterThan(2);
+      expect(idleProviders(binary().binary, ownEnv)).toContain(first);
+      expect(idleProviders(binary().binary, ownEnv).every(alive)).toBe(true);
+    } finally {
+      workdir.write("cdk.tf.json", stackJson);
+    }
   });
 });
 

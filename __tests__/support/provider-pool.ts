@@ -2,29 +2,25 @@
  * Started hashicorp/aws provider processes that terraform commands attach to
  * (TF_REATTACH_PROVIDERS) instead of starting the provider anew: each start
  * loads a 700 MB binary and builds its schema, much of a command's CPU time.
- * The provider's own debug mode (`-debug`) serves any number of commands;
- * each process serves one command at a time, because it holds the
- * configuration of the command it is serving, and only commands with the
- * environment it was started with (the provider reads endpoints and
- * credentials from its own environment, not terraform's). For the same
- * reason a configuration with several aws provider configurations (aliases,
- * or a module's own) never attaches: all its provider instances would share
- * one process, and the last configuration would answer for all.
+ *
+ * Terraform reaches them through a proxy (schema-proxy.ts) that lends each
+ * of its connections (one per provider instance: each alias, each module's
+ * own) a process of its own, so that each instance keeps its own
+ * configuration; a process serves one connection at a time, and only
+ * commands with the environment it was started with (the provider reads
+ * endpoints and credentials from its own environment, not terraform's). The
+ * proxy gives terraform the schema of only the types the command may need.
  *
  * A process left idle for a few seconds stops; one whose test worker exits
  * stops too (a shell waits on a pipe from the worker, and stops it at EOF).
  * A provider that cannot start in debug mode is reported once, and the
  * commands then start their own, as they would without this pool.
- *
- * Terraform reaches each process through a schema proxy (schema-proxy.ts):
- * it sees only the resource types its command may need, which spares it
- * decoding the provider's whole schema each time.
  */
 import { spawn, ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { SchemaProxy, startSchemaProxy } from "./schema-proxy";
+import { startSchemaProxy } from "./schema-proxy";
 
 const IDLE_MS = 10_000;
 const START_TIMEOUT_MS = 60_000;
@@ -37,9 +33,8 @@ const WATCHDOG = 'exec 3<&0; "$0" -debug > "$1" 2>&1 & provider=$!; { read -r _ 
 
 interface Provider {
   readonly child: ChildProcess;
-  /** The value of TF_REATTACH_PROVIDERS for this process. */
-  readonly reattach: string;
-  readonly proxy?: SchemaProxy;
+  /** The TF_REATTACH_PROVIDERS entry the process printed. */
+  readonly reattach: { Pid: number; Addr: { Network: string; String: string } };
   idleTimer?: NodeJS.Timeout;
 }
 
@@ -60,39 +55,41 @@ const idle = new Map<string, Provider[]>();
 /** Binaries that did not start in debug mode: commands start their own provider. */
 const unusable = new Set<string>();
 
-/**
- * The hashicorp/aws provider `terraform init` installed in `dir`, if the
- * configuration there can attach to a started one: at most one aws provider
- * configuration in all (`terraform test` files and local modules included).
- */
+const keyOf = (binary: string, env: NodeJS.ProcessEnv) => JSON.stringify([binary, Object.entries(env).sort(([a], [b]) => a.localeCompare(b))]);
+
+/** The process ids of the idle started providers of `binary` with `env` (for the pool's own tests). */
+export const idleProviders = (binary: string, env: NodeJS.ProcessEnv): number[] =>
+  (idle.get(keyOf(binary, env)) ?? []).filter(running).map((provider) => provider.reattach.Pid);
+
+/** The hashicorp/aws provider `terraform init` installed in `dir`, if any. */
 export function attachableAwsProvider(dir: string): AttachableProvider | undefined {
-  const named = new Set(stateTypes(dir));
-  const providers = awsProviderConfigurations(dir, named, true);
-  if (providers === undefined || providers > 1) return undefined;
   const base = path.join(dir, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws");
   if (!fs.existsSync(base)) return undefined;
   for (const version of fs.readdirSync(base)) {
     for (const platform of fs.readdirSync(path.join(base, version))) {
       const folder = path.join(base, version, platform);
       const binary = fs.readdirSync(folder).find((file) => file.startsWith("terraform-provider-aws"));
-      if (binary) return { binary: fs.realpathSync(path.join(folder, binary)), needs: (type) => PROJECT_TYPES.test(type) || named.has(type) };
+      if (!binary) continue;
+      const named = namedTypes(dir, true);
+      const needs = named ? (type: string) => PROJECT_TYPES.test(type) || named.has(type) : () => true;
+      return { binary: fs.realpathSync(path.join(folder, binary)), needs };
     }
   }
   return undefined;
 }
 
 /**
- * How many aws provider configurations the configuration in `dir` declares, a
- * mock_provider not counted (it asks the provider only for its schema); the
- * resource types it declares are added to `types`. Undefined when that cannot
- * be told: a module from elsewhere than a local folder, or called from HCL
- * (only the JSON the tests write is followed), or a JSON file that does not parse.
+ * The resource types the configuration in `dir` (its local modules and,
+ * `withTests`, its `terraform test` files included) and its local state name.
+ * Undefined when that cannot be told: a module from elsewhere than a local
+ * folder, or a JSON file that does not parse; the command then gets every type.
  */
-function awsProviderConfigurations(dir: string, types: Set<string>, withTests = false, depth = 0): number | undefined {
+function namedTypes(dir: string, withTests = false, depth = 0): Set<string> | undefined {
   if (depth > 5 || !fs.existsSync(dir)) return undefined;
   const tests = path.join(dir, "tests");
   const testFiles = withTests && fs.existsSync(tests) ? fs.readdirSync(tests).map((file) => path.join("tests", file)) : [];
-  let count = 0;
+  const types = new Set<string>(stateTypes(dir));
+  const sources: unknown[] = [];
   for (const file of [...fs.readdirSync(dir), ...testFiles]) {
     const text = () => fs.readFileSync(path.join(dir, file), "utf8");
     if (file.endsWith(".tf.json")) {
@@ -100,23 +97,21 @@ function awsProviderConfigurations(dir: string, types: Set<string>, withTests = 
       try {
         json = JSON.parse(text());
       } catch {
-        return undefined; // not attached: terraform itself reports the broken file
+        return undefined; // terraform itself reports the broken file
       }
-      count += json.provider?.aws === undefined ? 0 : [json.provider.aws].flat().length;
       for (const kind of ["resource", "data", "ephemeral"]) Object.keys(json[kind] ?? {}).forEach((type) => types.add(type));
-      for (const call of Object.values<{ source?: unknown }>(json.module ?? {}).flat()) {
-        const inner = typeof call.source === "string" && /^\.\.?\//.test(call.source)
-          ? awsProviderConfigurations(path.resolve(dir, call.source), types, false, depth + 1) : undefined;
-        if (inner === undefined) return undefined;
-        count += inner;
-      }
+      sources.push(...Object.values<{ source?: unknown }>(json.module ?? {}).flat().map((call) => call.source));
     } else if (file.endsWith(".tf") || file.endsWith(".tftest.hcl")) {
-      if (/^\s*module\s+"/m.test(text())) return undefined;
-      count += (text().match(/^\s*provider\s+"aws"/gm) ?? []).length;
       for (const [, type] of text().matchAll(/^\s*(?:resource|data|ephemeral|mock_resource|mock_data)\s+"([\w-]+)"/gm)) types.add(type);
+      for (const [, body] of text().matchAll(/^\s*module\s+"[^"]*"\s*\{([^}]*)\}/gm)) sources.push(/\bsource\s*=\s*"([^"]*)"/.exec(body)?.[1]);
     }
   }
-  return count;
+  for (const source of sources) {
+    const inner = typeof source === "string" && /^\.\.?\//.test(source) ? namedTypes(path.resolve(dir, source), false, depth + 1) : undefined;
+    if (inner === undefined) return undefined;
+    inner.forEach((type) => types.add(type));
+  }
+  return types;
 }
 
 /** The resource types in the local state file the tests keep in `dir` (terraform.ts), if any. */
@@ -129,33 +124,53 @@ function stateTypes(dir: string): string[] {
 }
 
 /**
- * Runs `command` with a started provider of `binary` to itself, one started
- * with `env`; the provider goes back to the pool afterwards.
+ * Runs `command` with TF_REATTACH_PROVIDERS for started providers of
+ * `binary`, started with `env`; they go back to the pool afterwards.
  */
 export async function withProvider<T>(
   { binary, needs }: AttachableProvider, env: NodeJS.ProcessEnv, command: (reattach?: string) => Promise<T>,
 ): Promise<T> {
-  const key = JSON.stringify([binary, Object.entries(env).sort(([a], [b]) => a.localeCompare(b))]);
-  // A process that has ended (crashed, killed) is dropped, never given out.
-  idle.set(key, (idle.get(key) ?? []).filter((pooled) => running(pooled)));
-  const provider = unusable.has(binary) ? undefined : idle.get(key)?.pop() ?? (await start(binary, env).catch((error: Error) => {
+  const key = keyOf(binary, env);
+  const take = (): Promise<Provider> => {
+    // A process that has ended (crashed, killed) is dropped, never given out.
+    idle.set(key, (idle.get(key) ?? []).filter((pooled) => running(pooled)));
+    const provider = idle.get(key)?.pop();
+    if (provider) clearTimeout(provider.idleTimer);
+    return provider ? Promise.resolve(provider) : start(binary, env);
+  };
+  const giveBack = (provider: Provider) => {
+    if (!running(provider)) return;
+    idle.set(key, [...(idle.get(key) ?? []), provider]);
+    provider.idleTimer = setTimeout(() => {
+      idle.set(key, (idle.get(key) ?? []).filter((other) => other !== provider));
+      provider.child.stdin?.end();
+    }, IDLE_MS).unref();
+  };
+
+  // The first process is kept for this command's first connection; terraform checks that the process it names runs.
+  const first = unusable.has(binary) ? undefined : await take().catch((error: Error) => {
     unusable.add(binary);
     process.stderr.write(`provider-pool: ${error.message.split("\n")[0]}; terraform commands start their own provider\n`);
     return undefined;
-  }));
-  if (!provider) return command(undefined);
-  clearTimeout(provider.idleTimer);
-  if (provider.proxy) provider.proxy.keep = needs;
+  });
+  if (!first) return command(undefined);
+  let kept: Provider | undefined = first;
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "aws-proxy-"));
+  const socket = path.join(folder, "socket");
+  const proxy = await startSchemaProxy({
+    binary, socket, keep: needs,
+    borrow: async () => {
+      const provider = kept ?? await take();
+      kept = undefined;
+      return { socket: provider.reattach.Addr.String, release: () => giveBack(provider) };
+    },
+  });
   try {
-    return await command(provider.reattach);
+    return await command(JSON.stringify({ "registry.terraform.io/hashicorp/aws": { ...first.reattach, Addr: { Network: "unix", String: socket } } }));
   } finally {
-    if (running(provider)) {
-      idle.set(key, [...(idle.get(key) ?? []), provider]);
-      provider.idleTimer = setTimeout(() => {
-        idle.set(key, (idle.get(key) ?? []).filter((other) => other !== provider));
-        provider.child.stdin?.end();
-      }, IDLE_MS).unref();
-    }
+    proxy.close();
+    if (kept) giveBack(kept);
+    fs.rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -170,13 +185,12 @@ async function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> 
   const child = spawn("sh", ["-c", WATCHDOG, binary, log], { env: providerEnv, stdio: ["pipe", "ignore", "ignore"] });
   child.unref();
   (child.stdin as unknown as { unref(): void }).unref();
-  const reattach = JSON.parse(await reattachConfig(child, log));
-  const address = (Object.values(reattach)[0] as { Addr: { Network: string; String: string } }).Addr;
-  if (address.Network !== "unix") return { child, reattach: JSON.stringify(reattach) };
-  const proxy = await startSchemaProxy(binary, address.String, path.join(path.dirname(log), "schema.sock"));
-  child.once("exit", () => proxy.close());
-  address.String = path.join(path.dirname(log), "schema.sock");
-  return { child, proxy, reattach: JSON.stringify(reattach) };
+  const reattach = Object.values<Provider["reattach"]>(JSON.parse(await reattachConfig(child, log)))[0];
+  if (reattach.Addr.Network !== "unix") {
+    child.stdin?.end();
+    throw new Error(`the hashicorp/aws provider listens on ${reattach.Addr.Network}, not a Unix socket`);
+  }
+  return { child, reattach };
 }
 
 /** Waits (bounded) for the line in which the provider prints its TF_REATTACH_PROVIDERS value. */

@@ -1,14 +1,16 @@
 /**
- * A gRPC pass-through between terraform and a started hashicorp/aws provider
- * (provider-pool.ts) that answers the provider's schema request with only the
- * resource types the command needs. The provider's full schema (about 2,000
- * types, 5 MB) costs terraform about 1.5 s of CPU to decode on every command,
- * more than the rest of a plan of our few resources; every other call is
- * passed through unchanged and answered by the provider itself.
+ * A gRPC pass-through between terraform and started hashicorp/aws provider
+ * processes (provider-pool.ts). Terraform opens one connection per provider
+ * instance (each alias, each module's own, and short-lived ones to validate):
+ * each connection gets a process of its own, so each instance keeps its own
+ * configuration, as when terraform starts the provider itself.
  *
- * A type left out can only make a command fail loudly ("does not support
- * resource type"), never pass: the pool keeps the families the project
- * uses and every type the configuration or its local state names.
+ * The provider's schema request is answered with only the resource types the
+ * command may need. The full schema (about 2,000 types, 5 MB) costs terraform
+ * about 1.5 s of CPU to decode on every command, more than the rest of a plan
+ * of our few resources. A type left out can only make a command fail loudly
+ * ("does not support resource type"), never pass. Every other call is passed
+ * through unchanged and answered by the provider itself.
  *
  * gRPC here is HTTP/2 without TLS (the provider's debug mode) on a Unix
  * socket; a message is a 5-byte prefix (compressed flag, length) and a
@@ -30,74 +32,53 @@ interface Response {
 /** The full schema response of each provider binary: it is the same for every process of one binary. */
 const schemas = new Map<string, Response>();
 
-export interface SchemaProxy {
-  /** Types the next command may use; the others are left out of the schema. */
-  keep: (type: string) => boolean;
-  close(): void;
+/** A started provider process lent to one connection: its socket, and how to give it back. */
+export interface Lent {
+  readonly socket: string;
+  release(): void;
 }
 
-/** Listens on `socket` and passes calls on to the provider of `binary` listening on `upstream`. */
-export function startSchemaProxy(binary: string, upstream: string, socket: string): Promise<SchemaProxy> {
-  let session: http2.ClientHttp2Session | undefined;
-  const provider = () => {
-    if (!session || session.closed || session.destroyed) {
-      session = http2.connect("http://localhost", { createConnection: () => net.connect(upstream) });
-      session.on("error", () => undefined); // each call's stream reports it
-      session.unref();
-    }
-    return session;
-  };
-  const server = http2.createServer();
-  const proxy: SchemaProxy = {
-    keep: () => true,
-    close: () => {
-      server.close();
-      session?.close();
-    },
-  };
+export interface ProxyOptions {
+  readonly binary: string;
+  /** Where the proxy listens. */
+  readonly socket: string;
+  /** The types the schema keeps. */
+  readonly keep: (type: string) => boolean;
+  /** A process for a new connection (started when none is free). */
+  readonly borrow: () => Promise<Lent>;
+}
 
-  server.on("stream", (stream, headers) => {
-    stream.on("error", () => undefined); // terraform went away; the provider side is closed below
-    const schema = SCHEMA_PATH.test(String(headers[":path"]));
-    const cached = schema ? schemas.get(binary) : undefined;
-    if (cached) {
-      stream.resume();
-      return respond(stream, cached, proxy.keep);
-    }
-    const request: http2.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(headers)) {
-      if (!name.startsWith(":") || name === ":path" || name === ":method") request[name] = value;
-    }
-    const call = provider().request(request);
-    call.on("error", () => undefined);
-    stream.pipe(call);
-    stream.on("close", () => call.closed || call.close(stream.rstCode));
-    let answered = false;
-    // A call reset, or ended unanswered (the provider went away), ends terraform's call too.
-    call.on("close", () => {
-      if (stream.closed || stream.destroyed || (answered && !call.rstCode)) return;
-      stream.close(call.rstCode || http2.constants.NGHTTP2_INTERNAL_ERROR);
+/** Listens until `close`, which also ends its connections and gives back their processes. */
+export function startSchemaProxy({ binary, socket, keep, borrow }: ProxyOptions): Promise<{ close(): void }> {
+  const server = http2.createServer();
+  const sessions = new Set<http2.ServerHttp2Session>();
+
+  server.on("session", (session) => {
+    sessions.add(session);
+    // The process for this connection, borrowed at its first call that needs one.
+    let upstream: Promise<{ session: http2.ClientHttp2Session; lent: Lent }> | undefined;
+    const connect = () => (upstream ??= borrow().then((lent) => {
+      const client = http2.connect("http://localhost", { createConnection: () => net.connect(lent.socket) });
+      client.on("error", () => undefined); // each call's stream reports it
+      return { session: client, lent };
+    }));
+    session.on("close", () => {
+      sessions.delete(session);
+      upstream?.then(({ session: client, lent }) => {
+        client.close();
+        lent.release();
+      }, () => undefined);
     });
-    call.on("response", (responseHeaders) => {
-      answered = true;
-      if (responseHeaders["grpc-status"] !== undefined) return stream.respond(responseHeaders, { endStream: true });
-      if (!schema) {
-        let trailers: http2.IncomingHttpHeaders = {};
-        call.on("trailers", (received) => (trailers = received));
-        stream.respond(responseHeaders, { waitForTrailers: true });
-        stream.on("wantTrailers", () => stream.sendTrailers(trailers));
-        call.pipe(stream);
-        return;
+    session.on("stream", (stream, headers) => {
+      stream.on("error", () => undefined); // terraform went away; the provider side is closed below
+      const schema = SCHEMA_PATH.test(String(headers[":path"]));
+      const cached = schema ? schemas.get(binary) : undefined;
+      if (cached) {
+        stream.resume();
+        return respond(stream, cached, keep);
       }
-      const chunks: Buffer[] = [];
-      let trailers: http2.IncomingHttpHeaders = {};
-      call.on("data", (chunk: Buffer) => chunks.push(chunk));
-      call.on("trailers", (received) => (trailers = received));
-      call.on("end", () => {
-        const full = { headers: responseHeaders, body: Buffer.concat(chunks), trailers };
-        if (full.trailers["grpc-status"] === "0") schemas.set(binary, full);
-        respond(stream, full, proxy.keep);
-      });
+      connect().then(({ session: client }) => pass(client, stream, headers, schema ? binary : undefined, keep),
+        () => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR));
     });
   });
 
@@ -105,7 +86,51 @@ export function startSchemaProxy(binary: string, upstream: string, socket: strin
     server.once("error", reject);
     server.listen(socket, () => {
       server.unref();
-      resolve(proxy);
+      resolve({
+        close: () => {
+          server.close();
+          sessions.forEach((session) => session.destroy());
+        },
+      });
+    });
+  });
+}
+
+/** Passes one call on to the provider; a schema answer (`schemaOf` its binary) is kept, and narrowed. */
+function pass(client: http2.ClientHttp2Session, stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders,
+  schemaOf: string | undefined, keep: (type: string) => boolean): void {
+  if (stream.closed || stream.destroyed) return;
+  const request: http2.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith(":") || name === ":path" || name === ":method") request[name] = value;
+  }
+  const call = client.request(request);
+  call.on("error", () => undefined);
+  stream.pipe(call);
+  stream.on("close", () => call.closed || call.close(stream.rstCode));
+  let answered = false;
+  // A call reset, or ended unanswered (the provider went away), ends terraform's call too.
+  call.on("close", () => {
+    if (stream.closed || stream.destroyed || (answered && !call.rstCode)) return;
+    stream.close(call.rstCode || http2.constants.NGHTTP2_INTERNAL_ERROR);
+  });
+  call.on("response", (responseHeaders) => {
+    answered = true;
+    if (responseHeaders["grpc-status"] !== undefined) return stream.respond(responseHeaders, { endStream: true });
+    let trailers: http2.IncomingHttpHeaders = {};
+    call.on("trailers", (received) => (trailers = received));
+    if (schemaOf === undefined) {
+      stream.respond(responseHeaders, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers(trailers));
+      call.pipe(stream);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    call.on("data", (chunk: Buffer) => chunks.push(chunk));
+    call.on("end", () => {
+      const full = { headers: responseHeaders, body: Buffer.concat(chunks), trailers };
+      if (full.trailers["grpc-status"] === "0") schemas.set(schemaOf, full);
+      respond(stream, full, keep);
     });
   });
 }
