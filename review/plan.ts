@@ -4,7 +4,7 @@
  * InputError with a one-line message naming it (the CLI prints it alone and exits 2).
  */
 import { InputError } from "../tooling/command-line";
-import { isObject } from "./policy";
+import { isObject, parseJson } from "./policy";
 
 /**
  * Every top-level field of format 1.2, the newest this tool was written for, as Terraform's
@@ -55,12 +55,7 @@ export function parsePlan(text: string, source: string): Plan {
     throw new InputError(`${source} is a binary plan file; give this tool its JSON: terraform show -json ${source} > plan.json`);
   }
   if (text.trim() === "") throw new InputError(`${source} is empty; expected the output of terraform show -json`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${source} is not JSON (${(error as Error).message})`);
-  }
+  const json = parseJson(text, (problem) => new InputError(`${source} is ${problem}`));
   if (!isObject(json)) throw new InputError(`${source} is not a Terraform plan: the JSON is ${describe(json)}, not an object`);
   checkFormat(json, source);
   checkResourceChanges(json.resource_changes, source);

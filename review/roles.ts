@@ -136,11 +136,8 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
   const roles = managed.filter((change) => change.type === "aws_iam_role");
   const config = configResources(plan);
   const rolesByConfig = byConfigAddress(roles);
-  const rolesByName = new Map<string, ResourceChange>();
-  for (const role of roles) {
-    const name = nameOf(role);
-    if (name !== undefined && !rolesByName.has(name)) rolesByName.set(name, role);
-  }
+  // The first role of each name.
+  const rolesByName = new Map([...roles].reverse().map((role) => [nameOf(role), role]));
   /** The roles an argument refers to through the configuration: `role = aws_iam_role.x.name`. */
   const referencedRoles = (resource: ResourceChange, argument: string) =>
     referencedAddresses(argumentReferences(config, resource.address, argument) ?? [], "aws_iam_role")

