@@ -40,7 +40,6 @@ function trustFindings(role: RoleReview, pinpoint: boolean): Finding[] {
   const statements = allowStatements(role.trust.after);
   const account = role.facts.account;
   const services = new Set(statements.flatMap(([statement]) => servicePrincipals(statement)));
-  const serviceRole = services.size > 0;
   const expected = pinpoint ? new Set([PINPOINT_SERVICE_PRINCIPAL]) : services;
   return statements.flatMap(([statement, index]): Finding[] => {
     const found: Finding[] = [];
@@ -62,7 +61,7 @@ function trustFindings(role: RoleReview, pinpoint: boolean): Finding[] {
     // Principals other than service principals, as `AWS arn:…`, plus services outside `expected`.
     const others = Object.entries(principals).flatMap(([kind, ids]) => ids
       .filter((id) => id !== "*" && !(kind === "Service" && expected.has(id))).map((id) => `${kind} ${id}`));
-    if (serviceRole && others.length > 0 && assumes) {
+    if (services.size > 0 && others.length > 0 && assumes) {
       found.push(finding("unexpected-trust-principal", role.address,
         `the ${pinpoint ? "Pinpoint sending" : "service"} role may also be assumed by ${others.join(", ")}`, where));
     }

@@ -108,11 +108,8 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
     ({ against: "role", principal: session, action, resource, resourceAccount: account, ...extra });
   const bothSends = (resource: string, extra: Partial<CaseRequest> = {}) => SES_SEND_ACTIONS.map((action) => byRole(action, resource, extra));
   const sameAccountCaller = [policyOf({ Action: "sts:AssumeRole", Resource: "*" })];
-  const sends = SES_SEND_ACTIONS.flatMap((action) => [
-    [action, "identity", identity, identityArn] as const,
-    ...(scope.configurationSets?.length === 0 ? []
-      : [[action, "configuration-set", configurationSet, configurationSetArn(scope, configurationSet)] as const]),
-  ]);
+  const sendTargets = [["identity", identity, identityArn], ...(scope.configurationSets?.length === 0 ? []
+    : [["configuration-set", configurationSet, configurationSetArn(scope, configurationSet)]])];
 
   return [
     allowed(`${PINPOINT_SERVICE_PRINCIPAL} assumes the role for account ${account}${apps ? ` and listed app ${listedApp}` : ""}`,
@@ -128,12 +125,9 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
     denied("an IAM role of the account, allowed sts:AssumeRole on *, cannot assume it",
       assume(`arn:${partition}:sts::${account}:assumed-role/other-role/session`, {}, sameAccountCaller)),
     denied("the account root cannot assume it", assume(`arn:${partition}:iam::${account}:root`, {}, sameAccountCaller)),
-    ...sends.map(([action, type, name, arn]) => {
-      const request = byRole(action, arn);
-      return scope.boundaryBlocks?.includes(action)
-        ? denied(`the role cannot call ${action} on ${type} ${name} (its permissions boundary blocks it)`, request)
-        : allowed(`the role calls ${action} on ${type} ${name}`, request);
-    }),
+    ...SES_SEND_ACTIONS.flatMap((action) => sendTargets.map(([type, name, arn]) => scope.boundaryBlocks?.includes(action)
+      ? denied(`the role cannot call ${action} on ${type} ${name} (its permissions boundary blocks it)`, byRole(action, arn))
+      : allowed(`the role calls ${action} on ${type} ${name}`, byRole(action, arn)))),
     denied(`the role cannot send from identity ${identity} in another Region (${otherRegion})`,
       ...bothSends(sesIdentityArn({ ...scope, region: otherRegion }, identity))),
     denied(`the role cannot send from identity ${identity} of another account (${otherAccount}), ` +
