@@ -174,30 +174,20 @@ function referencesIn(expressions: unknown, prefix: string): string[] {
 
 /** The configuration's resource blocks by full address, through every module call. */
 export function configResources(plan: Plan): Map<string, ConfigResource> {
-  const found = new Map<string, ConfigResource>();
-  const walk = (module: any, prefix: string): void => {
-    for (const resource of module?.resources ?? []) {
-      found.set(prefix + resource.address, {
-        providerConfigKey: resource.provider_config_key,
-        argumentReferences: Object.fromEntries(Object.entries(resource.expressions ?? {})
-          .map(([argument, expression]) => [argument, referencesIn(expression, prefix)])),
-      });
-    }
-    for (const [name, call] of Object.entries<any>(module?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
-  };
-  walk(plan.configuration?.root_module, "");
-  return found;
+  const blocks = (module: any, prefix: string): Array<[string, ConfigResource]> => [
+    ...(module?.resources ?? []).map((resource: any): [string, ConfigResource] => [prefix + resource.address, {
+      providerConfigKey: resource.provider_config_key,
+      argumentReferences: Object.fromEntries(Object.entries(resource.expressions ?? {})
+        .map(([argument, expression]) => [argument, referencesIn(expression, prefix)])),
+    }]),
+    ...Object.entries<any>(module?.module_calls ?? {}).flatMap(([name, call]) => blocks(call.module, `${prefix}module.${name}.`)),
+  ];
+  return new Map(blocks(plan.configuration?.root_module, ""));
 }
 
 /** The data sources Terraform read for the plan (`prior_state`), by address. */
 export function dataSources(plan: Plan): Map<string, { type: string; values: any }> {
-  const found = new Map<string, { type: string; values: any }>();
-  const walk = (module: any): void => {
-    for (const resource of module?.resources ?? []) {
-      if (resource.mode === "data") found.set(resource.address, { type: resource.type, values: resource.values });
-    }
-    (module?.child_modules ?? []).forEach(walk);
-  };
-  walk(plan.prior_state?.values?.root_module);
-  return found;
+  const resources = (module: any): any[] => [...(module?.resources ?? []), ...(module?.child_modules ?? []).flatMap(resources)];
+  return new Map(resources(plan.prior_state?.values?.root_module).filter((resource) => resource.mode === "data")
+    .map((resource) => [resource.address, { type: resource.type, values: resource.values }]));
 }

@@ -106,32 +106,22 @@ function isOwnSesArn(arn: string, partition: string | undefined, account: string
  */
 function pinpointFindings(role: RoleReview): Finding[] {
   const { partition, account } = role.facts;
-  const found: Finding[] = [];
-  for (const policy of role.policies) {
-    for (const [statement, index] of allowStatements(policy.after)) {
-      const problems: string[] = [];
-      const actions = statement.action?.filter((action) => !SEND_ACTIONS.has(action.toLowerCase())) ?? [];
-      if (statement.notAction) problems.push(`allows ${actionText(statement, plain)}`);
-      if (actions.length > 0) problems.push(`allows ${actions.join(", ")}`);
-      if (statement.notResource) problems.push("applies to every resource outside a NotResource list");
-      const resources = (statement.resource ?? []).filter((arn) => !isOwnSesArn(arn, partition, account));
-      if (resources.length > 0) {
-        problems.push(`applies to ${resources.join(", ")}, not an SES identity or configuration set of ` +
-          `${account ? `account ${account}` : "the role's account"}`);
-      }
-      if (problems.length > 0) {
-        found.push(finding("pinpoint-beyond-sending", policy.address,
-          `the Pinpoint sending role's policy ${policy.name} ${problems.join("; ")}`, evidence(`policy ${policy.name}`, statement, index)));
-      }
-    }
-  }
-  for (const managed of role.awsManagedPolicies) {
-    const breadth = awsManagedBreadth(managed.name);
-    found.push(finding("pinpoint-beyond-sending", managed.attachedBy,
-      `the Pinpoint sending role gets AWS managed policy ${managed.name}, which allows ` +
-      (breadth ? breadth.grants : "more than sending email from the account's SES identities"), `attached: ${managed.arn}`));
-  }
-  return found;
+  const fromPolicies = role.policies.flatMap((policy) => allowStatements(policy.after).flatMap(([statement, index]) => {
+    const actions = statement.action?.filter((action) => !SEND_ACTIONS.has(action.toLowerCase())) ?? [];
+    const resources = (statement.resource ?? []).filter((arn) => !isOwnSesArn(arn, partition, account));
+    const problems = [
+      statement.notAction && `allows ${actionText(statement, plain)}`,
+      actions.length > 0 && `allows ${actions.join(", ")}`,
+      statement.notResource && "applies to every resource outside a NotResource list",
+      resources.length > 0 && `applies to ${resources.join(", ")}, not an SES identity or configuration set of ` +
+        `${account ? `account ${account}` : "the role's account"}`,
+    ].filter(Boolean);
+    return problems.length === 0 ? [] : [finding("pinpoint-beyond-sending", policy.address,
+      `the Pinpoint sending role's policy ${policy.name} ${problems.join("; ")}`, evidence(`policy ${policy.name}`, statement, index))];
+  }));
+  return [...fromPolicies, ...role.awsManagedPolicies.map((managed) => finding("pinpoint-beyond-sending", managed.attachedBy,
+    `the Pinpoint sending role gets AWS managed policy ${managed.name}, which allows ` +
+    (awsManagedBreadth(managed.name)?.grants ?? "more than sending email from the account's SES identities"), `attached: ${managed.arn}`))];
 }
 
 /**

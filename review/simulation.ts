@@ -219,7 +219,6 @@ function statementsOf(document: unknown): readonly Statement[] | undefined {
   return read.state === "known" ? read.policy.statements : undefined;
 }
 
-/** Why a request that no statement allows is denied. */
 const implicitlyDenied = (request: CaseRequest) =>
   request.against === "trust" ? "no trust policy statement allows it" : "no statement of the role's policies allows it";
 
@@ -243,7 +242,7 @@ function couldTrust(statement: Statement, principal: string, action: string): bo
   if (statement.notPrincipal || statement.principal === undefined || statement.principal === "*") return true;
   const account = accountOf(principal);
   return Object.entries(statement.principal).some(([kind, ids]) => ids.some((id) => {
-    if (id === "*" || id.includes("*") || id.includes("?")) return true;
+    if (id.includes("*") || id.includes("?")) return true;
     if (kind === "Service") return id.toLowerCase() === principal.toLowerCase();
     if (kind === "AWS") return id === principal || (account !== undefined && id.includes(account));
     return false;
