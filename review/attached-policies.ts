@@ -9,10 +9,10 @@
  * ships no copies that would go stale. What cannot be linked or read is
  * returned as not reviewable.
  */
-import { ABSENT, plannedDocument, readDocument } from "./documents";
+import { ABSENT, DocumentState, plannedDocument, readDocument } from "./documents";
 import {
-  argumentReferences, byConfigAddress, changeKind, ConfigResource, instanceKeys, knownStrings, policyName, referencedAddresses,
-  ResourceChange,
+  argumentReferences, byConfigAddress, changeKind, ChangeKind, ConfigResource, instanceKeys, knownStrings, policyName,
+  referencedAddresses, ResourceChange,
 } from "./plan";
 import type { NotReviewable, PolicyChange } from "./roles";
 
@@ -126,6 +126,8 @@ export function managedPolicyReader(
       const entry = seen.get(policy) ?? { link, before: false, after: false };
       seen.set(policy, { link: entry.link, before: entry.before || link.before, after: entry.after || link.after });
     };
+    const addPolicy = (address: string, name: string, change: ChangeKind, before: DocumentState, after: DocumentState, link: Link) =>
+      result.policies.push({ address, name, change, before, after, kind: "managed", attachedBy: link.address });
     for (const link of links) {
       for (const arn of link.arns) {
         if (!result.arns.includes(arn)) result.arns.push(arn);
@@ -138,15 +140,8 @@ export function managedPolicyReader(
           // A document given for a policy outside the plan: reviewed and simulated like one of the plan.
           if (!result.policies.some((policy) => policy.address === arn)) {
             const given = readDocument(known.get(arn));
-            result.policies.push({
-              address: arn,
-              name: arn.split("/").pop() ?? arn,
-              change: link.before && link.after ? "no change" : link.after ? "create" : "delete",
-              before: link.before ? given : ABSENT,
-              after: link.after ? given : ABSENT,
-              kind: "managed",
-              attachedBy: link.address,
-            });
+            addPolicy(arn, arn.split("/").pop() ?? arn, link.before && link.after ? "no change" : link.after ? "create" : "delete",
+              link.before ? given : ABSENT, link.after ? given : ABSENT, link);
           }
         } else if (link.after && !result.notReviewable.some((item) => item.reason.includes(arn))) {
           result.notReviewable.push({
@@ -172,16 +167,9 @@ export function managedPolicyReader(
     for (const [policy, { link, before, after }] of seen) {
       const beforeState = before ? plannedDocument(policy.change, "before", "policy") : ABSENT;
       const afterState = after ? plannedDocument(policy.change, "after", "policy") : ABSENT;
-      result.policies.push({
-        address: policy.address,
-        name: policyName(policy),
-        change: beforeState.state === "absent" && afterState.state !== "absent" ? "create"
-          : afterState.state === "absent" && beforeState.state !== "absent" ? "delete" : changeKind(policy.change.actions),
-        before: beforeState,
-        after: afterState,
-        kind: "managed",
-        attachedBy: link.address,
-      });
+      const change = beforeState.state === "absent" && afterState.state !== "absent" ? "create"
+        : afterState.state === "absent" && beforeState.state !== "absent" ? "delete" : changeKind(policy.change.actions);
+      addPolicy(policy.address, policyName(policy), change, beforeState, afterState, link);
     }
     return result;
   };

@@ -11,6 +11,7 @@ import { command, InputError, parseArguments, runFromCommandLine } from "../tool
 import { reachesThreshold } from "./findings";
 import { renderMarkdown } from "./markdown";
 import { parsePlan } from "./plan";
+import { parseJson } from "./policy";
 import { reviewPlan } from "./review";
 
 const USAGE = "usage: review PLAN.json|- [--fail-on=warning|error] [--out=FILE] " +
@@ -39,12 +40,7 @@ export const main = command("review", async (argv, write, fail) => {
   for (const pair of args.values("policy")) {
     const [arn, file] = pair.split(/=(.*)/s, 2);
     if (!arn.startsWith("arn:") || !file) throw new InputError(`--policy ${pair} is not ARN=FILE`);
-    const text = readFile(file, "policy");
-    try {
-      policies.set(arn, JSON.parse(text));
-    } catch (error) {
-      throw new InputError(`policy file ${file} is not JSON (${(error as Error).message})`);
-    }
+    policies.set(arn, parseJson(readFile(file, "policy"), (problem) => new InputError(`policy file ${file} is ${problem}`)));
   }
   const [plan] = args.positional;
   const review = await reviewPlan(parsePlan(readFile(plan, "plan"), plan === "-" ? "standard input" : plan), {

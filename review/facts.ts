@@ -19,7 +19,6 @@ export interface Facts {
 }
 
 type FactKey = "partition" | "region" | "account";
-/** A candidate value and where it came from. */
 type Candidate = readonly [value: string | undefined, source: string];
 
 /** The services whose ARNs in a Pinpoint role's documents place the role itself. */

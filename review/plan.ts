@@ -4,7 +4,7 @@
  * InputError with a one-line message naming it (the CLI prints it alone and exits 2).
  */
 import { InputError } from "../tooling/command-line";
-import { isObject } from "./policy";
+import { isObject, parseJson } from "./policy";
 
 /**
  * Every top-level field of format 1.2, the newest this tool was written for, as Terraform's
@@ -55,12 +55,7 @@ export function parsePlan(text: string, source: string): Plan {
     throw new InputError(`${source} is a binary plan file; give this tool its JSON: terraform show -json ${source} > plan.json`);
   }
   if (text.trim() === "") throw new InputError(`${source} is empty; expected the output of terraform show -json`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${source} is not JSON (${(error as Error).message})`);
-  }
+  const json = parseJson(text, (problem) => new InputError(`${source} is ${problem}`));
   if (!isObject(json)) throw new InputError(`${source} is not a Terraform plan: the JSON is ${describe(json)}, not an object`);
   checkFormat(json, source);
   checkResourceChanges(json.resource_changes, source);
@@ -179,30 +174,20 @@ function referencesIn(expressions: unknown, prefix: string): string[] {
 
 /** The configuration's resource blocks by full address, through every module call. */
 export function configResources(plan: Plan): Map<string, ConfigResource> {
-  const found = new Map<string, ConfigResource>();
-  const walk = (module: any, prefix: string): void => {
-    for (const resource of module?.resources ?? []) {
-      found.set(prefix + resource.address, {
-        providerConfigKey: resource.provider_config_key,
-        argumentReferences: Object.fromEntries(Object.entries(resource.expressions ?? {})
-          .map(([argument, expression]) => [argument, referencesIn(expression, prefix)])),
-      });
-    }
-    for (const [name, call] of Object.entries<any>(module?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
-  };
-  walk(plan.configuration?.root_module, "");
-  return found;
+  const blocks = (module: any, prefix: string): Array<[string, ConfigResource]> => [
+    ...(module?.resources ?? []).map((resource: any): [string, ConfigResource] => [prefix + resource.address, {
+      providerConfigKey: resource.provider_config_key,
+      argumentReferences: Object.fromEntries(Object.entries(resource.expressions ?? {})
+        .map(([argument, expression]) => [argument, referencesIn(expression, prefix)])),
+    }]),
+    ...Object.entries<any>(module?.module_calls ?? {}).flatMap(([name, call]) => blocks(call.module, `${prefix}module.${name}.`)),
+  ];
+  return new Map(blocks(plan.configuration?.root_module, ""));
 }
 
 /** The data sources Terraform read for the plan (`prior_state`), by address. */
 export function dataSources(plan: Plan): Map<string, { type: string; values: any }> {
-  const found = new Map<string, { type: string; values: any }>();
-  const walk = (module: any): void => {
-    for (const resource of module?.resources ?? []) {
-      if (resource.mode === "data") found.set(resource.address, { type: resource.type, values: resource.values });
-    }
-    (module?.child_modules ?? []).forEach(walk);
-  };
-  walk(plan.prior_state?.values?.root_module);
-  return found;
+  const resources = (module: any): any[] => [...(module?.resources ?? []), ...(module?.child_modules ?? []).flatMap(resources)];
+  return new Map(resources(plan.prior_state?.values?.root_module).filter((resource) => resource.mode === "data")
+    .map((resource) => [resource.address, { type: resource.type, values: resource.values }]));
 }

@@ -41,6 +41,15 @@ const STATEMENT_ELEMENTS = new Set([
 /** Thrown for a document that is not an IAM policy; the message says what is wrong. */
 export class PolicyFormatError extends Error {}
 
+/** `text` parsed as JSON, or what `refuse` makes of `not JSON (the parser's message)`. */
+export function parseJson(text: string, refuse: (problem: string) => Error): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw refuse(`not JSON (${(error as Error).message})`);
+  }
+}
+
 /** Whether a JSON value is an object (not null, not an array). */
 export function isObject(value: unknown): value is { [key: string]: unknown } {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -101,14 +110,7 @@ function statement(element: unknown, index: number): Statement {
  * object. Throws PolicyFormatError naming what is wrong.
  */
 export function parsePolicy(document: unknown): Policy {
-  let json = document;
-  if (typeof document === "string") {
-    try {
-      json = JSON.parse(document);
-    } catch (error) {
-      throw new PolicyFormatError(`not JSON (${(error as Error).message})`);
-    }
-  }
+  const json = typeof document === "string" ? parseJson(document, (problem) => new PolicyFormatError(problem)) : document;
   if (!isObject(json)) throw new PolicyFormatError("a policy must be a JSON object with a Statement");
   if (json.Statement === undefined) throw new PolicyFormatError("the policy has no Statement");
   return { statements: [json.Statement].flat().map(statement), json };

@@ -5,7 +5,7 @@
  * project's module made them.
  */
 import { AwsManagedPolicy, managedPolicyReader } from "./attached-policies";
-import { ABSENT, DocumentState, plannedDocument, readDocument } from "./documents";
+import { DocumentState, plannedDocument, readDocument } from "./documents";
 import { Facts, factsResolver } from "./facts";
 import {
   argumentReferences, byConfigAddress, changeKind, ChangeKind, configAddress, configResources, instanceKeys,
@@ -67,10 +67,11 @@ export interface RoleReview {
   readonly facts: Facts;
 }
 
-/** The inline_policy blocks of one side, by name (or position, for a name known only after apply). */
-function inlineBlocks(values: any): Map<string, { index: number; policy: unknown }> {
+/** The inline_policy blocks of one side, by name (or position, for a name known only after apply), and whether `unknown` marks them. */
+function inlineBlocks(values: any, unknown?: any): Map<string, { policy: unknown; unknown: boolean }> {
   const blocks: any[] = Array.isArray(values?.inline_policy) ? values.inline_policy : [];
-  return new Map(blocks.map((block, index) => [typeof block?.name === "string" ? block.name : `#${index + 1}`, { index, policy: block?.policy }]));
+  return new Map(blocks.map((block, index) => [typeof block?.name === "string" ? block.name : `#${index + 1}`,
+    { policy: block?.policy, unknown: Array.isArray(unknown) && (unknown[index]?.policy === true || unknown[index]?.name === true) }]));
 }
 
 /**
@@ -80,15 +81,13 @@ function inlineBlocks(values: any): Map<string, { index: number; policy: unknown
  */
 function inlinePolicyBlocks(role: ResourceChange, managedNames: ReadonlySet<string>): PolicyChange[] {
   const before = inlineBlocks(role.change.before);
-  const after = inlineBlocks(role.change.after);
-  const unknown = role.change.after_unknown?.inline_policy;
-  const blockUnknown = (index: number) => Array.isArray(unknown) && (unknown[index]?.policy === true || unknown[index]?.name === true);
+  const after = inlineBlocks(role.change.after, role.change.after_unknown?.inline_policy);
   const names = [...new Set([...before.keys(), ...after.keys()])].filter((name) => !managedNames.has(name));
   return names.map((name) => {
     const old = before.get(name);
     const next = after.get(name);
-    const beforeState = old ? readDocument(old.policy) : ABSENT;
-    const afterState: DocumentState = next && blockUnknown(next.index) ? { state: "unknown" } : next ? readDocument(next.policy) : ABSENT;
+    const beforeState = readDocument(old?.policy);
+    const afterState: DocumentState = next?.unknown ? { state: "unknown" } : readDocument(next?.policy);
     const change: ChangeKind = beforeState.state === "absent" ? "create"
       : afterState.state === "absent" ? "delete"
         : JSON.stringify(old?.policy) === JSON.stringify(next?.policy) ? "no change" : "update";
@@ -136,11 +135,8 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
   const roles = managed.filter((change) => change.type === "aws_iam_role");
   const config = configResources(plan);
   const rolesByConfig = byConfigAddress(roles);
-  const rolesByName = new Map<string, ResourceChange>();
-  for (const role of roles) {
-    const name = nameOf(role);
-    if (name !== undefined && !rolesByName.has(name)) rolesByName.set(name, role);
-  }
+  // The first role of each name.
+  const rolesByName = new Map([...roles].reverse().map((role) => [nameOf(role), role]));
   /** The roles an argument refers to through the configuration: `role = aws_iam_role.x.name`. */
   const referencedRoles = (resource: ResourceChange, argument: string) =>
     referencedAddresses(argumentReferences(config, resource.address, argument) ?? [], "aws_iam_role")
@@ -193,8 +189,7 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
     const replacePaths = (change.replace_paths ?? []).map((path) => path.join("."));
     const trust = { before: plannedDocument(change, "before", "assume_role_policy"),
       after: plannedDocument(change, "after", "assume_role_policy") };
-    const blocks = [role, ...related].filter((item): item is ResourceChange => item !== undefined)
-      .map((item) => config.get(configAddress(item.address)));
+    const blocks = [role, ...related].flatMap((item) => (item ? [config.get(configAddress(item.address))] : []));
     return {
       address: role ? role.address : `role ${JSON.stringify(key)} (not in this plan)`,
       inPlan: role !== undefined,

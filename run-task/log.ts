@@ -11,11 +11,8 @@ const SECRET_FIELD = /token|authorization|signature|secret|hmac|password|key$/i;
 /** Writes each event as one JSON line through `write` (standard error by default). */
 export function jsonLogger(write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
   return (event, fields = {}) => {
-    const safe: { [name: string]: unknown } = { time: new Date().toISOString(), event };
-    for (const [name, value] of Object.entries(fields)) {
-      if (value !== undefined && !SECRET_FIELD.test(name)) safe[name] = value;
-    }
-    write(`${JSON.stringify(safe)}\n`);
+    const safe = Object.entries(fields).filter(([name, value]) => value !== undefined && !SECRET_FIELD.test(name));
+    write(`${JSON.stringify({ time: new Date().toISOString(), event, ...Object.fromEntries(safe) })}\n`);
   };
 }
 

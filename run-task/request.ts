@@ -3,6 +3,7 @@
  * admission: signature, JSON, fields and origins are checked before any work, in that order; the first that fails refuses it.
  */
 import { createHmac, timingSafeEqual } from "crypto";
+import { isObject, parseJson } from "../review/policy";
 
 /** The fields of the request body that this server reads. */
 export interface RunTaskRequest {
@@ -64,13 +65,8 @@ export function admit(body: Buffer, signature: string | undefined,
   if (rules.hmacKey === undefined && signature) {
     throw new Refusal(400, "the request is signed but this server has no HMAC key (set RUN_TASK_HMAC_KEY)");
   }
-  let json: { [field: string]: unknown };
-  try {
-    json = JSON.parse(body.toString("utf8"));
-  } catch (error) {
-    throw new Refusal(400, `the body is not JSON (${(error as Error).message})`);
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Refusal(400, "the body is not a JSON object");
+  const json = parseJson(body.toString("utf8"), (problem) => new Refusal(400, `the body is ${problem}`));
+  if (!isObject(json)) throw new Refusal(400, "the body is not a JSON object");
   if (json.access_token === "test-token") return "verification";
   if (json.payload_version !== 1) {
     throw new Refusal(400, `payload_version is ${JSON.stringify(json.payload_version)}; this server reads version 1`);

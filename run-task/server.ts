@@ -94,7 +94,7 @@ export class RunTaskServer {
     const { concurrency, queue } = options;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency ${concurrency} is not a whole number >= 1`);
     if (!Number.isInteger(queue) || queue < 0) throw new RangeError(`queue ${queue} is not a whole number >= 0`);
-    this.http = http.createServer((request, response) => {
+    this.http = http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (request, response) => {
       this.route(request, response).catch((error: Error) => {
         if (error instanceof Refusal) {
           options.log("request.refused", { status: error.status, reason: error.message, run_id: error.runId });
@@ -104,8 +104,6 @@ export class RunTaskServer {
         if (!response.headersSent) reply(response, 500, "internal error");
       });
     });
-    this.http.requestTimeout = 30_000;
-    this.http.headersTimeout = 10_000;
   }
 
   /** `http://HOST:PORT`, where the server listens (or listened, once stopped). */

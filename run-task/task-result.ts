@@ -4,7 +4,7 @@
  * HashiCorp's "Run tasks integration API" documents it. Pure functions.
  */
 import { Finding, reachesThreshold, RULES, Severity } from "../review/findings";
-import { renderMarkdown } from "../review/markdown";
+import { plural, renderMarkdown } from "../review/markdown";
 import { Review } from "../review/review";
 import type { ServerOptions } from "./server";
 
@@ -28,8 +28,6 @@ function oneLine(text: string, limit = 300): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length <= limit ? line : `${line.slice(0, limit - 1)}…`;
 }
-
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 const FAILED = { label: "Failed", level: "error" };
 
@@ -62,17 +60,6 @@ function findingOutcomes(findings: readonly Finding[], failOn: Severity): Outcom
   });
 }
 
-/** The one-line message of a review's result. */
-function resultMessage(review: Review, failOn: Severity): string {
-  const roles = plural(review.roles.filter((result) => result.role.inPlan).length, "IAM role");
-  if (review.findings.length === 0) return `IAM review: ${roles}, no findings`;
-  const errors = review.findings.filter((item) => item.severity === "error").length;
-  const counts = `${plural(review.findings.length, "finding")} (${plural(errors, "error")}, ` +
-    `${plural(review.findings.length - errors, "warning")})`;
-  const verdict = reachesThreshold(review.findings, failOn) ? `fails on ${failOn}` : `below --fail-on=${failOn}`;
-  return `IAM review: ${roles}, ${counts}; ${verdict}`;
-}
-
 function result(status: "passed" | "failed", message: string, sourceUrl?: string, outcomes?: readonly Outcome[]) {
   return {
     data: {
@@ -89,11 +76,17 @@ function result(status: "passed" | "failed", message: string, sourceUrl?: string
  */
 export function reviewResult(review: Review,
   options: Pick<ServerOptions, "failOn" | "sourceUrl"> & { readonly outcomes: boolean }): TaskResultBody {
-  const failed = reachesThreshold(review.findings, options.failOn);
-  const whole = outcome("iam-review", `The whole IAM review: ${plural(review.findings.length, "finding")}`, renderMarkdown(review),
+  const { findings } = review;
+  const { failOn } = options;
+  const failed = reachesThreshold(findings, failOn);
+  const roles = plural(review.roles.filter((result) => result.role.inPlan).length, "IAM role");
+  const errors = findings.filter((item) => item.severity === "error").length;
+  const counts = findings.length === 0 ? "no findings" : `${plural(findings.length, "finding")} (${plural(errors, "error")}, ` +
+    `${plural(findings.length - errors, "warning")}); ${failed ? `fails on ${failOn}` : `below --fail-on=${failOn}`}`;
+  const whole = outcome("iam-review", `The whole IAM review: ${plural(findings.length, "finding")}`, renderMarkdown(review),
     { Status: [failed ? FAILED : { label: "Passed", level: "info" }] });
-  return result(failed ? "failed" : "passed", resultMessage(review, options.failOn), options.sourceUrl,
-    options.outcomes ? [...findingOutcomes(review.findings, options.failOn), whole] : undefined);
+  return result(failed ? "failed" : "passed", `IAM review: ${roles}, ${counts}`, options.sourceUrl,
+    options.outcomes ? [...findingOutcomes(findings, failOn), whole] : undefined);
 }
 
 /** The callback body when the task could not review the plan: failed, with why. */
