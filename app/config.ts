@@ -12,25 +12,15 @@ import type { SettingKind } from "./schema";
 export const STACK_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export const STACK_NAME_RULE = "is not a valid stack name (1 to 64 of [A-Za-z0-9_-])";
 
-/** Where Terraform keeps state for the stack. */
+/**
+ * Where Terraform keeps state for the stack. Terraform Cloud (or Enterprise): one named workspace, or the workspaces
+ * carrying all of `workspaceTags` (Terraform then picks one with `terraform workspace select` or TF_WORKSPACE at run time).
+ */
 export type StateBackend =
   | { readonly kind: "local" }
-  | CloudBackendConfig
+  | { readonly kind: "cloud"; readonly organization: string; readonly workspace?: string; readonly workspaceTags?: string[];
+    readonly project?: string; readonly hostname?: string }
   | { readonly kind: "s3"; readonly bucket: string; readonly key: string; readonly region: string };
-
-/**
- * Terraform Cloud (or Enterprise): one named workspace, or the workspaces
- * carrying all of `workspaceTags` (Terraform then picks one with
- * `terraform workspace select` or TF_WORKSPACE at run time).
- */
-export interface CloudBackendConfig {
-  readonly kind: "cloud";
-  readonly organization: string;
-  readonly workspace?: string;
-  readonly workspaceTags?: string[];
-  readonly project?: string;
-  readonly hostname?: string;
-}
 
 /** Everything main.ts needs to build one stack. */
 export interface AppConfig extends RoleOptions {
@@ -129,35 +119,25 @@ function settingsOf(env: Env, context: Context) {
 }
 
 /**
- * Reads the configuration of the app's one stack. Throws with the variable or
- * context key named when a value has the wrong shape; the construct checks
- * the values.
- */
-export function loadAppConfig(env: Env, context: Context): AppConfig {
-  const read = settingsOf(env, context);
-  const stackName = read.value("stackName") ?? DEFAULT_STACK_NAME;
-  if (!STACK_NAME.test(stackName)) {
-    throw new Error(`${SETTINGS.stackName.env} ${JSON.stringify(stackName)} ${STACK_NAME_RULE}`);
-  }
-  const region = read.value("region") ?? DEFAULT_REGION;
-  return {
-    stackName,
-    region,
-    ...(Object.fromEntries(ROLE_SETTINGS.map((name) => [name, read.value(name)])) as RoleOptions),
-    backend: readBackend(read, stackName, read.value("cloudWorkspace"), region, false),
-  };
-}
-
-/**
  * Reads the configuration of every stack: one per entry of the deployments
  * file when PINPOINT_SES_DEPLOYMENTS_FILE (or context `deploymentsFile`)
- * names one, otherwise the one stack of {@link loadAppConfig}. With a file,
- * environment and context give only what the stacks share: where state goes.
+ * names one, otherwise the app's one stack. With a file, environment and
+ * context give only what the stacks share: where state goes. Throws with the
+ * variable, context key or entry named when a value has the wrong shape; the
+ * construct checks the values.
  */
 export function loadAppConfigs(env: Env, context: Context, readFile = (file: string) => fs.readFileSync(file, "utf8")): AppConfig[] {
   const read = settingsOf(env, context);
   const file = read.value("deploymentsFile");
-  if (file === undefined) return [loadAppConfig(env, context)];
+  if (file === undefined) {
+    const stackName = read.value("stackName") ?? DEFAULT_STACK_NAME;
+    if (!STACK_NAME.test(stackName)) {
+      throw new Error(`${SETTINGS.stackName.env} ${JSON.stringify(stackName)} ${STACK_NAME_RULE}`);
+    }
+    const region = read.value("region") ?? DEFAULT_REGION;
+    const options = Object.fromEntries(ROLE_SETTINGS.map((name) => [name, read.value(name)])) as RoleOptions;
+    return [{ stackName, region, ...options, backend: readBackend(read, stackName, read.value("cloudWorkspace"), region, false) }];
+  }
   const perDeployment = read.whereSet(...PER_DEPLOYMENT);
   if (perDeployment) {
     throw new Error(`${perDeployment} is set, but the deployments file ${file} ` +
