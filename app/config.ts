@@ -108,8 +108,9 @@ function settingsOf(env: Env, context: Context) {
           throw new Error(`${source(name, true)} is ${JSON.stringify(text)}; expected a JSON object like {"team":"messaging"}`);
         }
       }
-      const { isOfKind, SETTING_KINDS } = require("./schema") as typeof import("./schema");
-      if (!isOfKind(kind, value)) {
+      const { is } = require("valibot") as typeof import("valibot");
+      const { SETTING_KINDS } = require("./schema") as typeof import("./schema");
+      if (!is(SETTING_KINDS[kind].schema, value)) {
         throw new Error(`${source(name, text !== undefined)} is ${JSON.stringify(value)}; ` +
           `expected ${SETTING_KINDS[kind].expected}`);
       }

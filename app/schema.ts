@@ -78,9 +78,6 @@ export const SETTING_KINDS = {
 } as const;
 export type SettingKind = keyof typeof SETTING_KINDS;
 
-/** Whether `value` is of the setting kind's shape. */
-export const isOfKind = (kind: SettingKind, value: unknown): boolean => v.is(SETTING_KINDS[kind].schema, value);
-
 /** The fields that hold fields: an issue below any other field is reported on that field as a whole (a list, a map). */
 const CONTAINERS: readonly PropertyKey[] = ["deployments", "options", "emailChannel"];
 
