@@ -67,18 +67,13 @@ export const DEFAULT_STACK_NAME = "pinpoint-ses-sending-role";
 export const DEFAULT_REGION = "us-east-1";
 /** Where `{stack}` in the S3 state key stands for the stack's name. */
 const STACK_PLACEHOLDER = "{stack}";
-/** Terraform Cloud tags: letters, digits, `:`, `_` and `-`, starting and ending with a letter or digit. */
-const WORKSPACE_TAG = /^[A-Za-z0-9]([A-Za-z0-9:_-]{0,253}[A-Za-z0-9])?$/;
 
 /** The role options that settings give, each under its own name. */
 const ROLE_SETTINGS = ["roleName", "roleNamePrefix", "permissionsBoundaryArn", "sesIdentities", "configurationSets",
   "pinpointApplicationIds", "tags"] as const;
-/** The settings a deployments file takes over: each entry has its own. */
-const PER_DEPLOYMENT: readonly SettingName[] = ["stackName", "region", ...ROLE_SETTINGS, "cloudWorkspace"];
 
 type Env = { readonly [name: string]: string | undefined };
 type Context = (key: string) => unknown;
-type Settings = ReturnType<typeof settingsOf>;
 
 /** The settings of `env` and `context`; a variable wins over the context, and an empty one is unset. */
 function settingsOf(env: Env, context: Context) {
@@ -139,7 +134,8 @@ export function loadAppConfigs(env: Env, context: Context, readFile = (file: str
     const options = Object.fromEntries(ROLE_SETTINGS.map((name) => [name, read.value(name)])) as RoleOptions;
     return [{ stackName, region, ...options, backend: readBackend(read, stackName, read.value("cloudWorkspace"), region, false) }];
   }
-  const perDeployment = read.whereSet(...PER_DEPLOYMENT);
+  // The settings a deployments file takes over: each entry has its own.
+  const perDeployment = read.whereSet("stackName", "region", ...ROLE_SETTINGS, "cloudWorkspace");
   if (perDeployment) {
     throw new Error(`${perDeployment} is set, but the deployments file ${file} ` +
       `(${SETTINGS.deploymentsFile.env}) gives each deployment its own; set it in the file, or unset it`);
@@ -165,7 +161,7 @@ export function loadAppConfigs(env: Env, context: Context, readFile = (file: str
 }
 
 /** The stack's state backend; `stackName` goes in the S3 key, `workspace` names its Terraform Cloud workspace. */
-function readBackend(read: Settings, stackName: string, workspace: string | undefined, region: string,
+function readBackend(read: ReturnType<typeof settingsOf>, stackName: string, workspace: string | undefined, region: string,
   manyStacks: boolean): StateBackend {
   const organization = read.value("cloudOrganization");
   const tags = read.value("cloudWorkspaceTags");
@@ -188,7 +184,7 @@ function readBackend(read: Settings, stackName: string, workspace: string | unde
       throw new Error(`${read.whereSet("cloudWorkspaceTags")} is set, but with a deployments file each ` +
         "deployment has a workspace of its own (its \"workspace\", or its name); tags would give them all one");
     }
-    const bad = tags.find((tag) => !WORKSPACE_TAG.test(tag));
+    const bad = tags.find((tag) => !/^[A-Za-z0-9]([A-Za-z0-9:_-]{0,253}[A-Za-z0-9])?$/.test(tag));
     if (tags.length === 0 || bad !== undefined) {
       throw new Error(`${read.whereSet("cloudWorkspaceTags")} ${JSON.stringify(tags)} ` +
         (bad === undefined ? "is empty" : `has ${JSON.stringify(bad)}, which is not a workspace tag`) +

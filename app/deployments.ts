@@ -35,20 +35,17 @@ function placeOf(json: Json, path: readonly PropertyKey[]): string {
   return [`deployments[${String(index)}]${name}`, ...rest.map(String)].join(".");
 }
 
-/** The checks that span fields: a role is assumed in its own partition, ids go with a role. `where` starts their messages. */
-function readAssumeRole(where: string, entry: DeploymentInput): AssumeRoleConfig | undefined {
-  const fail = (field: string, rule: string): never => {
-    throw new Error(`${where}.${field} ${rule}`);
-  };
+/** The checks that span fields: a role is assumed in its own partition, ids go with a role. `where` names the entry. */
+function readAssumeRole(entry: DeploymentInput, where: string, fail: (message: string) => never): AssumeRoleConfig | undefined {
   const { assumeRoleArn: roleArn, externalId, sessionName, region } = entry;
   if (roleArn === undefined) {
-    if (externalId !== undefined) fail("externalId", "needs assumeRoleArn: it is sent when assuming that role");
-    if (sessionName !== undefined) fail("sessionName", "needs assumeRoleArn: it names the session of that role");
+    if (externalId !== undefined) fail(`${where}.externalId needs assumeRoleArn: it is sent when assuming that role`);
+    if (sessionName !== undefined) fail(`${where}.sessionName needs assumeRoleArn: it names the session of that role`);
     return undefined;
   }
   const [, partition, account] = ROLE_ARN.exec(roleArn) as RegExpExecArray;
   if (partition !== partitionOfRegion(region)) {
-    fail("assumeRoleArn", `${JSON.stringify(roleArn)} is in partition ${partition}, but region ` +
+    fail(`${where}.assumeRoleArn ${JSON.stringify(roleArn)} is in partition ${partition}, but region ` +
       `${JSON.stringify(region)} is in ${partitionOfRegion(region)}; a role is assumed in its own partition`);
   }
   return { roleArn, account, externalId, sessionName };
@@ -83,7 +80,7 @@ export function parseDeployments(text: string, file: string) {
       where,
       name: entry.name,
       region: entry.region,
-      assumeRole: readAssumeRole(inFile + where, entry),
+      assumeRole: readAssumeRole(entry, where, fail),
       // The Terraform Cloud workspace; `name` when not given.
       workspace: entry.workspace,
       // valibot adds no key for an optional field that is absent.

@@ -79,7 +79,7 @@ export function benchReview(sizes: readonly number[] = [10, 100, 1000]): string 
     "| roles | wall time (ms) | CPU time (ms) | CPU ms per role | peak RSS (MB) | roles simulated | findings |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...sizes.map((roles) => {
-      const run = spawnSync(process.execPath, [compiled, "--child", String(roles)],
+      const run = spawnSync(process.execPath, [compiled, String(roles)],
         { cwd: projectDir, encoding: "utf8", timeout: 10 * 60_000 });
       if (run.status !== 0) throw new Error(`review of ${roles} roles failed: ${run.stderr}`);
       return run.stdout;
@@ -87,7 +87,5 @@ export function benchReview(sizes: readonly number[] = [10, 100, 1000]): string 
   ].join("\n");
 }
 
-if (require.main === module) {
-  // The compiled copy that benchReview runs once per size, not a command for users; it fails with its stack trace.
-  void child(Number(process.argv[process.argv.indexOf("--child") + 1]));
-}
+// The compiled copy that benchReview runs once per size, not a command for users; it fails with its stack trace.
+if (require.main === module) void child(Number(process.argv[2]));

@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- SECTION]`: synth of this app against a bare one-resource cdktf app, both run as cdktf.json runs
+ * `npm run bench [-- SECTION...]`: synth of this app against a bare one-resource cdktf app, both run as cdktf.json runs
  * the app and both precompiled with tsc (medians of wall time, CPU time and peak RSS, and the ratios); synth of a
- * deployments file of 1, 10 and 100 deployments; the review and the run task benchmarks. A SECTION runs that part alone.
+ * deployments file of 1, 10 and 100 deployments; the review and the run task benchmarks. SECTIONs name the parts to run.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -13,7 +13,7 @@ import { command, InputError, parseArguments, runFromCommandLine } from "../tool
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SECTIONS = ["synth", "deployments", "review", "run-task"];
-const USAGE = `usage: bench [${SECTIONS.join("|")}]  (all by default; BENCH_RUNS=N runs each measurement N times, default 7)`;
+const USAGE = `usage: bench [${SECTIONS.join("|")}]...  (all by default; BENCH_RUNS=N runs each measurement N times, default 7)`;
 const COUNTS = [1, 10, 100];
 
 /** Medians of the bare app and this app, run in turn, and their ratios: a Markdown table, then a blank line. */
@@ -63,12 +63,12 @@ function benchDeployments(): string {
 }
 
 runFromCommandLine(command("bench", async (argv, write) => {
-  const [section, extra] = parseArguments(argv, { withValue: [] }, USAGE).positional;
-  if (extra !== undefined) throw new InputError(`unexpected argument ${extra}; ${USAGE}`);
-  if (section !== undefined && !SECTIONS.includes(section)) throw new InputError(`unknown section ${section}; ${USAGE}`);
-  const wanted = (name: string) => section === undefined || section === name;
+  const sections = parseArguments(argv, { withValue: [] }, USAGE).positional;
+  const unknown = sections.find((section) => !SECTIONS.includes(section));
+  if (unknown !== undefined) throw new InputError(`unknown section ${unknown}; ${USAGE}`);
+  const wanted = (name: string) => sections.length === 0 || sections.includes(name);
   // The compiled app, baseline and review benchmark in build/.
-  if (section !== "run-task") compile();
+  if (["synth", "deployments", "review"].some(wanted)) compile();
   if (wanted("synth")) {
     // cdktf.json's app command is `node NODE_ARGS main.ts`.
     const [node, ...nodeArgs] = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "cdktf.json"), "utf8")).app.split(" ");

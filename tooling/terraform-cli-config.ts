@@ -41,10 +41,9 @@ export function terraformEnv(projectDir: string, env: NodeJS.ProcessEnv = proces
   const dir = path.join(projectDir, ".terraform-cli");
   const file = path.join(dir, mirror ? "mirror.tfrc" : "registry.tfrc");
   const pluginCache = path.join(dir, "plugin-cache");
-  if (!mirror) fs.mkdirSync(pluginCache, { recursive: true });
+  fs.mkdirSync(mirror ? dir : pluginCache, { recursive: true });
   const text = cliConfigText(mirror, pluginCache);
   if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) {
-    fs.mkdirSync(dir, { recursive: true });
     // Written to a temporary name and renamed, so parallel test workers never read half a file.
     const temporary = `${file}.${process.pid}`;
     fs.writeFileSync(temporary, text);

@@ -30,7 +30,7 @@ describe("the usage of this project's own commands", () => {
   it.each([
     ["synth", "usage: synth [--out-json=DIR] [--out-hcl=DIR]  (Terraform JSON to DIR, default cdktf.out; HCL to DIR, default cdktf.out.hcl)\n"],
     ["try-local", "usage: try-local [--out=DIR]  (plan JSON and its review to DIR, default try-local.out)\n"],
-    ["bench", "usage: bench [synth|deployments|review|run-task]  (all by default; BENCH_RUNS=N runs each measurement N times, " +
+    ["bench", "usage: bench [synth|deployments|review|run-task]...  (all by default; BENCH_RUNS=N runs each measurement N times, " +
       "default 7)\n"],
   ])("npm run -s %s -- -h prints its usage", async (name, usage) => {
     expect(await npmRun(name, "-h")).toEqual({ status: 0, stdout: usage, stderr: "" });
