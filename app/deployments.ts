@@ -74,18 +74,10 @@ export function parseDeployments(text: string, file: string) {
   if (extra.length > 0) fail(`${extra[0]} is not a field here; expected only "deployments" (and "$schema")`);
   const { deployments: entries } = parseDeploymentsFile(json, (path) => inFile + placeOf(json as Json, path));
   const deployments = entries.map((entry, index) => {
-    // Where the entry stands, for messages: `deployments[1] ("prod-eu")`.
+    // Where the entry stands, for messages: `deployments[1] ("prod-eu")`. The workspace is `name` when not given.
     const where = placeOf(json as Json, ["deployments", index]);
-    return {
-      where,
-      name: entry.name,
-      region: entry.region,
-      assumeRole: readAssumeRole(entry, where, fail),
-      // The Terraform Cloud workspace; `name` when not given.
-      workspace: entry.workspace,
-      // valibot adds no key for an optional field that is absent.
-      options: entry.options ?? {},
-    };
+    const { name, region, workspace, options = {} } = entry;
+    return { where, name, region, assumeRole: readAssumeRole(entry, where, fail), workspace, options };
   });
   const first = new Map<string, string>();
   for (const deployment of deployments) {

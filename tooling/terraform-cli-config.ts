@@ -11,19 +11,17 @@ export function cliConfigText(mirror: string | undefined, pluginCacheDir?: strin
     return "# No provider mirror named: providers come from the public registry, through a plugin cache.\n" +
       (pluginCacheDir ? `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}\n` : "");
   }
-  return [
-    `# Written by tooling/terraform-cli-config.ts: providers from ${MIRROR_ENV}.`,
-    "provider_installation {",
-    "  filesystem_mirror {",
-    `    path    = ${JSON.stringify(path.resolve(mirror))}`,
-    '    include = ["registry.terraform.io/hashicorp/aws"]',
-    "  }",
-    "  direct {",
-    '    exclude = ["registry.terraform.io/hashicorp/aws"]',
-    "  }",
-    "}",
-    "",
-  ].join("\n");
+  return `# Written by tooling/terraform-cli-config.ts: providers from ${MIRROR_ENV}.
+provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(path.resolve(mirror))}
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+`;
 }
 
 /**
