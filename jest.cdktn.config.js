@@ -6,13 +6,6 @@ const base = require("./jest.config");
 // Read by __tests__/package/flavour.test.ts, which fails if the mapping is not in effect.
 process.env.CDKTF_FLAVOUR = "cdktn";
 
-/** The Terraform-backed tests that prove the output: in-process synth and validate, plans in three partitions, one full lifecycle (the default stack's). */
-const TERRAFORM_BACKED = [
-  "__tests__/package/in-process-synth.terraform.test.ts",
-  "__tests__/terraform/plan.test.ts",
-  "__tests__/terraform/lifecycle.test.ts",
-];
-
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
@@ -27,6 +20,10 @@ module.exports = {
     "!**/__tests__/tooling/commands.test.ts",
     "!**/__tests__/app/main.test.ts",
     "<rootDir>/__tests__/package/flavour.test.ts",
-    ...TERRAFORM_BACKED.map((file) => `<rootDir>/${file}`),
+    // The Terraform-backed tests that prove the output: in-process synth and validate, plans in three partitions, one full
+    // lifecycle (the default stack's).
+    "<rootDir>/__tests__/package/in-process-synth.terraform.test.ts",
+    "<rootDir>/__tests__/terraform/plan.test.ts",
+    "<rootDir>/__tests__/terraform/lifecycle.test.ts",
   ],
 };

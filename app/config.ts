@@ -12,25 +12,15 @@ import type { SettingKind } from "./schema";
 export const STACK_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export const STACK_NAME_RULE = "is not a valid stack name (1 to 64 of [A-Za-z0-9_-])";
 
-/** Where Terraform keeps state for the stack. */
+/**
+ * Where Terraform keeps state for the stack. Terraform Cloud (or Enterprise): one named workspace, or the workspaces
+ * carrying all of `workspaceTags` (Terraform then picks one with `terraform workspace select` or TF_WORKSPACE at run time).
+ */
 export type StateBackend =
   | { readonly kind: "local" }
-  | CloudBackendConfig
+  | { readonly kind: "cloud"; readonly organization: string; readonly workspace?: string; readonly workspaceTags?: string[];
+    readonly project?: string; readonly hostname?: string }
   | { readonly kind: "s3"; readonly bucket: string; readonly key: string; readonly region: string };
-
-/**
- * Terraform Cloud (or Enterprise): one named workspace, or the workspaces
- * carrying all of `workspaceTags` (Terraform then picks one with
- * `terraform workspace select` or TF_WORKSPACE at run time).
- */
-export interface CloudBackendConfig {
-  readonly kind: "cloud";
-  readonly organization: string;
-  readonly workspace?: string;
-  readonly workspaceTags?: string[];
-  readonly project?: string;
-  readonly hostname?: string;
-}
 
 /** Everything main.ts needs to build one stack. */
 export interface AppConfig extends RoleOptions {
@@ -77,18 +67,13 @@ export const DEFAULT_STACK_NAME = "pinpoint-ses-sending-role";
 export const DEFAULT_REGION = "us-east-1";
 /** Where `{stack}` in the S3 state key stands for the stack's name. */
 const STACK_PLACEHOLDER = "{stack}";
-/** Terraform Cloud tags: letters, digits, `:`, `_` and `-`, starting and ending with a letter or digit. */
-const WORKSPACE_TAG = /^[A-Za-z0-9]([A-Za-z0-9:_-]{0,253}[A-Za-z0-9])?$/;
 
 /** The role options that settings give, each under its own name. */
 const ROLE_SETTINGS = ["roleName", "roleNamePrefix", "permissionsBoundaryArn", "sesIdentities", "configurationSets",
   "pinpointApplicationIds", "tags"] as const;
-/** The settings a deployments file takes over: each entry has its own. */
-const PER_DEPLOYMENT: readonly SettingName[] = ["stackName", "region", ...ROLE_SETTINGS, "cloudWorkspace"];
 
 type Env = { readonly [name: string]: string | undefined };
 type Context = (key: string) => unknown;
-type Settings = ReturnType<typeof settingsOf>;
 
 /** The settings of `env` and `context`; a variable wins over the context, and an empty one is unset. */
 function settingsOf(env: Env, context: Context) {
@@ -118,8 +103,9 @@ function settingsOf(env: Env, context: Context) {
           throw new Error(`${source(name, true)} is ${JSON.stringify(text)}; expected a JSON object like {"team":"messaging"}`);
         }
       }
-      const { isOfKind, SETTING_KINDS } = require("./schema") as typeof import("./schema");
-      if (!isOfKind(kind, value)) {
+      const { is } = require("valibot") as typeof import("valibot");
+      const { SETTING_KINDS } = require("./schema") as typeof import("./schema");
+      if (!is(SETTING_KINDS[kind].schema, value)) {
         throw new Error(`${source(name, text !== undefined)} is ${JSON.stringify(value)}; ` +
           `expected ${SETTING_KINDS[kind].expected}`);
       }
@@ -129,36 +115,27 @@ function settingsOf(env: Env, context: Context) {
 }
 
 /**
- * Reads the configuration of the app's one stack. Throws with the variable or
- * context key named when a value has the wrong shape; the construct checks
- * the values.
- */
-export function loadAppConfig(env: Env, context: Context): AppConfig {
-  const read = settingsOf(env, context);
-  const stackName = read.value("stackName") ?? DEFAULT_STACK_NAME;
-  if (!STACK_NAME.test(stackName)) {
-    throw new Error(`${SETTINGS.stackName.env} ${JSON.stringify(stackName)} ${STACK_NAME_RULE}`);
-  }
-  const region = read.value("region") ?? DEFAULT_REGION;
-  return {
-    stackName,
-    region,
-    ...(Object.fromEntries(ROLE_SETTINGS.map((name) => [name, read.value(name)])) as RoleOptions),
-    backend: readBackend(read, stackName, read.value("cloudWorkspace"), region, false),
-  };
-}
-
-/**
  * Reads the configuration of every stack: one per entry of the deployments
  * file when PINPOINT_SES_DEPLOYMENTS_FILE (or context `deploymentsFile`)
- * names one, otherwise the one stack of {@link loadAppConfig}. With a file,
- * environment and context give only what the stacks share: where state goes.
+ * names one, otherwise the app's one stack. With a file, environment and
+ * context give only what the stacks share: where state goes. Throws with the
+ * variable, context key or entry named when a value has the wrong shape; the
+ * construct checks the values.
  */
 export function loadAppConfigs(env: Env, context: Context, readFile = (file: string) => fs.readFileSync(file, "utf8")): AppConfig[] {
   const read = settingsOf(env, context);
   const file = read.value("deploymentsFile");
-  if (file === undefined) return [loadAppConfig(env, context)];
-  const perDeployment = read.whereSet(...PER_DEPLOYMENT);
+  if (file === undefined) {
+    const stackName = read.value("stackName") ?? DEFAULT_STACK_NAME;
+    if (!STACK_NAME.test(stackName)) {
+      throw new Error(`${SETTINGS.stackName.env} ${JSON.stringify(stackName)} ${STACK_NAME_RULE}`);
+    }
+    const region = read.value("region") ?? DEFAULT_REGION;
+    const options = Object.fromEntries(ROLE_SETTINGS.map((name) => [name, read.value(name)])) as RoleOptions;
+    return [{ stackName, region, ...options, backend: readBackend(read, stackName, read.value("cloudWorkspace"), region, false) }];
+  }
+  // The settings a deployments file takes over: each entry has its own.
+  const perDeployment = read.whereSet("stackName", "region", ...ROLE_SETTINGS, "cloudWorkspace");
   if (perDeployment) {
     throw new Error(`${perDeployment} is set, but the deployments file ${file} ` +
       `(${SETTINGS.deploymentsFile.env}) gives each deployment its own; set it in the file, or unset it`);
@@ -184,7 +161,7 @@ export function loadAppConfigs(env: Env, context: Context, readFile = (file: str
 }
 
 /** The stack's state backend; `stackName` goes in the S3 key, `workspace` names its Terraform Cloud workspace. */
-function readBackend(read: Settings, stackName: string, workspace: string | undefined, region: string,
+function readBackend(read: ReturnType<typeof settingsOf>, stackName: string, workspace: string | undefined, region: string,
   manyStacks: boolean): StateBackend {
   const organization = read.value("cloudOrganization");
   const tags = read.value("cloudWorkspaceTags");
@@ -207,7 +184,7 @@ function readBackend(read: Settings, stackName: string, workspace: string | unde
       throw new Error(`${read.whereSet("cloudWorkspaceTags")} is set, but with a deployments file each ` +
         "deployment has a workspace of its own (its \"workspace\", or its name); tags would give them all one");
     }
-    const bad = tags.find((tag) => !WORKSPACE_TAG.test(tag));
+    const bad = tags.find((tag) => !/^[A-Za-z0-9]([A-Za-z0-9:_-]{0,253}[A-Za-z0-9])?$/.test(tag));
     if (tags.length === 0 || bad !== undefined) {
       throw new Error(`${read.whereSet("cloudWorkspaceTags")} ${JSON.stringify(tags)} ` +
         (bad === undefined ? "is empty" : `has ${JSON.stringify(bad)}, which is not a workspace tag`) +

@@ -35,20 +35,17 @@ function placeOf(json: Json, path: readonly PropertyKey[]): string {
   return [`deployments[${String(index)}]${name}`, ...rest.map(String)].join(".");
 }
 
-/** The checks that span fields: a role is assumed in its own partition, ids go with a role. `where` starts their messages. */
-function readAssumeRole(where: string, entry: DeploymentInput): AssumeRoleConfig | undefined {
-  const fail = (field: string, rule: string): never => {
-    throw new Error(`${where}.${field} ${rule}`);
-  };
+/** The checks that span fields: a role is assumed in its own partition, ids go with a role. `where` names the entry. */
+function readAssumeRole(entry: DeploymentInput, where: string, fail: (message: string) => never): AssumeRoleConfig | undefined {
   const { assumeRoleArn: roleArn, externalId, sessionName, region } = entry;
   if (roleArn === undefined) {
-    if (externalId !== undefined) fail("externalId", "needs assumeRoleArn: it is sent when assuming that role");
-    if (sessionName !== undefined) fail("sessionName", "needs assumeRoleArn: it names the session of that role");
+    if (externalId !== undefined) fail(`${where}.externalId needs assumeRoleArn: it is sent when assuming that role`);
+    if (sessionName !== undefined) fail(`${where}.sessionName needs assumeRoleArn: it names the session of that role`);
     return undefined;
   }
   const [, partition, account] = ROLE_ARN.exec(roleArn) as RegExpExecArray;
   if (partition !== partitionOfRegion(region)) {
-    fail("assumeRoleArn", `${JSON.stringify(roleArn)} is in partition ${partition}, but region ` +
+    fail(`${where}.assumeRoleArn ${JSON.stringify(roleArn)} is in partition ${partition}, but region ` +
       `${JSON.stringify(region)} is in ${partitionOfRegion(region)}; a role is assumed in its own partition`);
   }
   return { roleArn, account, externalId, sessionName };
@@ -77,18 +74,10 @@ export function parseDeployments(text: string, file: string) {
   if (extra.length > 0) fail(`${extra[0]} is not a field here; expected only "deployments" (and "$schema")`);
   const { deployments: entries } = parseDeploymentsFile(json, (path) => inFile + placeOf(json as Json, path));
   const deployments = entries.map((entry, index) => {
-    // Where the entry stands, for messages: `deployments[1] ("prod-eu")`.
+    // Where the entry stands, for messages: `deployments[1] ("prod-eu")`. The workspace is `name` when not given.
     const where = placeOf(json as Json, ["deployments", index]);
-    return {
-      where,
-      name: entry.name,
-      region: entry.region,
-      assumeRole: readAssumeRole(inFile + where, entry),
-      // The Terraform Cloud workspace; `name` when not given.
-      workspace: entry.workspace,
-      // valibot adds no key for an optional field that is absent.
-      options: entry.options ?? {},
-    };
+    const { name, region, workspace, options = {} } = entry;
+    return { where, name, region, assumeRole: readAssumeRole(entry, where, fail), workspace, options };
   });
   const first = new Map<string, string>();
   for (const deployment of deployments) {

@@ -10,10 +10,7 @@ import * as v from "valibot";
 import { PATTERNS } from "../modules/iam-limits";
 import { STACK_NAME, STACK_NAME_RULE } from "./config";
 
-/** Terraform Cloud workspace names: letters, digits, `-` and `_`, at most 90. */
-const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
 export const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/([\u0021-\u007E]+\/)*[\w+=,.@-]{1,64}$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
 /** What a value of the wrong type is told, in our words (`; got VALUE` follows). */
 const text = v.string("must be a string");
@@ -58,8 +55,8 @@ export const DEPLOYMENT = object({
   region: matching(PATTERNS.region, "is not an AWS Region name (like us-east-1, us-gov-west-1 or cn-north-1)"),
   assumeRoleArn: v.optional(matching(ROLE_ARN, "is not an IAM role ARN (arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME)")),
   externalId: v.optional(text),
-  sessionName: v.optional(matching(SESSION_NAME, "is not an STS session name (2 to 64 of [\\w+=,.@-])")),
-  workspace: v.optional(matching(WORKSPACE_NAME, "is not a Terraform Cloud workspace name (1 to 90 of [A-Za-z0-9_-])")),
+  sessionName: v.optional(matching(/^[\w+=,.@-]{2,64}$/, "is not an STS session name (2 to 64 of [\\w+=,.@-])")),
+  workspace: v.optional(matching(/^[A-Za-z0-9_-]{1,90}$/, "is not a Terraform Cloud workspace name (1 to 90 of [A-Za-z0-9_-])")),
   options: v.optional(ROLE_OPTIONS),
 });
 
@@ -77,9 +74,6 @@ export const SETTING_KINDS = {
   map: { schema: map, expected: "an object of string values" },
 } as const;
 export type SettingKind = keyof typeof SETTING_KINDS;
-
-/** Whether `value` is of the setting kind's shape. */
-export const isOfKind = (kind: SettingKind, value: unknown): boolean => v.is(SETTING_KINDS[kind].schema, value);
 
 /** The fields that hold fields: an issue below any other field is reported on that field as a whole (a list, a map). */
 const CONTAINERS: readonly PropertyKey[] = ["deployments", "options", "emailChannel"];

@@ -76,23 +76,6 @@ export class PinpointSesEmailChannel extends Construct {
 
 const knownText = (value: unknown): value is string => typeof value === "string" && known(value);
 
-/**
- * Why SES would refuse to send from `address` through `identity`, or
- * `undefined` when it may: a domain identity covers the addresses of the
- * domain and of its subdomains, an address identity only itself (SES
- * Developer Guide, "Creating and verifying identities").
- */
-function identityMismatch(address: string, identity: string): string | undefined {
-  const [from, allowed] = [address.toLowerCase(), identity.toLowerCase()];
-  if (identity.includes("@")) {
-    return from === allowed ? undefined : `is not the identity ${show(identity)}; an email-address identity sends only from itself`;
-  }
-  const domain = from.slice(from.lastIndexOf("@") + 1);
-  return domain === allowed || domain.endsWith(`.${allowed}`)
-    ? undefined
-    : `is not at the identity's domain ${show(identity)} or a subdomain of it, so SES would refuse to send from it`;
-}
-
 function validateEmailChannelProps(props: PinpointSesEmailChannelProps): void {
   if (knownText(props.applicationId) && !PATTERNS.pinpointApplicationId.test(props.applicationId)) {
     fail("applicationId", props.applicationId, "is not a Pinpoint application id (32 lowercase hex characters)");
@@ -111,8 +94,19 @@ function validateEmailChannelProps(props: PinpointSesEmailChannelProps): void {
   if (!address.includes("@") || !isSesIdentity(address)) {
     fail("fromAddress", props.fromAddress, "is not an email address (local@domain, or Name <local@domain>)");
   }
-  const mismatch = knownText(props.identity) ? identityMismatch(address, props.identity) : undefined;
-  if (mismatch) fail("fromAddress", props.fromAddress, mismatch);
+  if (!knownText(props.identity)) return;
+  // SES sends through a domain identity from the domain and its subdomains, through an address identity only from
+  // that address (SES Developer Guide, "Creating and verifying identities").
+  const [from, identity] = [address.toLowerCase(), props.identity.toLowerCase()];
+  const domain = from.slice(from.lastIndexOf("@") + 1);
+  if (identity.includes("@") && from !== identity) {
+    fail("fromAddress", props.fromAddress,
+      `is not the identity ${show(props.identity)}; an email-address identity sends only from itself`);
+  }
+  if (!identity.includes("@") && domain !== identity && !domain.endsWith(`.${identity}`)) {
+    fail("fromAddress", props.fromAddress,
+      `is not at the identity's domain ${show(props.identity)} or a subdomain of it, so SES would refuse to send from it`);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `npm run bench-review` (and part of `npm run bench`): reviews (parse, simulate, render) plans of 10, 100 and 1,000
+ * `npm run bench -- review` (and part of `npm run bench`): reviews (parse, simulate, render) plans of 10, 100 and 1,000
  * distinct Pinpoint sending roles, as `terraform show -json` gives them for the construct, each size in a fresh node
  * process of JavaScript compiled into build/ (no TypeScript compiler measured) that reports its wall time, processor
  * time (what a busy machine inflates least) and peak RSS.
@@ -11,8 +11,6 @@ import { pinpointTrustPolicy, sesSendingPolicy } from "../modules/policy-documen
 import { renderMarkdown } from "../review/markdown";
 import { parsePlan } from "../review/plan";
 import { reviewPlan } from "../review/review";
-import { compile } from "./bench-measure";
-import { runWithoutArguments } from "../tooling/command-line";
 
 const projectDir = path.resolve(__dirname, "..");
 
@@ -81,7 +79,7 @@ export function benchReview(sizes: readonly number[] = [10, 100, 1000]): string 
     "| roles | wall time (ms) | CPU time (ms) | CPU ms per role | peak RSS (MB) | roles simulated | findings |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...sizes.map((roles) => {
-      const run = spawnSync(process.execPath, [compiled, "--child", String(roles)],
+      const run = spawnSync(process.execPath, [compiled, String(roles)],
         { cwd: projectDir, encoding: "utf8", timeout: 10 * 60_000 });
       if (run.status !== 0) throw new Error(`review of ${roles} roles failed: ${run.stderr}`);
       return run.stdout;
@@ -89,13 +87,5 @@ export function benchReview(sizes: readonly number[] = [10, 100, 1000]): string 
   ].join("\n");
 }
 
-if (require.main === module && process.argv.includes("--child")) {
-  // The compiled copy that benchReview runs once per size, not a command for users; it fails with its stack trace.
-  void child(Number(process.argv[process.argv.indexOf("--child") + 1]));
-} else if (require.main === module) {
-  const usage = "usage: bench-review  (reviews plans of 10, 100 and 1,000 roles: time and peak memory)";
-  runWithoutArguments("bench-review", usage, () => {
-    compile();
-    console.log(benchReview());
-  });
-}
+// The compiled copy that benchReview runs once per size, not a command for users; it fails with its stack trace.
+if (require.main === module) void child(Number(process.argv[2]));

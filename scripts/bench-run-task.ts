@@ -1,8 +1,8 @@
 /**
- * `npm run bench-run-task`: time from a run task request to its callback through a fake Terraform Cloud, for the
- * default stack's plan (real Terraform, local endpoint): the first run, then the median of BENCH_RUNS more, per mode.
+ * `npm run bench -- run-task` (and part of `npm run bench`): time from a run task request to its callback through a fake
+ * Terraform Cloud, for the default stack's plan (real Terraform, local endpoint): the first run, then the median of
+ * BENCH_RUNS more, per mode.
  */
-import { runWithoutArguments } from "../tooling/command-line";
 import { LocalAwsEndpoint } from "../__tests__/support/aws-endpoint";
 import { FakeTerraformCloud } from "../__tests__/support/fake-terraform-cloud";
 import { initialisedWorkdir } from "../__tests__/support/lifecycle";
@@ -46,9 +46,4 @@ export async function benchRunTask(runs: number): Promise<string> {
     await endpoint.stop();
     workdir.remove();
   }
-}
-
-if (require.main === module) {
-  const usage = "usage: bench-run-task  (request to callback for the default stack's plan; BENCH_RUNS=N, default 5)";
-  runWithoutArguments("bench-run-task", usage, async () => console.log(await benchRunTask(Number(process.env.BENCH_RUNS ?? 5))));
 }

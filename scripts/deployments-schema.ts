@@ -4,7 +4,7 @@
  */
 import { toJsonSchema } from "@valibot/to-json-schema";
 import { DEPLOYMENTS_FILE } from "../app/schema";
-import { runWithoutArguments } from "../tooling/command-line";
+import { command, parseArguments, runFromCommandLine } from "../tooling/command-line";
 
 export function deploymentsJsonSchema(): string {
   // The only check is "an object, not an array", which JSON Schema's type "object" already says.
@@ -12,6 +12,9 @@ export function deploymentsJsonSchema(): string {
 }
 
 if (require.main === module) {
-  runWithoutArguments("deployments-schema", "usage: deployments-schema  (prints the JSON Schema of a deployments file)",
-    (write) => write(deploymentsJsonSchema()));
+  runFromCommandLine(command("deployments-schema", async (argv, write) => {
+    parseArguments(argv, { withValue: [], positionals: false }, "usage: deployments-schema  (prints the JSON Schema of a deployments file)");
+    write(deploymentsJsonSchema());
+    return 0;
+  }));
 }

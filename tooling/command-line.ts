@@ -91,12 +91,3 @@ export function runFromCommandLine(main: (argv: readonly string[]) => Promise<nu
     process.exitCode = code;
   });
 }
-
-/** Runs a command that takes no arguments (it answers `--help` and refuses any argument first): `body`, then exit 0. */
-export function runWithoutArguments(name: string, usage: string, body: (write: Output) => unknown): void {
-  runFromCommandLine(command(name, async (argv, write) => {
-    parseArguments(argv, { withValue: [], positionals: false }, usage);
-    await body(write);
-    return 0;
-  }));
-}

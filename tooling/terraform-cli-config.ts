@@ -11,19 +11,17 @@ export function cliConfigText(mirror: string | undefined, pluginCacheDir?: strin
     return "# No provider mirror named: providers come from the public registry, through a plugin cache.\n" +
       (pluginCacheDir ? `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}\n` : "");
   }
-  return [
-    `# Written by tooling/terraform-cli-config.ts: providers from ${MIRROR_ENV}.`,
-    "provider_installation {",
-    "  filesystem_mirror {",
-    `    path    = ${JSON.stringify(path.resolve(mirror))}`,
-    '    include = ["registry.terraform.io/hashicorp/aws"]',
-    "  }",
-    "  direct {",
-    '    exclude = ["registry.terraform.io/hashicorp/aws"]',
-    "  }",
-    "}",
-    "",
-  ].join("\n");
+  return `# Written by tooling/terraform-cli-config.ts: providers from ${MIRROR_ENV}.
+provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(path.resolve(mirror))}
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+`;
 }
 
 /**
@@ -41,10 +39,9 @@ export function terraformEnv(projectDir: string, env: NodeJS.ProcessEnv = proces
   const dir = path.join(projectDir, ".terraform-cli");
   const file = path.join(dir, mirror ? "mirror.tfrc" : "registry.tfrc");
   const pluginCache = path.join(dir, "plugin-cache");
-  if (!mirror) fs.mkdirSync(pluginCache, { recursive: true });
+  fs.mkdirSync(mirror ? dir : pluginCache, { recursive: true });
   const text = cliConfigText(mirror, pluginCache);
   if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) {
-    fs.mkdirSync(dir, { recursive: true });
     // Written to a temporary name and renamed, so parallel test workers never read half a file.
     const temporary = `${file}.${process.pid}`;
     fs.writeFileSync(temporary, text);

@@ -1,11 +1,17 @@
-import { loadAppConfig } from "../../app/config";
+import { loadAppConfigs } from "../../app/config";
 
 const noContext = () => undefined;
 const contextOf = (values: { [key: string]: unknown }) => (key: string) => values[key];
+/** The configuration of the app's one stack. */
+const oneStack = (env: { [name: string]: string }, context: (key: string) => unknown) => {
+  const configs = loadAppConfigs(env, context);
+  expect(configs).toHaveLength(1);
+  return configs[0];
+};
 
-describe("loadAppConfig", () => {
+describe("loadAppConfigs without a deployments file", () => {
   it("defaults to us-east-1, the default stack name, no options and local state", () => {
-    expect(loadAppConfig({}, noContext)).toEqual({
+    expect(oneStack({}, noContext)).toEqual({
       stackName: "pinpoint-ses-sending-role",
       region: "us-east-1",
       roleName: undefined,
@@ -19,7 +25,7 @@ describe("loadAppConfig", () => {
   });
 
   it("reads every option from environment variables", () => {
-    const config = loadAppConfig({
+    const config = oneStack({
       PINPOINT_SES_STACK_NAME: "email-role",
       PINPOINT_SES_REGION: "eu-west-1",
       PINPOINT_SES_ROLE_NAME: "pinpoint-email",
@@ -40,7 +46,7 @@ describe("loadAppConfig", () => {
   });
 
   it("reads options from cdktf.json context when no variable is set", () => {
-    const config = loadAppConfig({}, contextOf({
+    const config = oneStack({}, contextOf({
       region: "cn-north-1",
       roleNamePrefix: "team-a-",
       sesIdentities: ["example.com"],
@@ -53,22 +59,22 @@ describe("loadAppConfig", () => {
 
   it("reads the role's permissions boundary from the environment or the context", () => {
     const arn = "arn:aws:iam::123456789012:policy/pinpoint-ses-boundary";
-    expect(loadAppConfig({ PINPOINT_SES_PERMISSIONS_BOUNDARY_ARN: arn }, noContext).permissionsBoundaryArn).toBe(arn);
-    expect(loadAppConfig({}, contextOf({ permissionsBoundaryArn: arn })).permissionsBoundaryArn).toBe(arn);
+    expect(oneStack({ PINPOINT_SES_PERMISSIONS_BOUNDARY_ARN: arn }, noContext).permissionsBoundaryArn).toBe(arn);
+    expect(oneStack({}, contextOf({ permissionsBoundaryArn: arn })).permissionsBoundaryArn).toBe(arn);
   });
 
   it("prefers an environment variable to the context", () => {
-    expect(loadAppConfig({ PINPOINT_SES_REGION: "us-west-2" }, contextOf({ region: "eu-west-1" })).region)
+    expect(oneStack({ PINPOINT_SES_REGION: "us-west-2" }, contextOf({ region: "eu-west-1" })).region)
       .toBe("us-west-2");
   });
 
   it("selects Terraform Cloud when organization and workspace are set", () => {
-    expect(loadAppConfig({ TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "pinpoint-prod" }, noContext).backend)
+    expect(oneStack({ TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "pinpoint-prod" }, noContext).backend)
       .toEqual({ kind: "cloud", organization: "acme", workspace: "pinpoint-prod", hostname: undefined });
   });
 
   it("selects S3 with a key per stack and the stack's Region by default", () => {
-    expect(loadAppConfig({ PINPOINT_SES_STATE_BUCKET: "acme-tfstate", PINPOINT_SES_REGION: "eu-west-1" }, noContext).backend)
+    expect(oneStack({ PINPOINT_SES_STATE_BUCKET: "acme-tfstate", PINPOINT_SES_REGION: "eu-west-1" }, noContext).backend)
       .toEqual({ kind: "s3", bucket: "acme-tfstate", key: "pinpoint-ses-sending-role/terraform.tfstate", region: "eu-west-1" });
   });
 
@@ -91,13 +97,13 @@ describe("loadAppConfig", () => {
     ["a stack name with a space", { PINPOINT_SES_STACK_NAME: "my stack" }, noContext,
       /^PINPOINT_SES_STACK_NAME "my stack" is not a valid stack name/],
   ])("rejects %s, naming the setting", (_name, env, context, message) => {
-    expect(() => loadAppConfig(env, context)).toThrow(message);
+    expect(() => oneStack(env, context)).toThrow(message);
   });
 });
 
-describe("loadAppConfig for Terraform Cloud workspace tags", () => {
+describe("loadAppConfigs for Terraform Cloud workspace tags", () => {
   it("selects the workspaces carrying the tags of TF_CLOUD_WORKSPACE_TAGS, with a project", () => {
-    expect(loadAppConfig({
+    expect(oneStack({
       TF_CLOUD_ORGANIZATION: "acme", TF_CLOUD_WORKSPACE_TAGS: "pinpoint, env:prod", TF_CLOUD_PROJECT: "messaging",
     }, noContext).backend).toEqual({
       kind: "cloud", organization: "acme", workspaceTags: ["pinpoint", "env:prod"], project: "messaging", hostname: undefined,
@@ -105,14 +111,14 @@ describe("loadAppConfig for Terraform Cloud workspace tags", () => {
   });
 
   it("leaves TF_WORKSPACE to Terraform when tags are set: it picks one of the tagged workspaces", () => {
-    const backend = loadAppConfig({ TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "pinpoint-prod", TF_CLOUD_WORKSPACE_TAGS: "pinpoint" },
+    const backend = oneStack({ TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "pinpoint-prod", TF_CLOUD_WORKSPACE_TAGS: "pinpoint" },
       noContext).backend;
     expect(backend).toEqual(expect.objectContaining({ workspaceTags: ["pinpoint"] }));
     expect(backend).not.toHaveProperty("workspace");
   });
 
   it("reads the tags from an array in cdktf.json context", () => {
-    expect(loadAppConfig({}, contextOf({ cloudOrganization: "acme", cloudWorkspaceTags: ["pinpoint"] })).backend)
+    expect(oneStack({}, contextOf({ cloudOrganization: "acme", cloudWorkspaceTags: ["pinpoint"] })).backend)
       .toEqual(expect.objectContaining({ kind: "cloud", workspaceTags: ["pinpoint"] }));
   });
 
@@ -120,7 +126,7 @@ describe("loadAppConfig for Terraform Cloud workspace tags", () => {
     ["a tag of 255 characters", "t".repeat(255)],
     ["a tag of one character", "t"],
   ])("accepts %s", (_name, tag) => {
-    expect(loadAppConfig({ TF_CLOUD_ORGANIZATION: "acme", TF_CLOUD_WORKSPACE_TAGS: tag }, noContext).backend)
+    expect(oneStack({ TF_CLOUD_ORGANIZATION: "acme", TF_CLOUD_WORKSPACE_TAGS: tag }, noContext).backend)
       .toEqual(expect.objectContaining({ workspaceTags: [tag] }));
   });
 
@@ -130,12 +136,12 @@ describe("loadAppConfig for Terraform Cloud workspace tags", () => {
     ["a tag ending in a hyphen", { TF_CLOUD_WORKSPACE_TAGS: "pinpoint-" }, /has "pinpoint-", which is not a workspace tag/],
     ["an empty tag between commas", { TF_CLOUD_WORKSPACE_TAGS: "a,,b" }, /has "", which is not a workspace tag/],
   ])("rejects %s, naming the variable", (_name, env, message) => {
-    expect(() => loadAppConfig({ TF_CLOUD_ORGANIZATION: "acme", ...env }, noContext))
+    expect(() => oneStack({ TF_CLOUD_ORGANIZATION: "acme", ...env }, noContext))
       .toThrow(new RegExp(`^environment variable TF_CLOUD_WORKSPACE_TAGS .*${message.source}`));
   });
 
   it("rejects tags without an organization, naming what was set", () => {
-    expect(() => loadAppConfig({ TF_CLOUD_WORKSPACE_TAGS: "pinpoint" }, noContext))
+    expect(() => oneStack({ TF_CLOUD_WORKSPACE_TAGS: "pinpoint" }, noContext))
       .toThrow(/^Terraform Cloud needs TF_CLOUD_ORGANIZATION; got only environment variable TF_CLOUD_WORKSPACE_TAGS$/);
   });
 });

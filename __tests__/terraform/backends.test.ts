@@ -6,7 +6,7 @@
  * backend block (a bogus attribute there passes too), so their content is
  * asserted here field by field.
  */
-import { AppConfig, loadAppConfig, loadAppConfigs } from "../../app/config";
+import { AppConfig, loadAppConfigs } from "../../app/config";
 import { appStackJson } from "../support/synth";
 import { TerraformWorkdir } from "../support/terraform";
 
@@ -29,7 +29,7 @@ async function validate(config: Partial<AppConfig>) {
 
 describe("Terraform Cloud from the environment", () => {
   it("writes a cloud block that selects workspaces by tags, and validate passes", async () => {
-    const config = loadAppConfig({
+    const [config] = loadAppConfigs({
       TF_CLOUD_ORGANIZATION: "acme", TF_CLOUD_WORKSPACE_TAGS: "pinpoint,env:prod", TF_CLOUD_PROJECT: "messaging",
     }, noContext);
     const { terraform, validation } = await validate(config);
@@ -39,7 +39,7 @@ describe("Terraform Cloud from the environment", () => {
   });
 
   it("writes a cloud block for one named workspace on Terraform Enterprise, and validate passes", async () => {
-    const config = loadAppConfig({
+    const [config] = loadAppConfigs({
       TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "pinpoint-prod", TF_CLOUD_HOSTNAME: "tfe.example.com",
     }, noContext);
     const { terraform, validation } = await validate(config);
