@@ -131,47 +131,78 @@ export async function withProvider<T>(
   { binary, needs }: AttachableProvider, env: NodeJS.ProcessEnv, command: (reattach?: string) => Promise<T>,
 ): Promise<T> {
   const key = keyOf(binary, env);
-  const take = (): Promise<Provider> => {
-    // A process that has ended (crashed, killed) is dropped, never given out.
-    idle.set(key, (idle.get(key) ?? []).filter((pooled) => running(pooled)));
-    const provider = idle.get(key)?.pop();
-    if (provider) clearTimeout(provider.idleTimer);
-    return provider ? Promise.resolve(provider) : start(binary, env);
-  };
-  const giveBack = (provider: Provider) => {
-    if (!running(provider)) return;
-    idle.set(key, [...(idle.get(key) ?? []), provider]);
-    provider.idleTimer = setTimeout(() => {
-      idle.set(key, (idle.get(key) ?? []).filter((other) => other !== provider));
-      provider.child.stdin?.end();
-    }, IDLE_MS).unref();
-  };
-
-  // The first process is kept for this command's first connection; terraform checks that the process it names runs.
-  const first = unusable.has(binary) ? undefined : await take().catch((error: Error) => {
+  // Terraform checks that the process it names runs: the unconfigured one, which outlives the command.
+  const unconfigured = unusable.has(binary) ? undefined : await unconfiguredProvider(key, binary, env).catch((error: Error) => {
     unusable.add(binary);
     process.stderr.write(`provider-pool: ${error.message.split("\n")[0]}; terraform commands start their own provider\n`);
     return undefined;
   });
-  if (!first) return command(undefined);
-  let kept: Provider | undefined = first;
+  if (!unconfigured) return command(undefined);
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "aws-proxy-"));
   const socket = path.join(folder, "socket");
-  const proxy = await startSchemaProxy({
-    binary, socket, keep: needs,
-    borrow: async () => {
-      const provider = kept ?? await take();
-      kept = undefined;
-      return { socket: provider.reattach.Addr.String, release: () => giveBack(provider) };
-    },
-  });
+  let proxy: { close(): void } | undefined;
   try {
-    return await command(JSON.stringify({ "registry.terraform.io/hashicorp/aws": { ...first.reattach, Addr: { Network: "unix", String: socket } } }));
+    proxy = await startSchemaProxy({
+      binary, socket, keep: needs, unconfigured: unconfigured.provider.reattach.Addr.String,
+      borrow: async () => {
+        // A process that has ended (crashed, killed) is dropped, never given out.
+        idle.set(key, (idle.get(key) ?? []).filter(running));
+        const provider = idle.get(key)?.pop() ?? await start(binary, env);
+        clearTimeout(provider.idleTimer);
+        return { socket: provider.reattach.Addr.String, release: () => giveBack(key, provider) };
+      },
+    });
+    const reattach = { ...unconfigured.provider.reattach, Addr: { Network: "unix", String: socket } };
+    return await command(JSON.stringify({ "registry.terraform.io/hashicorp/aws": reattach }));
   } finally {
-    proxy.close();
-    if (kept) giveBack(kept);
+    proxy?.close();
     fs.rmSync(folder, { recursive: true, force: true });
+    if (--unconfigured.users === 0) {
+      // Stopped when still unused; the next command then starts another.
+      unconfigured.provider.idleTimer = stopWhenIdle(unconfigured.provider, () => {
+        if (unconfigured.users > 0) return false;
+        unconfigured.stopped = true;
+        return true;
+      });
+    }
   }
+}
+
+/** A started provider that is never configured, shared by the commands of one environment. */
+interface Unconfigured {
+  provider: Provider;
+  /** How many commands use it now: it stops only when idle with none. */
+  users: number;
+  stopped?: boolean;
+}
+
+const shared = new Map<string, Promise<Unconfigured>>();
+
+async function unconfiguredProvider(key: string, binary: string, env: NodeJS.ProcessEnv): Promise<Unconfigured> {
+  const pending = shared.get(key); // looked up before any await, so that two commands never both start one
+  const current = pending && await pending.catch(() => undefined);
+  if (current && !current.stopped && running(current.provider)) {
+    clearTimeout(current.provider.idleTimer);
+    current.users += 1;
+    return current;
+  }
+  const starting = start(binary, env).then((provider) => ({ provider, users: 1 }));
+  shared.set(key, starting);
+  starting.catch(() => shared.get(key) === starting && shared.delete(key));
+  return starting;
+}
+
+function giveBack(key: string, provider: Provider): void {
+  if (!running(provider)) return;
+  idle.set(key, [...(idle.get(key) ?? []), provider]);
+  provider.idleTimer = stopWhenIdle(provider, () => idle.set(key, (idle.get(key) ?? []).filter((other) => other !== provider)));
+}
+
+/** Stops `provider` after a while unless its timer is cleared first; `forget` says whether to. */
+function stopWhenIdle(provider: Provider, forget: () => unknown): NodeJS.Timeout {
+  return setTimeout(() => {
+    if (forget() !== false) provider.child.stdin?.end();
+  }, IDLE_MS).unref();
 }
 
 const running = (provider: Provider): boolean => provider.child.exitCode === null && provider.child.signalCode === null;

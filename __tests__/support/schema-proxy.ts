@@ -1,8 +1,11 @@
 /**
  * A gRPC pass-through between terraform and started hashicorp/aws provider
  * processes (provider-pool.ts). Terraform opens one connection per provider
- * instance (each alias, each module's own, and short-lived ones to validate):
- * each connection gets a process of its own, so each instance keeps its own
+ * instance (each alias, each module's own, and short-lived ones to validate).
+ * Until a connection configures its provider, its calls (validation, schema,
+ * plugin housekeeping) hold no state, and one never-configured process
+ * answers them for every connection; from its Configure call on, the
+ * connection has a process of its own, so each instance keeps its own
  * configuration, as when terraform starts the provider itself.
  *
  * The provider's schema request is answered with only the resource types the
@@ -44,27 +47,34 @@ export interface ProxyOptions {
   readonly socket: string;
   /** The types the schema keeps. */
   readonly keep: (type: string) => boolean;
-  /** A process for a new connection (started when none is free). */
+  /** The socket of a process never configured, which answers every connection until it configures its provider. */
+  readonly unconfigured: string;
+  /** A process for a connection that configures its provider (started when none is free). */
   readonly borrow: () => Promise<Lent>;
 }
 
+const CONFIGURE_PATH = "/tfplugin5.Provider/Configure";
+
 /** Listens until `close`, which also ends its connections and gives back their processes. */
-export function startSchemaProxy({ binary, socket, keep, borrow }: ProxyOptions): Promise<{ close(): void }> {
+export function startSchemaProxy({ binary, socket, keep, unconfigured, borrow }: ProxyOptions): Promise<{ close(): void }> {
   const server = http2.createServer();
   const sessions = new Set<http2.ServerHttp2Session>();
+  const connect = (to: string) => {
+    const client = http2.connect("http://localhost", { createConnection: () => net.connect(to) });
+    client.on("error", () => undefined); // each call's stream reports it
+    return client;
+  };
 
   server.on("session", (session) => {
     sessions.add(session);
-    // The process for this connection, borrowed at its first call that needs one.
-    let upstream: Promise<{ session: http2.ClientHttp2Session; lent: Lent }> | undefined;
-    const connect = () => (upstream ??= borrow().then((lent) => {
-      const client = http2.connect("http://localhost", { createConnection: () => net.connect(lent.socket) });
-      client.on("error", () => undefined); // each call's stream reports it
-      return { session: client, lent };
-    }));
+    // Validation, schema and plugin housekeeping calls hold no state: one unconfigured process answers them
+    // for every connection. From its Configure call on, a connection has a process of its own.
+    let shared: http2.ClientHttp2Session | undefined;
+    let own: Promise<{ client: http2.ClientHttp2Session; lent: Lent }> | undefined;
     session.on("close", () => {
       sessions.delete(session);
-      upstream?.then(({ session: client, lent }) => {
+      shared?.close();
+      own?.then(({ client, lent }) => {
         client.close();
         lent.release();
       }, () => undefined);
@@ -77,7 +87,9 @@ export function startSchemaProxy({ binary, socket, keep, borrow }: ProxyOptions)
         stream.resume();
         return respond(stream, cached, keep);
       }
-      connect().then(({ session: client }) => pass(client, stream, headers, schema ? binary : undefined, keep),
+      if (headers[":path"] === CONFIGURE_PATH) own ??= borrow().then((lent) => ({ client: connect(lent.socket), lent }));
+      const upstream = own ? own.then(({ client }) => client) : Promise.resolve(shared ??= connect(unconfigured));
+      upstream.then((client) => pass(client, stream, headers, schema ? binary : undefined, keep),
         () => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR));
     });
   });

@@ -150,7 +150,9 @@ export class TerraformWorkdir {
 
   /** Runs terraform here; the commands that load providers attach to a started one (provider-pool.ts). */
   terraform(args: readonly string[], env: NodeJS.ProcessEnv = testEnv(), allowFailure = false): Promise<RunResult> {
-    const provider = PROVIDER_COMMANDS.has(args[0]) ? attachableAwsProvider(this.dir) : undefined;
+    const chdir = /^-chdir=(.+)$/.exec(args[0])?.[1];
+    const attaches = PROVIDER_COMMANDS.has(chdir === undefined ? args[0] : args[1]);
+    const provider = attaches ? attachableAwsProvider(path.resolve(this.dir, chdir ?? ".")) : undefined;
     if (!provider) return run("terraform", args, { cwd: this.dir, env, allowFailure });
     return withProvider(provider, env, (reattach) =>
       run("terraform", args, { cwd: this.dir, env: reattach ? { ...env, TF_REATTACH_PROVIDERS: reattach } : env, allowFailure }));
