@@ -4,9 +4,12 @@
  * time. A wrong answer here would let one provider configuration answer for
  * another, and the Terraform-backed tests would prove the wrong thing.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import { initialisedWorkdir } from "./lifecycle";
 import { AttachableProvider, attachableAwsProvider, idleProviders, withProvider } from "./provider-pool";
+import { narrowed } from "./schema-proxy";
 import { run, TerraformWorkdir, testEnv } from "./terraform";
 
 let workdir: TerraformWorkdir;
@@ -247,5 +250,30 @@ describe("the schema a command is given through its started provider", () => {
       return pidOf(reattach);
     });
     expect(alive(pid)).toBe(true);
+  });
+
+  it("is read from the run's temporary root by a test file that has not asked a provider for it yet", async () => {
+    // Under another path (a link to the same binary), so that no other test file reads the schema planted here.
+    const linked = TerraformWorkdir.create("provider-link");
+    const binaryPath = `${linked.dir}/terraform-provider-aws`;
+    fs.symlinkSync((attachableAwsProvider(workdir.dir) as AttachableProvider).binary, binaryPath);
+    const cacheFile = (binaryPath: string) =>
+      `${os.tmpdir()}/aws-provider-schema-${crypto.createHash("sha256").update(binaryPath).digest("hex")}.json`;
+    const stored = JSON.parse(fs.readFileSync(cacheFile((attachableAwsProvider(workdir.dir) as AttachableProvider).binary), "utf8"));
+    // The stored schema with only aws_iam_role: what terraform sees then can only have come from this file.
+    const planted = narrowed(Buffer.from(stored.body, "base64"), (type) => type === "aws_iam_role");
+    fs.writeFileSync(cacheFile(binaryPath), JSON.stringify({ ...stored, body: planted.toString("base64") }));
+    try {
+      // A fresh copy of the pool and the proxy, with nothing in memory, as another test file has.
+      let given: Promise<any> | undefined;
+      jest.isolateModules(() => {
+        const fresh: typeof import("./provider-pool") = require("./provider-pool");
+        given = fresh.withProvider({ binary: binaryPath, needs: () => true }, testEnv(), schemaJson);
+      });
+      const schema = await given;
+      expect([Object.keys(schema.resource_schemas), Object.keys(schema.data_source_schemas)]).toEqual([["aws_iam_role"], ["aws_iam_role"]]);
+    } finally {
+      linked.remove();
+    }
   });
 });

@@ -19,8 +19,12 @@
  * socket; a message is a 5-byte prefix (compressed flag, length) and a
  * protocol buffer, read here just deep enough to drop map entries by key.
  */
+import * as crypto from "crypto";
+import * as fs from "fs";
 import * as http2 from "http2";
 import * as net from "net";
+import * as os from "os";
+import * as path from "path";
 
 const SCHEMA_PATH = /^\/tfplugin5\.Provider\/GetSchema$/;
 /** GetProviderSchema.Response maps keyed by type name: resource, data source, ephemeral and list resource schemas. */
@@ -32,8 +36,29 @@ interface Response {
   readonly trailers: http2.IncomingHttpHeaders;
 }
 
-/** The full schema response of each provider binary: it is the same for every process of one binary. */
-const schemas = new Map<string, Response>();
+/**
+ * The full schema response of each provider binary, the same for every process of one binary. Kept in this
+ * test file's memory and in the run's temporary root (os.tmpdir()), which every test file of the run shares:
+ * each file would otherwise ask a provider for it once more (about 0.8 s of the provider's CPU).
+ */
+const schemas = {
+  memory: new Map<string, Response>(),
+  file: (binary: string) => path.join(os.tmpdir(), `aws-provider-schema-${crypto.createHash("sha256").update(binary).digest("hex")}.json`),
+  get(binary: string): Response | undefined {
+    if (!this.memory.has(binary) && fs.existsSync(this.file(binary))) {
+      const { headers, trailers, body } = JSON.parse(fs.readFileSync(this.file(binary), "utf8"));
+      this.memory.set(binary, { headers, trailers, body: Buffer.from(body, "base64") });
+    }
+    return this.memory.get(binary);
+  },
+  set(binary: string, response: Response): void {
+    this.memory.set(binary, response);
+    // Written under a temporary name and renamed: a file reading it at the same time never sees half of it.
+    const temporary = `${this.file(binary)}.${process.pid}`;
+    fs.writeFileSync(temporary, JSON.stringify({ ...response, body: response.body.toString("base64") }));
+    fs.renameSync(temporary, this.file(binary));
+  },
+};
 
 /** A started provider process lent to one connection: its socket, and how to give it back. */
 export interface Lent {
