@@ -121,8 +121,8 @@ describe("withProvider", () => {
     });
     try {
       const plans = await Promise.all(forks.map(({ fork }) => fork.plan(concurrentEnv)));
+      // That two connections configuring at once get two processes is schema-proxy.test.ts's; here, that each plan is right.
       expect(plans.map((plan) => plan.planned_values?.outputs?.r0?.value)).toEqual(forks.map(({ region }) => region));
-      expect(new Set(idleProviders(binary().binary, concurrentEnv)).size).toBeGreaterThanOrEqual(2);
     } finally {
       forks.forEach(({ fork }) => fork.remove());
     }

@@ -1,9 +1,15 @@
 /**
- * The schema proxy's narrowing, on protocol buffers written here by hand: it
- * drops only the type-map entries it is told to, and leaves anything it
- * cannot read exactly as it came (terraform then reports it).
+ * The schema proxy, without terraform: its narrowing, on protocol buffers
+ * written here by hand (it drops only the type-map entries it is told to, and
+ * leaves anything it cannot read exactly as it came, for terraform to report);
+ * and which process answers which connection, with stand-in providers.
  */
-import { narrowed } from "./schema-proxy";
+import * as fs from "fs";
+import * as http2 from "http2";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { narrowed, startSchemaProxy } from "./schema-proxy";
 
 /** A length-delimited field: tag (field number, wire type 2), length, content. Lengths here stay under 128. */
 const field = (number: number, content: Buffer | string): Buffer => {
@@ -48,5 +54,69 @@ describe("narrowed", () => {
     ["less than a prefix", Buffer.from([0, 0])],
   ])("passes %s through unchanged", (_what, body) => {
     expect(narrowed(body, keepIam)).toBe(body);
+  });
+});
+
+/** A stand-in provider on a Unix socket: every call is answered with its name, as a gRPC message. */
+async function fakeProvider(dir: string, name: string): Promise<{ socket: string; server: http2.Http2Server }> {
+  const socket = path.join(dir, `${name}.sock`);
+  const server = http2.createServer();
+  server.on("stream", (stream) => {
+    stream.resume();
+    stream.on("end", () => {
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+      stream.end(grpc(Buffer.from(name)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  return { socket, server };
+}
+
+/** Calls `method` on a connection to the proxy; the name of the stand-in that answered. */
+function call(connection: http2.ClientHttp2Session, method: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stream = connection.request({ ":method": "POST", ":path": `/tfplugin5.Provider/${method}`, "content-type": "application/grpc" });
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("end", () => resolve(Buffer.concat(chunks).subarray(5).toString()));
+    stream.on("error", reject);
+    stream.end(grpc(Buffer.alloc(0)));
+  });
+}
+
+describe("startSchemaProxy", () => {
+  it("answers every connection from the unconfigured process until it configures, then from a process of its own", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "schema-proxy-"));
+    const providers = await Promise.all(["unconfigured", "first", "second"].map((name) => fakeProvider(dir, name)));
+    const lent = [providers[1], providers[2]];
+    const released: string[] = [];
+    const proxy = await startSchemaProxy({
+      binary: path.join(dir, "no-binary"), socket: path.join(dir, "proxy.sock"), keep: () => true, unconfigured: providers[0].socket,
+      borrow: async () => {
+        const provider = lent.shift() as { socket: string };
+        return { socket: provider.socket, release: () => released.push(path.basename(provider.socket, ".sock")) };
+      },
+    });
+    const connect = () => http2.connect("http://localhost", { createConnection: () => net.connect(path.join(dir, "proxy.sock")) });
+    const [a, b, c] = [connect(), connect(), connect()];
+    try {
+      expect(await Promise.all([call(a, "PrepareProviderConfig"), call(b, "ValidateResourceTypeConfig"), call(c, "ValidateDataSourceConfig")]))
+        .toEqual(["unconfigured", "unconfigured", "unconfigured"]);
+      // Two connections configure at once: each gets its own process, and keeps it for every later call.
+      const [ownOfA, ownOfB] = await Promise.all([call(a, "Configure"), call(b, "Configure")]);
+      expect([ownOfA, ownOfB].sort()).toEqual(["first", "second"]);
+      expect(await Promise.all([call(b, "ReadDataSource"), call(a, "PlanResourceChange"), call(c, "ValidateResourceTypeConfig")]))
+        .toEqual([ownOfB, ownOfA, "unconfigured"]);
+      // A connection that ends gives its process back.
+      a.close();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(released).toEqual([ownOfA]);
+    } finally {
+      [a, b, c].forEach((connection) => connection.close());
+      proxy.close();
+      providers.forEach(({ server }) => server.close());
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
