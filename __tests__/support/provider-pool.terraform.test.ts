@@ -144,9 +144,15 @@ describe("withProvider", () => {
     expect(alive(next)).toBe(true);
   });
 
-  it("lets the command start its own provider, saying so once, when the binary cannot start in debug mode", async () => {
+  it.each([
+    ["cannot start in debug mode", "echo 'no debug mode here'\nexit 1", "did not start in debug mode:"],
+    // The proxy knows protocol 5's calls only: which one configures, which one asks for the schema.
+    ["speaks another plugin protocol", `cat <<'END'\nTF_REATTACH_PROVIDERS='${JSON.stringify({ "registry.terraform.io/hashicorp/aws":
+      { Protocol: "grpc", ProtocolVersion: 6, Pid: 1, Test: true, Addr: { Network: "unix", String: "/nowhere" } } })}'\nEND\nexec sleep 30`,
+    "speaks plugin protocol 6, not 5"],
+  ])("lets the command start its own provider, saying so, when the binary %s", async (_case, script, problem) => {
     const fake = TerraformWorkdir.create("not-a-provider");
-    fake.write("terraform-provider-aws", "#!/bin/sh\necho 'no debug mode here'\nexit 1\n");
+    fake.write("terraform-provider-aws", `#!/bin/sh\n${script}\n`);
     fs.chmodSync(`${fake.dir}/terraform-provider-aws`, 0o755);
     const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
     const notAProvider = { binary: `${fake.dir}/terraform-provider-aws`, needs: () => true };
@@ -156,7 +162,7 @@ describe("withProvider", () => {
       expect([...given, third]).toEqual([undefined, undefined, undefined]);
       const said = stderr.mock.calls.map(([text]) => String(text)).filter((text) => text.startsWith("provider-pool:"));
       expect(said.length).toBeGreaterThanOrEqual(1);
-      expect(said[0]).toBe("provider-pool: the hashicorp/aws provider did not start in debug mode:; terraform commands start their own provider\n");
+      expect(said[0]).toBe(`provider-pool: the hashicorp/aws provider ${problem}; terraform commands start their own provider\n`);
     } finally {
       stderr.mockRestore();
       fake.remove();

@@ -34,7 +34,7 @@ const WATCHDOG = 'exec 3<&0; "$0" -debug > "$1" 2>&1 & provider=$!; { read -r _ 
 interface Provider {
   readonly child: ChildProcess;
   /** The TF_REATTACH_PROVIDERS entry the process printed. */
-  readonly reattach: { Pid: number; Addr: { Network: string; String: string } };
+  readonly reattach: { Pid: number; ProtocolVersion: number; Addr: { Network: string; String: string } };
   idleTimer?: NodeJS.Timeout;
 }
 
@@ -217,9 +217,12 @@ async function start(binary: string, env: NodeJS.ProcessEnv): Promise<Provider> 
   child.unref();
   (child.stdin as unknown as { unref(): void }).unref();
   const reattach = Object.values<Provider["reattach"]>(JSON.parse(await reattachConfig(child, log)))[0];
-  if (reattach.Addr.Network !== "unix") {
+  // The proxy knows protocol 5's calls (which one configures the provider, which one asks for the schema).
+  const problem = reattach.ProtocolVersion !== 5 ? `speaks plugin protocol ${reattach.ProtocolVersion}, not 5`
+    : reattach.Addr.Network !== "unix" ? `listens on ${reattach.Addr.Network}, not a Unix socket` : undefined;
+  if (problem) {
     child.stdin?.end();
-    throw new Error(`the hashicorp/aws provider listens on ${reattach.Addr.Network}, not a Unix socket`);
+    throw new Error(`the hashicorp/aws provider ${problem}`);
   }
   return { child, reattach };
 }
