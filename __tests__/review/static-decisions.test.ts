@@ -80,3 +80,19 @@ describe("decisions made without the simulator", () => {
       .toEqual(sends.flatMap((simulationCase) => simulationCase.requests).map(() => undefined));
   });
 });
+
+describe("the case table's requests", () => {
+  // Written here from AWS's documented ARN formats: the table must not take them from the construct's builders,
+  // or a mistake there would be in the role's policy and in the requests alike, and pass.
+  it("name SES resources and Pinpoint apps by ARNs in AWS's formats, not the construct's", () => {
+    const app = "0123456789abcdef0123456789abcdef";
+    const cases = pinpointCases({ ...CASE_SCOPE, configurationSets: ["marketing"], pinpointApplicationIds: [app] });
+    const allowed = cases.filter((simulationCase) => simulationCase.expected === "Allowed").flatMap((simulationCase) => simulationCase.requests);
+    expect([...new Set(allowed.filter((request) => request.against === "role").map((request) => request.resource))].sort()).toEqual([
+      "arn:aws:ses:eu-west-1:123456789012:configuration-set/marketing",
+      "arn:aws:ses:eu-west-1:123456789012:identity/example.com",
+    ]);
+    expect(allowed.filter((request) => request.against === "trust").map((request) => request.context?.["aws:SourceArn"]))
+      .toContain(`arn:aws:mobiletargeting:eu-west-1:123456789012:apps/${app}`);
+  });
+});

@@ -51,6 +51,7 @@ describe("narrowed", () => {
     ["a length prefix that does not match the body", Buffer.concat([grpc(message), Buffer.from([0])])],
     ["a truncated protocol buffer", grpc(message.subarray(0, message.length - 3))],
     ["an unknown wire type", grpc(Buffer.from([(2 << 3) | 7, 1]))],
+    ["a type map entry that does not parse", grpc(Buffer.concat([provider, field(2, Buffer.from([(1 << 3) | 2, 50]))]))],
     ["less than a prefix", Buffer.from([0, 0])],
   ])("passes %s through unchanged", (_what, body) => {
     expect(narrowed(body, keepIam)).toBe(body);
