@@ -91,19 +91,20 @@ function namedTypes(dir: string, withTests = false, depth = 0): Set<string> | un
   const types = new Set<string>(stateTypes(dir));
   const sources: unknown[] = [];
   for (const file of [...fs.readdirSync(dir), ...testFiles]) {
-    const text = () => fs.readFileSync(path.join(dir, file), "utf8");
+    if (!/\.(tf\.json|tf|tftest\.hcl)$/.test(file)) continue;
+    const text = fs.readFileSync(path.join(dir, file), "utf8");
     if (file.endsWith(".tf.json")) {
       let json;
       try {
-        json = JSON.parse(text());
+        json = JSON.parse(text);
       } catch {
         return undefined; // terraform itself reports the broken file
       }
       for (const kind of ["resource", "data", "ephemeral"]) Object.keys(json[kind] ?? {}).forEach((type) => types.add(type));
       sources.push(...Object.values<{ source?: unknown }>(json.module ?? {}).flat().map((call) => call.source));
-    } else if (file.endsWith(".tf") || file.endsWith(".tftest.hcl")) {
-      for (const [, type] of text().matchAll(/^\s*(?:resource|data|ephemeral|mock_resource|mock_data)\s+"([\w-]+)"/gm)) types.add(type);
-      for (const [, body] of text().matchAll(/^\s*module\s+"[^"]*"\s*\{([^}]*)\}/gm)) sources.push(/\bsource\s*=\s*"([^"]*)"/.exec(body)?.[1]);
+    } else {
+      for (const [, type] of text.matchAll(/^\s*(?:resource|data|ephemeral|mock_resource|mock_data)\s+"([\w-]+)"/gm)) types.add(type);
+      for (const [, body] of text.matchAll(/^\s*module\s+"[^"]*"\s*\{([^}]*)\}/gm)) sources.push(/\bsource\s*=\s*"([^"]*)"/.exec(body)?.[1]);
     }
   }
   for (const source of sources) {

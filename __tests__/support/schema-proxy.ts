@@ -185,17 +185,16 @@ function respond(stream: http2.ServerHttp2Stream, response: Response, keep: (typ
  */
 export function narrowed(body: Buffer, keep: (type: string) => boolean): Buffer {
   if (body.length < 5 || body[0] !== 0 || body.readUInt32BE(1) !== body.length - 5) return body;
-  let all: Field[];
+  let kept: Field[];
   try {
-    all = fields(body.subarray(5));
+    kept = fields(body.subarray(5)).filter((field) => {
+      if (!TYPE_MAPS.has(field.number) || !field.bytes) return true;
+      const key = fields(field.bytes).find((entry) => entry.number === 1);
+      return key?.bytes === undefined || keep(key.bytes.toString("utf8"));
+    });
   } catch {
     return body; // terraform reports what it cannot read
   }
-  const kept = all.filter((field) => {
-    if (!TYPE_MAPS.has(field.number) || !field.bytes) return true;
-    const key = fields(field.bytes).find((entry) => entry.number === 1);
-    return key?.bytes === undefined || keep(key.bytes.toString("utf8"));
-  });
   const message = Buffer.concat(kept.map((field) => field.raw));
   const prefix = Buffer.alloc(5);
   prefix.writeUInt32BE(message.length, 1);
