@@ -1,3 +1,4 @@
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -37,7 +38,9 @@ export function terraformEnv(projectDir: string, env: NodeJS.ProcessEnv = proces
   }
   // The project's own Terraform CLI configuration (git-ignored).
   const dir = path.join(projectDir, ".terraform-cli");
-  const file = path.join(dir, mirror ? "mirror.tfrc" : "registry.tfrc");
+  // One file per mirror: processes running at once with different mirrors (the tests do) never rewrite each other's.
+  const file = path.join(dir, mirror
+    ? `mirror-${crypto.createHash("sha256").update(path.resolve(mirror)).digest("hex").slice(0, 16)}.tfrc` : "registry.tfrc");
   const pluginCache = path.join(dir, "plugin-cache");
   fs.mkdirSync(mirror ? dir : pluginCache, { recursive: true });
   const text = cliConfigText(mirror, pluginCache);

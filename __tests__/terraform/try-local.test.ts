@@ -69,7 +69,7 @@ describe("npm run try-local where the provider cannot be installed", () => {
       () => "from the registry (no network?)"],
   ])("stops at once with %s, naming TERRAFORM_PROVIDER_MIRROR in one line, and writes nothing", async (_case, envFor, where) => {
     const mirror = fs.mkdtempSync(path.join(scratch, "empty-mirror-"));
-    const out = path.join(scratch, "offline-out");
+    const out = `${mirror}-out`; // each case its own: one case's output must not fail the other's check
     const result = await tryLocal(out, { ...process.env, ...envFor(mirror) });
     expect(result).toEqual({
       status: 1,

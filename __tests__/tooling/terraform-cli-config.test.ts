@@ -29,6 +29,20 @@ describe("the project's Terraform CLI configuration", () => {
     }
   });
 
+  it("keeps each mirror's configuration in a file of its own, so commands run at once with different mirrors never share one", () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-cli-config-"));
+    const [first, second] = ["a", "b"].map((name) => fs.mkdtempSync(path.join(project, `mirror-${name}-`)));
+    try {
+      const firstEnv = terraformEnv(project, { TERRAFORM_PROVIDER_MIRROR: first });
+      const secondEnv = terraformEnv(project, { TERRAFORM_PROVIDER_MIRROR: second });
+      expect(secondEnv.TF_CLI_CONFIG_FILE).not.toBe(firstEnv.TF_CLI_CONFIG_FILE);
+      expect(fs.readFileSync(firstEnv.TF_CLI_CONFIG_FILE as string, "utf8")).toContain(`path    = ${JSON.stringify(first)}`);
+      expect(fs.readFileSync(secondEnv.TF_CLI_CONFIG_FILE as string, "utf8")).toContain(`path    = ${JSON.stringify(second)}`);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it("names the variable when the mirror it names does not exist", () => {
     expect(() => terraformEnv("/nonexistent-project", { TERRAFORM_PROVIDER_MIRROR: "/no/such/mirror" }))
       .toThrow('TERRAFORM_PROVIDER_MIRROR "/no/such/mirror" does not exist; point it at a Terraform provider mirror or unset it');
