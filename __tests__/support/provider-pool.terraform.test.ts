@@ -4,12 +4,13 @@
  * time. A wrong answer here would let one provider configuration answer for
  * another, and the Terraform-backed tests would prove the wrong thing.
  */
-import * as crypto from "crypto";
 import * as fs from "fs";
+import * as http2 from "http2";
+import * as net from "net";
 import * as os from "os";
 import { initialisedWorkdir } from "./lifecycle";
-import { AttachableProvider, attachableAwsProvider, idleProviders, withProvider } from "./provider-pool";
-import { narrowed } from "./schema-proxy";
+import { AttachableProvider, attachableAwsProvider, startedProviders, startProvider, withProvider } from "./provider-pool";
+import { keptAnswerFile, narrowed } from "./schema-proxy";
 import { run, TerraformWorkdir, testEnv } from "./terraform";
 
 let workdir: TerraformWorkdir;
@@ -22,10 +23,6 @@ beforeAll(async () => {
 
 afterAll(() => workdir?.remove());
 
-const pidOf = (reattach: string | undefined): number => {
-  if (reattach === undefined) throw new Error("no started provider was given");
-  return Object.values<{ Pid: number }>(JSON.parse(reattach))[0].Pid;
-};
 const alive = (pid: number): boolean => {
   try {
     return process.kill(pid, 0);
@@ -103,45 +100,89 @@ describe("attachableAwsProvider", () => {
 
 describe("withProvider", () => {
   const binary = () => attachableAwsProvider(workdir.dir) as AttachableProvider;
-  const env = testEnv({ AWS_REGION: "us-east-1" });
+  const env = testEnv({ ...OFFLINE_ENV, AWS_REGION: "us-east-1" });
+  /** An offline plan of one Region's data source, in a fork of the workdir: one configured process. */
+  const planRegion = async (planEnv: NodeJS.ProcessEnv, region = "eu-west-3") => {
+    const fork = workdir.fork(`provider-pool-${region}`);
+    try {
+      fork.write("cdk.tf.json", offlineRegions([region]));
+      return (await fork.plan(planEnv)).planned_values?.outputs?.r0?.value;
+    } finally {
+      fork.remove();
+    }
+  };
+  const configured = async (planEnv: NodeJS.ProcessEnv) => (await startedProviders(binary().binary, planEnv)).idle;
 
   it("gives two commands in turn the same running process", async () => {
-    const first = await withProvider(binary(), env, async (reattach) => pidOf(reattach));
-    const second = await withProvider(binary(), env, async (reattach) => pidOf(reattach));
-    expect(second).toBe(first);
+    expect(await planRegion(env)).toBe("eu-west-3");
+    const [first] = await configured(env);
+    expect(await planRegion(env, "sa-east-1")).toBe("sa-east-1");
+    expect(await configured(env)).toEqual([first]);
     expect(alive(first)).toBe(true);
   });
 
   it("gives two commands at once, each configuring the provider its own way, a process each", async () => {
     const concurrentEnv = testEnv({ ...OFFLINE_ENV, POOL_TEST: "concurrent" });
-    const forks = ["eu-west-3", "sa-east-1"].map((region) => {
-      const fork = workdir.fork(`provider-pool-${region}`);
-      fork.write("cdk.tf.json", offlineRegions([region]));
-      return { region, fork };
-    });
-    try {
-      const plans = await Promise.all(forks.map(({ fork }) => fork.plan(concurrentEnv)));
-      // That two connections configuring at once get two processes is schema-proxy.test.ts's; here, that each plan is right.
-      expect(plans.map((plan) => plan.planned_values?.outputs?.r0?.value)).toEqual(forks.map(({ region }) => region));
-    } finally {
-      forks.forEach(({ fork }) => fork.remove());
-    }
+    const regions = ["eu-west-3", "sa-east-1"];
+    // That two connections configuring at once get two processes is schema-proxy.test.ts's; here, that each plan is right.
+    expect(await Promise.all(regions.map((region) => planRegion(concurrentEnv, region)))).toEqual(regions);
   });
 
   it("gives a command with another environment (another endpoint) its own process", async () => {
-    const here = await withProvider(binary(), env, async (reattach) => pidOf(reattach));
-    const there = await withProvider(binary(), { ...env, AWS_ENDPOINT_URL_IAM: "http://127.0.0.1:9" }, async (reattach) => pidOf(reattach));
-    expect(there).not.toBe(here);
+    await planRegion(env);
+    const otherEnv = { ...env, AWS_ENDPOINT_URL_IAM: "http://127.0.0.1:19" };
+    await planRegion(otherEnv);
+    const [here, there] = [await configured(env), await configured(otherEnv)];
+    expect(there).toHaveLength(1);
+    expect(here).not.toContain(there[0]);
   });
 
   it("never gives out again a process that has ended", async () => {
-    const ended = await withProvider(binary(), env, async (reattach) => pidOf(reattach));
+    await planRegion(env);
+    const [ended] = await configured(env);
     process.kill(ended, "SIGKILL");
     // Its watchdog shell ends with it; give this process the moment it takes to learn of that.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const next = await withProvider(binary(), env, async (reattach) => pidOf(reattach));
+    expect(await planRegion(env)).toBe("eu-west-3");
+    const [next] = await configured(env);
     expect(next).not.toBe(ended);
     expect(alive(next)).toBe(true);
+  });
+
+  it("starts no never-configured process for a command whose every call before Configure has a kept answer", async () => {
+    const warmEnv = testEnv({ ...OFFLINE_ENV, POOL_TEST: "warm" });
+    await planRegion(env); // the same requests, in another environment: their answers are kept
+    expect(await planRegion(warmEnv)).toBe("eu-west-3");
+    expect(await startedProviders(binary().binary, warmEnv)).toEqual({ unconfigured: undefined, idle: [expect.any(Number)] });
+  });
+
+  it("keeps validation answers that processes started with other AWS settings give byte for byte alike", async () => {
+    expect(await workdir.validate()).toMatchObject({ valid: true }); // the app's stack: its resources' validation
+    await planRegion(env);
+    const kept = fs.readdirSync(os.tmpdir()).filter((file) => file.startsWith("aws-provider-answer-"))
+      .map((file) => JSON.parse(fs.readFileSync(`${os.tmpdir()}/${file}`, "utf8")))
+      .filter((answer) => answer.key.startsWith("[")).map((answer) => ({ ...answer, key: JSON.parse(answer.key) }))
+      .filter(({ key: [keptBinary] }) => keptBinary === binary().binary);
+    // The configuration's validation, and one resource's and one data source's at least.
+    expect(new Set(kept.map(({ key: [, call] }) => call.split("/").pop()))).toEqual(
+      new Set(["PrepareProviderConfig", "ValidateResourceTypeConfig", "ValidateDataSourceConfig"]));
+    const settings = [
+      { AWS_REGION: "eu-west-1", AWS_DEFAULT_REGION: "eu-west-1", AWS_PROFILE: "one", AWS_ACCESS_KEY_ID: "AKIAONE",
+        AWS_SECRET_ACCESS_KEY: "one", AWS_SESSION_TOKEN: "one", AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1",
+        AWS_USE_FIPS_ENDPOINT: "true", AWS_CONFIG_FILE: "/nowhere/one", AWS_SHARED_CREDENTIALS_FILE: "/nowhere/one" },
+      { AWS_REGION: "ap-southeast-2", AWS_DEFAULT_REGION: "us-gov-west-1", AWS_PROFILE: "two", AWS_ACCESS_KEY_ID: "AKIATWO",
+        AWS_SECRET_ACCESS_KEY: "two", AWS_ENDPOINT_URL_IAM: "http://127.0.0.1:19", AWS_ENDPOINT_URL_STS: "http://127.0.0.1:29",
+        AWS_MAX_ATTEMPTS: "9", AWS_RETRY_MODE: "adaptive", AWS_USE_DUALSTACK_ENDPOINT: "true", AWS_EC2_METADATA_DISABLED: "true" },
+    ];
+    const providers = await Promise.all(settings.map((extra) => startProvider(binary().binary, { ...process.env, ...extra })));
+    try {
+      for (const { key: [, call, request], body } of kept) {
+        const given = await Promise.all(providers.map(({ socket }) => ask(socket, call, Buffer.from(request, "base64"))));
+        expect({ call, given }).toEqual({ call, given: [body, body] });
+      }
+    } finally {
+      providers.forEach((provider) => provider.stop());
+    }
   });
 
   it.each([
@@ -176,24 +217,39 @@ describe("withProvider", () => {
     const cpuTicks = (pid: number) => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ").slice(11, 13).map(Number)
       .reduce((sum, ticks) => sum + ticks, 0);
     try {
-      const unconfigured = await withProvider(binary(), aliasEnv, async (reattach) => pidOf(reattach));
-      expect(idleProviders(binary().binary, aliasEnv)).toEqual([]);
       const plan = await workdir.plan(aliasEnv);
       expect(Object.fromEntries(Object.entries(plan.planned_values?.outputs ?? {}).map(([name, output]: [string, any]) => [name, output.value])))
         .toEqual({ r0: regions[0], r1: regions[1], r2: regions[2] });
       // The configured instances had processes of their own (how many depends on how terraform overlaps them: one
       // process per connection at a time is schema-proxy.test.ts's). Configuring the provider (its AWS SDK settings)
       // and reading the data sources take them a few hundredths of a second or more.
-      const configured = idleProviders(binary().binary, aliasEnv);
-      expect(configured.length).toBeGreaterThanOrEqual(1);
-      expect(configured).not.toContain(unconfigured);
-      expect(configured.reduce((sum, pid) => sum + cpuTicks(pid), 0)).toBeGreaterThan(2);
-      expect([unconfigured, ...configured].every(alive)).toBe(true);
+      const { unconfigured, idle } = await startedProviders(binary().binary, aliasEnv);
+      expect(idle.length).toBeGreaterThanOrEqual(1);
+      expect(idle).not.toContain(unconfigured);
+      expect(idle.reduce((sum, pid) => sum + cpuTicks(pid), 0)).toBeGreaterThan(2);
+      expect(idle.every(alive)).toBe(true);
     } finally {
       workdir.write("cdk.tf.json", stackJson);
     }
   });
 });
+
+/** One gRPC call to the provider listening on `socket`; the answer's body (prefix and message), base64. */
+async function ask(socket: string, call: string, request: Buffer): Promise<string> {
+  const connection = http2.connect("http://localhost", { createConnection: () => net.connect(socket) });
+  try {
+    return await new Promise((resolve, reject) => {
+      const stream = connection.request({ ":method": "POST", ":path": call, "content-type": "application/grpc", te: "trailers" });
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => resolve(Buffer.concat(chunks).toString("base64")));
+      stream.on("error", reject);
+      stream.end(request);
+    });
+  } finally {
+    connection.close();
+  }
+}
 
 describe("the schema a command is given through its started provider", () => {
   const schemaJson = async (reattach?: string) => JSON.parse((await run("terraform", ["providers", "schema", "-json"],
@@ -235,16 +291,14 @@ describe("the schema a command is given through its started provider", () => {
     }
   });
 
-  it("serves a process started later with the schema its binary gave before, and that process answers the command", async () => {
+  it("serves a command in an environment no process was started with, from the schema its binary gave before", async () => {
     const provider = attachableAwsProvider(workdir.dir) as AttachableProvider;
-    const env = testEnv({ AWS_REGION: "eu-central-1" }); // an environment no other test here uses: a new process
-    const pid = await withProvider(provider, env, async (reattach) => {
+    const env = testEnv({ AWS_REGION: "eu-central-1" }); // an environment no other test here uses
+    await withProvider(provider, env, async (reattach) => {
       expect(typesOf(await schemaJson(reattach))).toContain("aws_iam_role");
       const validate = await run("terraform", ["validate", "-json"], { cwd: workdir.dir, env: { ...env, TF_REATTACH_PROVIDERS: reattach as string } });
       expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true });
-      return pidOf(reattach);
     });
-    expect(alive(pid)).toBe(true);
   });
 
   it("is read from the run's temporary root by a test file that has not asked a provider for it yet", async () => {
@@ -252,12 +306,10 @@ describe("the schema a command is given through its started provider", () => {
     const linked = TerraformWorkdir.create("provider-link");
     const binaryPath = `${linked.dir}/terraform-provider-aws`;
     fs.symlinkSync((attachableAwsProvider(workdir.dir) as AttachableProvider).binary, binaryPath);
-    const cacheFile = (binaryPath: string) =>
-      `${os.tmpdir()}/aws-provider-schema-${crypto.createHash("sha256").update(binaryPath).digest("hex")}.json`;
-    const stored = JSON.parse(fs.readFileSync(cacheFile((attachableAwsProvider(workdir.dir) as AttachableProvider).binary), "utf8"));
+    const stored = JSON.parse(fs.readFileSync(keptAnswerFile((attachableAwsProvider(workdir.dir) as AttachableProvider).binary), "utf8"));
     // The stored schema with only aws_iam_role: what terraform sees then can only have come from this file.
     const planted = narrowed(Buffer.from(stored.body, "base64"), (type) => type === "aws_iam_role");
-    fs.writeFileSync(cacheFile(binaryPath), JSON.stringify({ ...stored, body: planted.toString("base64") }));
+    fs.writeFileSync(keptAnswerFile(binaryPath), JSON.stringify({ ...stored, body: planted.toString("base64") }));
     try {
       // A fresh copy of the pool and the proxy, with nothing in memory, as another test file has.
       let given: Promise<any> | undefined;

@@ -9,7 +9,9 @@
  * configuration; a process serves one connection at a time, and only
  * commands with the environment it was started with (the provider reads
  * endpoints and credentials from its own environment, not terraform's). The
- * proxy gives terraform the schema of only the types the command may need.
+ * proxy gives terraform the schema of only the types the command may need,
+ * and answers from what it kept what a provider answered before; the
+ * process id terraform is given (and waits on) is a stand-in's.
  *
  * A process left idle for a few seconds stops; one whose test worker exits
  * stops too (a shell waits on a pipe from the worker, and stops it at EOF).
@@ -20,7 +22,7 @@ import { spawn, ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { startSchemaProxy } from "./schema-proxy";
+import { hasKeptSchema, startSchemaProxy } from "./schema-proxy";
 
 const IDLE_MS = 10_000;
 const START_TIMEOUT_MS = 60_000;
@@ -57,9 +59,20 @@ const unusable = new Set<string>();
 
 const keyOf = (binary: string, env: NodeJS.ProcessEnv) => JSON.stringify([binary, Object.entries(env).sort(([a], [b]) => a.localeCompare(b))]);
 
-/** The process ids of the idle started providers of `binary` with `env` (for the pool's own tests). */
-export const idleProviders = (binary: string, env: NodeJS.ProcessEnv): number[] =>
-  (idle.get(keyOf(binary, env)) ?? []).filter(running).map((provider) => provider.reattach.Pid);
+/** The process ids of the started providers of `binary` with `env`: the never-configured one, and the idle configured ones (for the pool's own tests). */
+export async function startedProviders(binary: string, env: NodeJS.ProcessEnv): Promise<{ unconfigured?: number; idle: number[] }> {
+  const unconfigured = await shared.get(keyOf(binary, env))?.catch(() => undefined);
+  return {
+    unconfigured: unconfigured && !unconfigured.stopped && running(unconfigured.provider) ? unconfigured.provider.reattach.Pid : undefined,
+    idle: (idle.get(keyOf(binary, env)) ?? []).filter(running).map((provider) => provider.reattach.Pid),
+  };
+}
+
+/** A provider of `binary` started with `env`, outside the pool, and how to stop it (for the pool's own tests). */
+export async function startProvider(binary: string, env: NodeJS.ProcessEnv): Promise<{ socket: string; stop(): void }> {
+  const provider = await start(binary, env);
+  return { socket: provider.reattach.Addr.String, stop: () => provider.child.stdin?.end() };
+}
 
 /** The hashicorp/aws provider `terraform init` installed in `dir`, if any. */
 export function attachableAwsProvider(dir: string): AttachableProvider | undefined {
@@ -132,19 +145,22 @@ export async function withProvider<T>(
   { binary, needs }: AttachableProvider, env: NodeJS.ProcessEnv, command: (reattach?: string) => Promise<T>,
 ): Promise<T> {
   const key = keyOf(binary, env);
-  // Terraform checks that the process it names runs: the unconfigured one, which outlives the command.
-  const unconfigured = unusable.has(binary) ? undefined : await unconfiguredProvider(key, binary, env).catch((error: Error) => {
-    unusable.add(binary);
-    process.stderr.write(`provider-pool: ${error.message.split("\n")[0]}; terraform commands start their own provider\n`);
-    return undefined;
-  });
-  if (!unconfigured) return command(undefined);
+  // Until a provider of this binary has answered in this run, one is started now: the protocol it speaks is known then.
+  let unconfigured = unusable.has(binary) || hasKeptSchema(binary) ? undefined : unconfiguredProvider(key, binary, env);
+  if (unconfigured) {
+    await unconfigured.catch((error: Error) => {
+      unusable.add(binary);
+      process.stderr.write(`provider-pool: ${error.message.split("\n")[0]}; terraform commands start their own provider\n`);
+    });
+  }
+  if (unusable.has(binary)) return command(undefined);
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "aws-proxy-"));
   const socket = path.join(folder, "socket");
   let proxy: { close(): void } | undefined;
   try {
     proxy = await startSchemaProxy({
-      binary, socket, keep: needs, unconfigured: unconfigured.provider.reattach.Addr.String,
+      binary, socket, keep: needs,
+      unconfigured: async () => (await (unconfigured ??= unconfiguredProvider(key, binary, env))).provider.reattach.Addr.String,
       borrow: async () => {
         // A process that has ended (crashed, killed) is dropped, never given out.
         idle.set(key, (idle.get(key) ?? []).filter(running));
@@ -153,20 +169,34 @@ export async function withProvider<T>(
         return { socket: provider.reattach.Addr.String, release: () => giveBack(key, provider) };
       },
     });
-    const reattach = { ...unconfigured.provider.reattach, Addr: { Network: "unix", String: socket } };
+    // Terraform waits on the process it is given, and kills it if it cannot reach the socket: a stand-in of our own.
+    const reattach = { Protocol: "grpc", ProtocolVersion: 5, Pid: standIn(), Test: true, Addr: { Network: "unix", String: socket } };
     return await command(JSON.stringify({ "registry.terraform.io/hashicorp/aws": reattach }));
   } finally {
     proxy?.close();
     fs.rmSync(folder, { recursive: true, force: true });
-    if (--unconfigured.users === 0) {
+    const used = await unconfigured?.catch(() => undefined);
+    if (used && --used.users === 0) {
       // Stopped when still unused; the next command then starts another.
-      unconfigured.provider.idleTimer = stopWhenIdle(unconfigured.provider, () => {
-        if (unconfigured.users > 0) return false;
-        unconfigured.stopped = true;
+      used.provider.idleTimer = stopWhenIdle(used.provider, () => {
+        if (used.users > 0) return false;
+        used.stopped = true;
         return true;
       });
     }
   }
+}
+
+let standInProcess: ChildProcess | undefined;
+
+/** The process id terraform is given for the started providers: a shell that ends with this test worker (EOF on its input). */
+function standIn(): number {
+  if (!standInProcess || standInProcess.exitCode !== null || standInProcess.signalCode !== null) {
+    standInProcess = spawn("sh", ["-c", "read -r _"], { stdio: ["pipe", "ignore", "ignore"] });
+    standInProcess.unref();
+    (standInProcess.stdin as unknown as { unref(): void }).unref();
+  }
+  return standInProcess.pid as number;
 }
 
 /** A started provider that is never configured, shared by the commands of one environment. */

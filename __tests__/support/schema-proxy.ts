@@ -12,8 +12,12 @@
  * command may need. The full schema (about 2,000 types, 5 MB) costs terraform
  * about 1.5 s of CPU to decode on every command, more than the rest of a plan
  * of our few resources. A type left out can only make a command fail loudly
- * ("does not support resource type"), never pass. Every other call is passed
- * through unchanged and answered by the provider itself.
+ * ("does not support resource type"), never pass. The schema, and the answers
+ * to validation calls made before Configure, are the provider's own, kept for
+ * the run: the same request gets the same answer, without the provider's CPU.
+ * Every other call is passed through unchanged and answered by the provider.
+ * A command whose calls before Configure all have kept answers needs no
+ * never-configured process at all.
  *
  * gRPC here is HTTP/2 without TLS (the provider's debug mode) on a Unix
  * socket; a message is a 5-byte prefix (compressed flag, length) and a
@@ -37,28 +41,54 @@ interface Response {
 }
 
 /**
- * The full schema response of each provider binary, the same for every process of one binary. Kept in this
- * test file's memory and in the run's temporary root (os.tmpdir()), which every test file of the run shares:
- * each file would otherwise ask a provider for it once more (about 0.8 s of the provider's CPU).
+ * Answers kept for the run: the full schema of each provider binary, and each validation call's answer by
+ * binary and request. They are in this test file's memory and in the run's temporary root (os.tmpdir()),
+ * which every test file of the run shares. A provider answers the same request the same way before it is
+ * configured; asking again costs its CPU: about 0.8 s for the schema, and 0.1 s or more for a provider
+ * configuration's validation, which checks every resource type's schema on every command.
  */
-const schemas = {
+const answers = {
   memory: new Map<string, Response>(),
-  file: (binary: string) => path.join(os.tmpdir(), `aws-provider-schema-${crypto.createHash("sha256").update(binary).digest("hex")}.json`),
-  get(binary: string): Response | undefined {
-    if (!this.memory.has(binary) && fs.existsSync(this.file(binary))) {
-      const { headers, trailers, body } = JSON.parse(fs.readFileSync(this.file(binary), "utf8"));
-      this.memory.set(binary, { headers, trailers, body: Buffer.from(body, "base64") });
+  get(key: string): Response | undefined {
+    const file = keptAnswerFile(key);
+    if (!this.memory.has(key) && fs.existsSync(file)) {
+      const { headers, trailers, body } = JSON.parse(fs.readFileSync(file, "utf8"));
+      this.memory.set(key, { headers, trailers, body: Buffer.from(body, "base64") });
     }
-    return this.memory.get(binary);
+    return this.memory.get(key);
   },
-  set(binary: string, response: Response): void {
-    this.memory.set(binary, response);
+  set(key: string, response: Response): void {
+    this.memory.set(key, response);
     // Written under a temporary name and renamed: a file reading it at the same time never sees half of it.
-    const temporary = `${this.file(binary)}.${process.pid}`;
-    fs.writeFileSync(temporary, JSON.stringify({ ...response, body: response.body.toString("base64") }));
-    fs.renameSync(temporary, this.file(binary));
+    const temporary = `${keptAnswerFile(key)}.${process.pid}`;
+    fs.writeFileSync(temporary, JSON.stringify({ key, ...response, body: response.body.toString("base64") }));
+    fs.renameSync(temporary, keptAnswerFile(key));
   },
 };
+
+/** Where the run keeps the answer named `key`: a binary's path for its schema, `validationKey` for a validation. */
+export const keptAnswerFile = (key: string): string =>
+  path.join(os.tmpdir(), `aws-provider-answer-${crypto.createHash("sha256").update(key).digest("hex")}.json`);
+
+/** Whether a provider of `binary` has given its schema in this run (so it starts, and speaks the protocol the proxy knows). */
+export const hasKeptSchema = (binary: string): boolean => answers.get(binary) !== undefined;
+
+/**
+ * Calls answered from `answers` when made before Configure: validation, which reads the request and the
+ * binary's schemas only. Not the environment: provider-pool.terraform.test.ts asks processes started with
+ * different AWS settings the same requests, and checks that they answer byte for byte alike.
+ */
+const VALIDATION_PATHS = new Set(["PrepareProviderConfig", "ValidateResourceTypeConfig", "ValidateDataSourceConfig"]
+  .map((name) => `/tfplugin5.Provider/${name}`));
+const validationKey = (binary: string, call: string, request: Buffer): string =>
+  JSON.stringify([binary, call, request.toString("base64")]);
+
+/**
+ * go-plugin's streams, which terraform opens on every connection: the provider's output, and connections
+ * brokered for it (the provider protocol uses none). The proxy holds them open until the connection ends.
+ * A provider started here prints nothing to them: its output goes to its log file (provider-pool.ts).
+ */
+const HELD_PATHS = new Set(["/plugin.GRPCStdio/StreamStdio", "/plugin.GRPCBroker/StartStream"]);
 
 /** A started provider process lent to one connection: its socket, and how to give it back. */
 export interface Lent {
@@ -72,8 +102,11 @@ export interface ProxyOptions {
   readonly socket: string;
   /** The types the schema keeps. */
   readonly keep: (type: string) => boolean;
-  /** The socket of a process never configured, which answers every connection until it configures its provider. */
-  readonly unconfigured: string;
+  /**
+   * The socket of a process never configured, which answers every connection until it configures its
+   * provider; asked for when a call first needs one (a schema or validation answer not kept yet).
+   */
+  readonly unconfigured: () => Promise<string>;
   /** A process for a connection that configures its provider (started when none is free). */
   readonly borrow: () => Promise<Lent>;
 }
@@ -94,11 +127,11 @@ export function startSchemaProxy({ binary, socket, keep, unconfigured, borrow }:
     sessions.add(session);
     // Validation, schema and plugin housekeeping calls hold no state: one unconfigured process answers them
     // for every connection. From its Configure call on, a connection has a process of its own.
-    let shared: http2.ClientHttp2Session | undefined;
+    let shared: Promise<http2.ClientHttp2Session> | undefined;
     let own: Promise<{ client: http2.ClientHttp2Session; lent: Lent }> | undefined;
     session.on("close", () => {
       sessions.delete(session);
-      shared?.close();
+      shared?.then((client) => client.close(), () => undefined);
       own?.then(({ client, lent }) => {
         client.close();
         lent.release();
@@ -106,16 +139,35 @@ export function startSchemaProxy({ binary, socket, keep, unconfigured, borrow }:
     });
     session.on("stream", (stream, headers) => {
       stream.on("error", () => undefined); // terraform went away; the provider side is closed below
-      const schema = SCHEMA_PATH.test(String(headers[":path"]));
-      const cached = schema ? schemas.get(binary) : undefined;
-      if (cached) {
-        stream.resume();
-        return respond(stream, cached, keep);
+      const callPath = String(headers[":path"]);
+      if (HELD_PATHS.has(callPath)) {
+        stream.respond({ ":status": 200, "content-type": "application/grpc" });
+        return stream.resume();
       }
-      if (headers[":path"] === CONFIGURE_PATH) own ??= borrow().then((lent) => ({ client: connect(lent.socket), lent }));
-      const upstream = own ? own.then(({ client }) => client) : Promise.resolve(shared ??= connect(unconfigured));
-      upstream.then((client) => pass(client, stream, headers, schema ? binary : undefined, keep),
+      if (callPath === CONFIGURE_PATH) own ??= borrow().then((lent) => ({ client: connect(lent.socket), lent }));
+      const upstream = () => (own ? own.then(({ client }) => client) : (shared ??= unconfigured().then(connect)));
+      const forward = (request: Buffer | undefined, keepAs: string | undefined, narrow: boolean) => upstream().then(
+        (client) => pass(client, stream, headers, request, keepAs, narrow ? keep : undefined),
         () => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR));
+      if (SCHEMA_PATH.test(callPath)) {
+        const cached = answers.get(binary);
+        if (cached) {
+          stream.resume();
+          return respond(stream, cached, keep);
+        }
+        return forward(undefined, binary, true);
+      }
+      if (own || !VALIDATION_PATHS.has(callPath)) return forward(undefined, undefined, false);
+      // A validation call: its whole request (one message) names its answer.
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        const request = Buffer.concat(chunks);
+        const key = validationKey(binary, callPath, request);
+        const cached = answers.get(key);
+        if (cached) return respond(stream, cached);
+        forward(request, key, false);
+      });
     });
   });
 
@@ -133,17 +185,21 @@ export function startSchemaProxy({ binary, socket, keep, unconfigured, borrow }:
   });
 }
 
-/** Passes one call on to the provider; a schema answer (`schemaOf` its binary) is kept, and narrowed. */
+/**
+ * Passes one call on to the provider, its request streamed or, already read, `request`. A successful answer
+ * is kept as `keepAs`; a schema answer is narrowed to the types `keep` keeps.
+ */
 function pass(client: http2.ClientHttp2Session, stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders,
-  schemaOf: string | undefined, keep: (type: string) => boolean): void {
+  request: Buffer | undefined, keepAs: string | undefined, keep: ((type: string) => boolean) | undefined): void {
   if (stream.closed || stream.destroyed) return;
-  const request: http2.OutgoingHttpHeaders = {};
+  const outgoing: http2.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (!name.startsWith(":") || name === ":path" || name === ":method") request[name] = value;
+    if (!name.startsWith(":") || name === ":path" || name === ":method") outgoing[name] = value;
   }
-  const call = client.request(request);
+  const call = client.request(outgoing);
   call.on("error", () => undefined);
-  stream.pipe(call);
+  if (request) call.end(request);
+  else stream.pipe(call);
   stream.on("close", () => call.closed || call.close(stream.rstCode));
   let answered = false;
   // A call reset, or ended unanswered (the provider went away), ends terraform's call too.
@@ -156,7 +212,7 @@ function pass(client: http2.ClientHttp2Session, stream: http2.ServerHttp2Stream,
     if (responseHeaders["grpc-status"] !== undefined) return stream.respond(responseHeaders, { endStream: true });
     let trailers: http2.IncomingHttpHeaders = {};
     call.on("trailers", (received) => (trailers = received));
-    if (schemaOf === undefined) {
+    if (keepAs === undefined) {
       stream.respond(responseHeaders, { waitForTrailers: true });
       stream.on("wantTrailers", () => stream.sendTrailers(trailers));
       call.pipe(stream);
@@ -166,17 +222,18 @@ function pass(client: http2.ClientHttp2Session, stream: http2.ServerHttp2Stream,
     call.on("data", (chunk: Buffer) => chunks.push(chunk));
     call.on("end", () => {
       const full = { headers: responseHeaders, body: Buffer.concat(chunks), trailers };
-      if (full.trailers["grpc-status"] === "0") schemas.set(schemaOf, full);
+      if (full.trailers["grpc-status"] === "0") answers.set(keepAs, full);
       respond(stream, full, keep);
     });
   });
 }
 
-function respond(stream: http2.ServerHttp2Stream, response: Response, keep: (type: string) => boolean): void {
+/** Sends a kept answer; a schema narrowed to the types `keep` keeps. */
+function respond(stream: http2.ServerHttp2Stream, response: Response, keep?: (type: string) => boolean): void {
   if (stream.closed || stream.destroyed) return;
   stream.respond(response.headers, { waitForTrailers: true });
   stream.on("wantTrailers", () => stream.sendTrailers(response.trailers));
-  stream.end(narrowed(response.body, keep));
+  stream.end(keep ? narrowed(response.body, keep) : response.body);
 }
 
 /**

@@ -90,7 +90,7 @@ export interface StateJson {
 }
 
 /** The commands that start providers (`init` installs them: it runs as the user runs it). */
-const PROVIDER_COMMANDS = new Set(["plan", "apply", "destroy", "show", "validate", "import", "refresh", "test"]);
+const PROVIDER_COMMANDS = new Set(["plan", "apply", "destroy", "show", "validate", "import", "refresh", "test", "state"]);
 
 /** The local state file, relative to the working directory. */
 const STATE_FILE = "terraform.tfstate";
