@@ -50,5 +50,14 @@ export function terraformEnv(projectDir: string, env: NodeJS.ProcessEnv = proces
     fs.writeFileSync(temporary, text);
     fs.renameSync(temporary, file);
   }
+  // A mirror folder that is gone (a test's temporary one) takes its file with it: the folder stays small.
+  for (const other of fs.readdirSync(dir).filter((name) => /^mirror-\w+\.tfrc$/.test(name))) {
+    try {
+      const named = /path {4}= ("[^"]*")/.exec(fs.readFileSync(path.join(dir, other), "utf8"))?.[1];
+      if (named && !fs.existsSync(JSON.parse(named))) fs.rmSync(path.join(dir, other), { force: true });
+    } catch {
+      // Removed meanwhile by another process.
+    }
+  }
   return { ...env, TF_CLI_CONFIG_FILE: file, CHECKPOINT_DISABLE: "1" };
 }

@@ -43,6 +43,19 @@ describe("the project's Terraform CLI configuration", () => {
     }
   });
 
+  it("removes the file of a mirror whose folder is gone, and keeps the others'", () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-cli-config-"));
+    const [gone, kept, current] = ["gone", "kept", "current"].map((name) => fs.mkdtempSync(path.join(project, `mirror-${name}-`)));
+    try {
+      const [goneFile, keptFile] = [gone, kept].map((mirror) => terraformEnv(project, { TERRAFORM_PROVIDER_MIRROR: mirror }).TF_CLI_CONFIG_FILE as string);
+      fs.rmSync(gone, { recursive: true });
+      const currentFile = terraformEnv(project, { TERRAFORM_PROVIDER_MIRROR: current }).TF_CLI_CONFIG_FILE as string;
+      expect([goneFile, keptFile, currentFile].map((file) => fs.existsSync(file))).toEqual([false, true, true]);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it("names the variable when the mirror it names does not exist", () => {
     expect(() => terraformEnv("/nonexistent-project", { TERRAFORM_PROVIDER_MIRROR: "/no/such/mirror" }))
       .toThrow('TERRAFORM_PROVIDER_MIRROR "/no/such/mirror" does not exist; point it at a Terraform provider mirror or unset it');

@@ -1,0 +1,48 @@
+/**
+ * Which test files load cdktf, as jest.cdktn.config.js decides which to run
+ * again on CDK Terrain: a file that does, by any path, must not be left out.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PROJECT_DIR } from "./terraform";
+
+const { loadsCdktf, testFilesLoadingCdktf } = require("./cdktf-imports");
+
+describe("loadsCdktf", () => {
+  let dir: string;
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  };
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-imports-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ["an import of cdktf", 'import { App } from "cdktf";'],
+    ["an import of a cdktf subpath", 'import { Testing } from "cdktf/lib/testing";'],
+    ["a deep import of a provider binding", 'import { IamRole } from "@cdktf/provider-aws/lib/iam-role";'],
+    ["a require through a local module, two levels down, in a folder's index", 'const x = require("./lib");'],
+    ["a dynamic import through a local module", 'const x = await import("./lib/index");'],
+  ])("finds %s", (_case, text) => {
+    write("lib/index.ts", 'export * from "../deeper/stack";\n');
+    write("deeper/stack.ts", 'import { TerraformStack } from "cdktf";\n');
+    write("a.test.ts", `${text}\n`);
+    expect(loadsCdktf(path.join(dir, "a.test.ts"))).toBe(true);
+  });
+
+  it("finds none in a file whose imports, cycles included, never reach cdktf", () => {
+    write("a.test.ts", 'import { b } from "./b";\nimport * as fs from "fs";\nimport { cdktfLike } from "cdktf-like";\n');
+    write("b.ts", 'import { a } from "./a.test";\nexport const b = "cdktf";\n');
+    expect(loadsCdktf(path.join(dir, "a.test.ts"))).toBe(false);
+  });
+
+  it("tells the project's files apart: the construct's tests load cdktf, the review's and the run task's do not", () => {
+    const files = testFilesLoadingCdktf(path.join(PROJECT_DIR, "__tests__")).map((file: string) => path.relative(PROJECT_DIR, file));
+    expect(files).toEqual(expect.arrayContaining(["__tests__/modules/validation.test.ts", "__tests__/app/config.test.ts",
+      "__tests__/package/flavour.test.ts", "__tests__/terraform/lifecycle.test.ts"]));
+    expect(files.filter((file: string) => /\/(review|run-task|deployer)\/.*(?<!\.terraform)\.test\.ts$/.test(file))).toEqual([]);
+  });
+});
