@@ -52,6 +52,7 @@ export interface AttachableProvider {
  * configuration or local state names.
  */
 const PROJECT_TYPES = /^aws_(iam_|pinpoint_|ses|partition$|caller_identity$|region$)/;
+export const projectTypes = (type: string): boolean => PROJECT_TYPES.test(type);
 
 const idle = new Map<string, Provider[]>();
 /** Binaries that did not start in debug mode: commands start their own provider. */

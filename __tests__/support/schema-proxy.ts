@@ -242,20 +242,29 @@ function respond(stream: http2.ServerHttp2Stream, response: Response, keep?: (ty
  */
 export function narrowed(body: Buffer, keep: (type: string) => boolean): Buffer {
   if (body.length < 5 || body[0] !== 0 || body.readUInt32BE(1) !== body.length - 5) return body;
-  let kept: Field[];
-  try {
-    kept = fields(body.subarray(5)).filter((field) => {
-      if (!TYPE_MAPS.has(field.number) || !field.bytes) return true;
-      const key = fields(field.bytes).find((entry) => entry.number === 1);
-      return key?.bytes === undefined || keep(key.bytes.toString("utf8"));
-    });
-  } catch {
-    return body; // terraform reports what it cannot read
-  }
-  const message = Buffer.concat(kept.map((field) => field.raw));
+  const typed = typedFields(body);
+  if (!typed) return body; // terraform reports what it cannot read
+  const message = Buffer.concat(typed.filter((field) => field.type === undefined || keep(field.type)).map((field) => field.raw));
   const prefix = Buffer.alloc(5);
   prefix.writeUInt32BE(message.length, 1);
   return Buffer.concat([prefix, message]);
+}
+
+/** A schema's top-level fields, each type-map entry with its type name: read once per kept schema, narrowed on every command. */
+const typedBodies = new WeakMap<Buffer, Array<Field & { readonly type?: string }> | null>();
+
+function typedFields(body: Buffer): Array<Field & { readonly type?: string }> | null {
+  if (!typedBodies.has(body)) {
+    try {
+      typedBodies.set(body, fields(body.subarray(5)).map((field) => ({
+        ...field,
+        type: TYPE_MAPS.has(field.number) && field.bytes ? fields(field.bytes).find((entry) => entry.number === 1)?.bytes?.toString("utf8") : undefined,
+      })));
+    } catch {
+      typedBodies.set(body, null);
+    }
+  }
+  return typedBodies.get(body) ?? null;
 }
 
 interface Field {

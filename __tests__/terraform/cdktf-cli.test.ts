@@ -2,14 +2,18 @@
  * The user's own commands: `cdktf deploy --auto-approve` and `cdktf destroy
  * --auto-approve` on the real app (main.ts through cdktf.json), against the
  * local endpoint, configured only by environment variables a user would set
- * (AWS_ENDPOINT_URL_IAM/_STS, credentials, TF_CLI_CONFIG_FILE).
+ * (AWS_ENDPOINT_URL_IAM/_STS, credentials, TF_CLI_CONFIG_FILE). The CLI hands
+ * its environment to the terraform commands it runs, so they attach to
+ * started providers as the scenarios' do (TF_REATTACH_PROVIDERS); the path
+ * on which terraform starts its own provider is `npm run try-local`'s.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_STACK_NAME } from "../../app/config";
 import { LocalAwsEndpoint } from "../support/aws-endpoint";
 import { CdktfAppCopy } from "../support/cdktf-app";
-import { documentsOf, expectOnlyRecordedActions, onlyRole, seedDocuments } from "../support/lifecycle";
+import { documentsOf, expectOnlyRecordedActions, initialisedWorkdir, onlyRole, seedDocuments } from "../support/lifecycle";
+import { AttachableProvider, attachableAwsProvider, projectTypes, withProvider } from "../support/provider-pool";
 import { PROJECT_DIR, testEnv } from "../support/terraform";
 
 const ACCOUNT = "789012345678";
@@ -22,13 +26,20 @@ let endpoint: LocalAwsEndpoint;
 let app: CdktfAppCopy;
 let env: NodeJS.ProcessEnv;
 let stampBefore: number | string;
+let provider: AttachableProvider;
+/** Runs a cdktf command whose terraform commands attach to started providers (provider-pool.ts). */
+const attached = <T>(command: (attachedEnv: NodeJS.ProcessEnv) => Promise<T>) =>
+  withProvider(provider, env, (reattach) => command(reattach ? { ...env, TF_REATTACH_PROVIDERS: reattach } : env));
 
 beforeAll(async () => {
   endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
   app = CdktfAppCopy.create("cdktf-cli");
   env = testEnv(endpoint.env());
   stampBefore = projectStateStamp();
-  await app.deploy(env);
+  const shared = await initialisedWorkdir("cdktf-cli-provider");
+  provider = { binary: (attachableAwsProvider(shared.dir) as AttachableProvider).binary, needs: projectTypes };
+  shared.remove();
+  await attached((attachedEnv) => app.deploy(attachedEnv));
 });
 
 afterAll(async () => {
@@ -53,7 +64,7 @@ describe("cdktf deploy --auto-approve", () => {
 });
 
 describe("then cdktf destroy --auto-approve", () => {
-  beforeAll(() => app.destroy(env));
+  beforeAll(() => attached((attachedEnv) => app.destroy(attachedEnv)));
 
   it("deletes the role and its policy from the endpoint", () => {
     expect(endpoint.roles()).toEqual([]);
