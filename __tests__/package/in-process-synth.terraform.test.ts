@@ -12,6 +12,7 @@ import { PinpointSesStack } from "../../app/stack";
 import { AppConfig, DEFAULT_REGION, DEFAULT_STACK_NAME } from "../../app/config";
 import { appStackJson } from "../support/synth";
 import { TerraformWorkdir } from "../support/terraform";
+import { initialisedWorkdir } from "../support/lifecycle";
 
 const APP_ID = "0123456789abcdef0123456789abcdef";
 /** The role with every resource the app can make: the role, its policy and the email channel. */
@@ -20,15 +21,14 @@ const CONFIG: Partial<AppConfig> = {
   emailChannel: { applicationId: APP_ID, identity: "example.com", fromAddress: "News <news@example.com>" },
 };
 
-// JSON and HCL need the same providers: one init serves both, one file at a time.
-const workdir = TerraformWorkdir.create("in-process-synth");
+// JSON and HCL need the app stack's providers: the run's one init of it serves both, one file at a time.
+let workdir: TerraformWorkdir;
 
 beforeAll(async () => {
-  workdir.write("cdk.tf.json", appStackJson(CONFIG));
-  await workdir.init({ backend: false });
+  workdir = await initialisedWorkdir("in-process-synth");
 });
 
-afterAll(() => workdir.remove());
+afterAll(() => workdir?.remove());
 
 function validateOnly(file: string, content: string | object) {
   for (const stale of ["cdk.tf.json", "cdk.tf"]) fs.rmSync(path.join(workdir.dir, stale), { force: true });

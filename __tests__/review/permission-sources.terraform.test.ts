@@ -14,6 +14,7 @@ import { RoleResult, Review, reviewPlan } from "../../review/review";
 import { LocalAwsEndpoint } from "../support/aws-endpoint";
 import { ACCOUNT, APP_IDS, plannedRolesStack } from "../support/planned-roles";
 import { PlanJson, TerraformWorkdir, testEnv } from "../support/terraform";
+import { initialisedWorkdir } from "../support/lifecycle";
 import { allow, allowEach, pinpointTrust, sendPolicy, trust } from "./documents";
 
 const OTHER_ACCOUNT = "999988887777";
@@ -278,12 +279,12 @@ let constructAddresses: Map<string, { role: string; policy: string }>;
 
 beforeAll(async () => {
   endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
-  workdir = TerraformWorkdir.create("review-sources");
+  // The app stack's provider block (the HCL roles use the same provider): a fork of the run's one init.
+  workdir = await initialisedWorkdir("review-sources");
   const stack = plannedRolesStack(CONSTRUCT_ROLES);
   constructAddresses = stack.addresses;
   workdir.write("cdk.tf.json", stack.stackJson);
   workdir.write("roles.tf", HCL_ROLES.map((item) => item.hcl).join("\n"));
-  await workdir.init();
   plan = await workdir.plan(testEnv(endpoint.env()));
   review = await reviewPlan(parsePlan(JSON.stringify(plan), "plan.json"));
 });

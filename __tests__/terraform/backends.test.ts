@@ -9,17 +9,17 @@
 import { AppConfig, loadAppConfigs } from "../../app/config";
 import { appStackJson } from "../support/synth";
 import { TerraformWorkdir } from "../support/terraform";
+import { initialisedWorkdir } from "../support/lifecycle";
 
-// One init serves every configuration below: same provider, and -backend=false ignores the backend.
-const workdir = TerraformWorkdir.create("backends");
+// The run's one init of the app stack serves every configuration below: same provider, and validate reads no backend.
+let workdir: TerraformWorkdir;
 const noContext = () => undefined;
 
 beforeAll(async () => {
-  workdir.write("cdk.tf.json", appStackJson());
-  await workdir.init({ backend: false });
+  workdir = await initialisedWorkdir("backends");
 });
 
-afterAll(() => workdir.remove());
+afterAll(() => workdir?.remove());
 
 async function validate(config: Partial<AppConfig>) {
   const json = appStackJson(config);

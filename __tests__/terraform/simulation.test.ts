@@ -14,6 +14,7 @@ import {
   RoleAddresses,
 } from "../support/planned-roles";
 import { PlanJson, TerraformWorkdir, testEnv } from "../support/terraform";
+import { initialisedWorkdir } from "../support/lifecycle";
 import { describeUnexpected, pinpointCases, RoleDocuments, simulateCase } from "../../review/simulation";
 
 let endpoint: LocalAwsEndpoint;
@@ -23,11 +24,11 @@ let addresses: Map<string, RoleAddresses>;
 
 beforeAll(async () => {
   endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
-  workdir = TerraformWorkdir.create("simulation");
+  // The app stack's provider block: a fork of the run's one init.
+  workdir = await initialisedWorkdir("simulation");
   const stack = plannedRolesStack();
   addresses = stack.addresses;
   workdir.write("cdk.tf.json", stack.stackJson);
-  await workdir.init();
   plan = await workdir.plan(testEnv(endpoint.env()));
 });
 

@@ -9,10 +9,11 @@ import * as os from "os";
 import * as path from "path";
 import { docExample } from "../support/doc-examples";
 import { PROJECT_DIR, run, RunResult, TerraformWorkdir, testEnv } from "../support/terraform";
+import { initialisedWorkdir } from "../support/lifecycle";
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-synth-"));
-// JSON and HCL need the same providers: one init serves both, one file at a time.
-const workdir = TerraformWorkdir.create("validate");
+// JSON and HCL need the app stack's providers: the run's one init of it serves both, one file at a time.
+let workdir: TerraformWorkdir;
 let synth: RunResult;
 const stackDir = (kind: string) => path.join(out, kind, "stacks", "pinpoint-ses-sending-role");
 
@@ -21,13 +22,12 @@ beforeAll(async () => {
     cwd: PROJECT_DIR,
     env: testEnv(),
   });
-  workdir.write("cdk.tf.json", fs.readFileSync(path.join(stackDir("json"), "cdk.tf.json"), "utf8"));
-  await workdir.init({ backend: false });
+  workdir = await initialisedWorkdir("validate");
 });
 
 afterAll(() => {
   fs.rmSync(out, { recursive: true, force: true });
-  workdir.remove();
+  workdir?.remove();
 });
 
 async function validateOnly(folder: string, file: string) {
