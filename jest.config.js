@@ -10,7 +10,6 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", ...(terraformTests ? [] : ["<rootDir>/__tests__/terraform/", "\\.terraform\\.test\\.ts$"])],
   // Sucrase only strips types (fast); `npm test` type-checks with tsc first.
   transform: { "^.+\\.ts$": "@sucrase/jest-plugin" },
-  setupFilesAfterEnv: ["<rootDir>/__tests__/support/jest-setup.ts"],
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   testTimeout: 10 * 60_000,
   maxWorkers: 2,

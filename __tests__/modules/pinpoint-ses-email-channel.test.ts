@@ -6,6 +6,8 @@ import {
   PinpointSesEmailChannel, PinpointSesEmailChannelProps, PinpointSesSendingRole, PinpointSesSendingRoleProps,
 } from "../../modules";
 
+Testing.setupJest();
+
 const APP_ID = "0123456789abcdef0123456789abcdef";
 type ChannelOptions = Omit<PinpointSesEmailChannelProps, "sendingRole">;
 const base: ChannelOptions = { applicationId: APP_ID, identity: "example.com", fromAddress: "news@example.com" };

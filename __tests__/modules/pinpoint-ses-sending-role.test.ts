@@ -9,6 +9,9 @@ import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { PinpointSesSendingRole } from "../../modules";
 import { constructStack } from "../support/synth";
 
+// cdktf's matchers (toHaveResource…): set up here, where they are used, so that files that never load cdktf skip loading it.
+Testing.setupJest();
+
 const APP_ID = "0123456789abcdef0123456789abcdef";
 
 /** The resources of one type in a synthesized stack, as objects. */
