@@ -104,13 +104,13 @@ async function runToResult(planId: string, overrides: { [field: string]: unknown
 }
 
 /** The first logged event that `matches`, once written (the server logs just after the fake records a callback). */
-async function logEvent(matches: (event: any) => boolean): Promise<any> {
-  for (let tries = 0; tries < 100; tries++) {
+async function logEvent(matches: (event: any) => boolean, seconds = 2): Promise<any> {
+  for (let tries = 0; tries < seconds * 50; tries++) {
     const found = logLines.map((line) => JSON.parse(line)).find(matches);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error("no such log event in 2 s");
+  throw new Error(`no such log event in ${seconds} s`);
 }
 
 describe("results", () => {
@@ -305,7 +305,7 @@ describe("reliability", () => {
       }
       release();
       // The held review now finishes; its result must not be sent a second time.
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await logEvent((event) => event.event === "result.superseded" && event.run_id === running.run_id, 30);
       expect(fake.resultsFor(running)).toHaveLength(1);
       await expect(fetch(`${stopping.url}/healthz`)).rejects.toThrow();
     } finally {
