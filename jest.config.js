@@ -8,8 +8,9 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", ...(terraformTests ? [] : ["<rootDir>/__tests__/terraform/", "\\.terraform\\.test\\.ts$"])],
-  // Sucrase only strips types (fast); `npm test` type-checks with tsc first.
+  // Sucrase only strips types (fast); __tests__/typecheck.test.ts type-checks with tsc, first in line.
   transform: { "^.+\\.ts$": "@sucrase/jest-plugin" },
+  testSequencer: "<rootDir>/__tests__/support/typecheck-first.js",
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   testTimeout: 10 * 60_000,
   maxWorkers: 2,
