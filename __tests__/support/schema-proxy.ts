@@ -125,7 +125,7 @@ export function startSchemaProxy({ binary, socket, keep, unconfigured, borrow }:
 
   server.on("session", (session) => {
     sessions.add(session);
-    // Validation, schema and plugin housekeeping calls hold no state: one unconfigured process answers them
+    // Validation and schema calls hold no state: one unconfigured process answers those without a kept answer,
     // for every connection. From its Configure call on, a connection has a process of its own.
     let shared: Promise<http2.ClientHttp2Session> | undefined;
     let own: Promise<{ client: http2.ClientHttp2Session; lent: Lent }> | undefined;
