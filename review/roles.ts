@@ -135,8 +135,8 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
   const roles = managed.filter((change) => change.type === "aws_iam_role");
   const config = configResources(plan);
   const rolesByConfig = byConfigAddress(roles);
-  // The first role of each name.
-  const rolesByName = new Map([...roles].reverse().map((role) => [nameOf(role), role]));
+  // The first role of each known name.
+  const rolesByName = new Map([...roles].reverse().flatMap((role) => nameOf(role) === undefined ? [] : [[nameOf(role), role]]));
   /** The roles an argument refers to through the configuration: `role = aws_iam_role.x.name`. */
   const referencedRoles = (resource: ResourceChange, argument: string) =>
     referencedAddresses(argumentReferences(config, resource.address, argument) ?? [], "aws_iam_role")
