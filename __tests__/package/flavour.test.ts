@@ -1,14 +1,15 @@
 /**
- * The suite runs on the cdktf flavour its configuration names: cdktf itself,
- * or CDK Terrain when jest.cdktn.config.js maps the name `cdktf` to cdktn.
- * Without this test a broken mapping would silently test cdktf twice.
+ * Each jest project runs on the cdktf flavour its configuration names: cdktf
+ * itself, or CDK Terrain where jest.config.js's cdktn project maps the name
+ * `cdktf` to cdktn (and sets the global CDKTF_FLAVOUR). Without this test a
+ * broken mapping would silently test cdktf twice.
  */
 import * as path from "path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformProvider, TerraformStack, Testing } from "cdktf";
 import { PROJECT_DIR } from "../support/terraform";
 
-const flavour = process.env.CDKTF_FLAVOUR === "cdktn" ? "cdktn" : "cdktf";
+const flavour = (globalThis as { CDKTF_FLAVOUR?: string }).CDKTF_FLAVOUR === "cdktn" ? "cdktn" : "cdktf";
 
 describe(`the suite on ${flavour}`, () => {
   it(`resolves the name cdktf into node_modules/${flavour}`, () => {

@@ -3,7 +3,7 @@
  * must pass `terraform validate` with the real AWS provider. Unlike
  * __tests__/terraform/synth-validate.test.ts (the cdktf CLI in a child
  * process), this runs on whichever cdktf the suite maps the name to, so the
- * cdktn suite (jest.cdktn.config.js) proves cdktn's output too.
+ * cdktn project (jest.config.js) proves cdktn's output too.
  */
 import * as fs from "fs";
 import * as path from "path";

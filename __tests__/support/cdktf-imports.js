@@ -1,7 +1,7 @@
 /**
  * Which test files load cdktf (or the AWS provider bindings, built on it),
  * through their own imports or those of the project's files they import:
- * jest.cdktn.config.js runs those again on CDK Terrain. A file that never
+ * jest.config.js's cdktn project runs those again on CDK Terrain. A file that never
  * loads cdktf runs the same code on either, so running it twice proves nothing.
  * Plain JavaScript: jest reads its configuration before any transform.
  */

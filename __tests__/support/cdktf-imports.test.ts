@@ -1,5 +1,5 @@
 /**
- * Which test files load cdktf, as jest.cdktn.config.js decides which to run
+ * Which test files load cdktf, as jest.config.js's cdktn project decides which to run
  * again on CDK Terrain: a file that does, by any path, must not be left out.
  */
 import * as fs from "fs";

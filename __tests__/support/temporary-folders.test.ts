@@ -16,7 +16,7 @@ afterAll(() => fs.rmSync(tmpdir, { recursive: true, force: true }));
 it("leaves no folder in the temporary directory after a failing test that made some, cdktf's Testing outdir included", async () => {
   const jest = path.join(PROJECT_DIR, "node_modules", ".bin", "jest");
   const result = await run(process.execPath,
-    [jest, "--testMatch", "**/leaves-temporary-folders.fixture.ts", "--cacheDirectory", path.join(os.tmpdir(), "jest-cache")],
+    [jest, "--selectProjects", "cdktf", "--testMatch", "**/leaves-temporary-folders.fixture.ts", "--cacheDirectory", path.join(os.tmpdir(), "jest-cache")],
     { cwd: PROJECT_DIR, env: { ...process.env, TMPDIR: tmpdir, TERRAFORM_TESTS: "off" }, allowFailure: true });
   expect(result.stderr).toContain("✕ makes temporary folders and fails");
   expect(result.status).toBe(1);
