@@ -5,6 +5,7 @@
  * directory and state without another `terraform init`.
  */
 import { spawn } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -104,12 +105,15 @@ export class TerraformWorkdir {
   /**
    * A working directory with `files`, initialised once per test run and
    * shared by every test file (jest runs them in separate processes): the
-   * first caller runs `terraform init` in a folder named by `key` under the
-   * run's temporary root, the others wait for it. Each caller gets its own
-   * fork (named by `label`), with its own state.
+   * first caller runs `terraform init` in a folder named by `key` and the
+   * files' digest under the run's temporary root, the others wait for it.
+   * Callers share an init only with byte-identical files (the cdktn project
+   * synthesizes its own). Each caller gets its own fork (named by `label`),
+   * with its own state.
    */
   static async shared(key: string, files: { readonly [file: string]: string | object }, label = key): Promise<TerraformWorkdir> {
-    const base = new TerraformWorkdir(path.join(os.tmpdir(), `pinpoint-ses-shared-init-${key}`));
+    const digest = crypto.createHash("sha256").update(JSON.stringify(files)).digest("hex").slice(0, 12);
+    const base = new TerraformWorkdir(path.join(os.tmpdir(), `pinpoint-ses-shared-init-${key}-${digest}`));
     const ready = path.join(base.dir, ".ready");
     const failed = path.join(base.dir, ".failed");
     let first = true;
