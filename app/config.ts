@@ -7,10 +7,7 @@
 import * as fs from "fs";
 import type { AssumeRoleConfig, RoleOptions } from "./deployments";
 import type { SettingKind } from "./schema";
-
-/** Stack names double as folder names and S3 key parts. */
-export const STACK_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-export const STACK_NAME_RULE = "is not a valid stack name (1 to 64 of [A-Za-z0-9_-])";
+import { STACK_NAME, STACK_NAME_RULE } from "./stack-name";
 
 /**
  * Where Terraform keeps state for the stack. Terraform Cloud (or Enterprise): one named workspace, or the workspaces

@@ -8,7 +8,7 @@
  */
 import * as v from "valibot";
 import { PATTERNS } from "../modules/iam-limits";
-import { STACK_NAME, STACK_NAME_RULE } from "./config";
+import { STACK_NAME, STACK_NAME_RULE } from "./stack-name";
 
 export const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/([\u0021-\u007E]+\/)*[\w+=,.@-]{1,64}$/;
 
