@@ -2,7 +2,7 @@
 // again on CDK Terrain (cdktn 0.24, the community fork of the deprecated cdktf). One run: one global setup, one
 // temporary root (the Terraform inits and provider schema are shared), and no second jest start-up.
 const path = require("path");
-const { testFilesLoadingCdktf } = require("./__tests__/support/cdktf-imports");
+const { testFilesLoadingCdktf } = require("./__tests__/support/imports");
 
 // Terraform-backed tests (__tests__/terraform/, *.terraform.test.ts) run unless TERRAFORM_TESTS=off;
 // when they run, a missing terraform fails the run in global setup.
