@@ -7,14 +7,15 @@ const { testFilesLoadingCdktf } = require("./__tests__/support/imports");
 // Terraform-backed tests (__tests__/terraform/, *.terraform.test.ts) run unless TERRAFORM_TESTS=off;
 // when they run, a missing terraform fails the run in global setup.
 const terraformTests = process.env.TERRAFORM_TESTS !== "off";
+const TERRAFORM_BACKED = ["<rootDir>/__tests__/terraform/", "\\.terraform\\.test\\.ts$"];
 const TESTS = path.join(__dirname, "__tests__");
-const isTerraformBacked = (file) => /^terraform\/|\.terraform\.test\.ts$/.test(path.relative(TESTS, file));
+const isTerraformBacked = (file) => TERRAFORM_BACKED.some((pattern) => new RegExp(pattern.replace("<rootDir>", __dirname)).test(file));
 
 /** What both projects share. */
 const project = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
-  testPathIgnorePatterns: ["/node_modules/", ...(terraformTests ? [] : ["<rootDir>/__tests__/terraform/", "\\.terraform\\.test\\.ts$"])],
+  testPathIgnorePatterns: ["/node_modules/", ...(terraformTests ? [] : TERRAFORM_BACKED)],
   // Sucrase only strips types (fast); __tests__/typecheck.test.ts type-checks with tsc, first in line.
   transform: { "^.+\\.ts$": "@sucrase/jest-plugin" },
   // Runs once for the run, whichever projects it holds.
