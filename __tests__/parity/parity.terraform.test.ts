@@ -1,6 +1,6 @@
 /**
  * The construct and the Terraform module, run on every case of cases.ts with
- * the real provider against the local STS endpoint, in one root
+ * the real provider against moto's STS, in one root
  * configuration: a cdktf stack holding one construct per case, plus one
  * module block per accepted case, so ONE `terraform plan` shows what both
  * plan. Refused cases: the construct's constructor throws; the module's
@@ -12,7 +12,7 @@ import * as path from "path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { PinpointSesSendingRole } from "../../modules";
-import { LocalAwsEndpoint } from "../support/aws-endpoint";
+import { EmulatedAccount } from "../support/emulator";
 import { PlanJson, PROJECT_DIR, TerraformWorkdir, testEnv } from "../support/terraform";
 import { ACCOUNT, Case, CASES, inputsFor, placed, Planned, PROVIDER_REGION } from "./cases";
 
@@ -25,14 +25,14 @@ type Addresses = { readonly role: string; readonly policy: string };
 const ACCEPTED = CASES.filter((testCase) => testCase.plans);
 const REFUSED = CASES.filter((testCase) => testCase.refused !== undefined);
 const workdirs: TerraformWorkdir[] = [];
-let endpoint: LocalAwsEndpoint;
+let aws: EmulatedAccount;
 const fromConstruct: Outcomes = new Map();
 const fromModule: Outcomes = new Map();
 /** The construct given each accepted case's inputs as Terraform variables (tokens), by case id. */
 const fromTokens: Outcomes = new Map();
 
 beforeAll(async () => {
-  endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
+  aws = await EmulatedAccount.open(ACCOUNT);
   const { stackJson, addresses, tokenAddresses } = constructStack();
   const withModules = (cases: readonly Case[]) => ({ ...stackJson, module: moduleBlocks(cases) });
   // One init for every case's block; each plan below writes only some of them.
@@ -46,7 +46,7 @@ beforeAll(async () => {
   base.write("cdk.tf.json", withModules(ACCEPTED));
   // The refused blocks alone, with the stack's provider and backend.
   const refusedRoot = { terraform: stackJson.terraform, provider: stackJson.provider };
-  const env = testEnv(endpoint.env());
+  const env = testEnv(aws.env);
   const [plan] = await Promise.all([planAccepted(base, env), refusedRounds(refused, refusedRoot, env)]);
   if (!plan) return;
   for (const [id, at] of addresses) fromConstruct.set(id, { plans: plannedAt(plan, at) });
@@ -57,7 +57,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await endpoint?.stop();
   workdirs.forEach((workdir) => workdir.remove());
 });
 

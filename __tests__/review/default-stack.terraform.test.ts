@@ -4,29 +4,28 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { LocalAwsEndpoint } from "../support/aws-endpoint";
+import { EmulatedAccount } from "../support/emulator";
 import { docExample } from "../support/doc-examples";
 import { initialisedWorkdir } from "../support/lifecycle";
 import { PROJECT_DIR, run, RunResult, TerraformWorkdir, testEnv } from "../support/terraform";
 
 const ACCOUNT = "123456789012";
 
-let endpoint: LocalAwsEndpoint;
+let aws: EmulatedAccount;
 let workdir: TerraformWorkdir;
 let review: RunResult;
 
 beforeAll(async () => {
-  endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
+  aws = await EmulatedAccount.open(ACCOUNT);
   workdir = await initialisedWorkdir("review-default");
   const planFile = path.join(workdir.dir, "plan.json");
-  fs.writeFileSync(planFile, JSON.stringify(await workdir.plan(testEnv(endpoint.env()))));
+  fs.writeFileSync(planFile, JSON.stringify(await workdir.plan(testEnv(aws.env))));
   // Run as a user runs it; asynchronously, so that the endpoint in this process stays responsive.
   review = await run("npm", ["run", "-s", "review", "--", planFile, "--fail-on=warning"],
     { cwd: PROJECT_DIR, env: process.env, allowFailure: true, timeoutMs: 60_000 });
 });
 
 afterAll(async () => {
-  await endpoint?.stop();
   workdir?.remove();
 });
 
@@ -53,7 +52,7 @@ describe("npm run review on the default stack's plan", () => {
     expect(row[0]).toMatch(/^`aws_iam_role\./);
   });
 
-  it("shows who can assume the role: Pinpoint, for the account the endpoint reports", () => {
+  it("shows who can assume the role: Pinpoint, for the account STS reports", () => {
     expect(tableAfter(review.stdout, "### Who can assume it")).toEqual([
       ["Allow", "Service `pinpoint.amazonaws.com`", "`sts:AssumeRole`", `StringEquals \`aws:SourceAccount\` = \`${ACCOUNT}\``],
     ]);

@@ -1,12 +1,12 @@
 /**
  * Each rule of the review, in its compliant and its non-compliant form, on
- * plan JSON written by the real Terraform and AWS provider against the local
- * endpoint: a plan that creates hand-written roles, then, after applying it,
+ * plan JSON written by the real Terraform and AWS provider against moto: a
+ * plan that creates hand-written roles, then, after applying it,
  * a plan that updates one role in place and replaces another.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { LocalAwsEndpoint } from "../support/aws-endpoint";
+import { EmulatedAccount } from "../support/emulator";
 import { PlanJson, TerraformWorkdir, testEnv } from "../support/terraform";
 import { RuleId } from "../../review/findings";
 import { main } from "../../review/cli";
@@ -95,7 +95,7 @@ function configuration(roles: { [label: string]: RoleSpec }): string {
 const RULE_LABELS = Object.fromEntries(RULE_ROLES.flatMap(({ compliant, nonCompliant }) =>
   [[compliant.name, compliant], [nonCompliant.name, nonCompliant]]));
 
-let endpoint: LocalAwsEndpoint;
+let aws: EmulatedAccount;
 let workdir: TerraformWorkdir;
 let createPlan: PlanJson;
 let changePlan: PlanJson;
@@ -103,8 +103,8 @@ let created: Review;
 let changed: Review;
 
 beforeAll(async () => {
-  endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
-  const env = testEnv(endpoint.env());
+  aws = await EmulatedAccount.open(ACCOUNT);
+  const env = testEnv(aws.env);
   workdir = TerraformWorkdir.create("review-rules");
   workdir.write("main.tf", configuration({ ...RULE_LABELS, updated: UPDATED, renamed: RENAMED }));
   await workdir.init();
@@ -117,7 +117,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await endpoint?.stop();
   workdir?.remove();
 });
 

@@ -1,7 +1,7 @@
 /**
  * Every permission source of a role and every trust and Pinpoint-intent rule,
- * on one plan written by the real Terraform and AWS provider against the local
- * endpoint: dozens of roles in one configuration (hand-written HCL next to the
+ * on one plan written by the real Terraform and AWS provider against moto:
+ * dozens of roles in one configuration (hand-written HCL next to the
  * construct's synthesized JSON), dangerous ones and correct ones side by side.
  * A dangerous plan must never pass with 0 findings; a correct one must pass
  * `--fail-on=warning`.
@@ -11,7 +11,7 @@ import * as path from "path";
 import { main } from "../../review/cli";
 import { parsePlan } from "../../review/plan";
 import { RoleResult, Review, reviewPlan } from "../../review/review";
-import { LocalAwsEndpoint } from "../support/aws-endpoint";
+import { EmulatedAccount } from "../support/emulator";
 import { ACCOUNT, APP_IDS, plannedRolesStack } from "../support/planned-roles";
 import { PlanJson, TerraformWorkdir, testEnv } from "../support/terraform";
 import { initialisedWorkdir } from "../support/lifecycle";
@@ -271,26 +271,25 @@ const HCL_ROLES: ReadonlyArray<{ label: string; hcl: string; rules: readonly str
 
 const CORRECT = [...CONSTRUCT_ROLES.map((item) => item.id), ...HCL_ROLES.filter((item) => item.rules.length === 0).map((item) => item.label)];
 
-let endpoint: LocalAwsEndpoint;
+let aws: EmulatedAccount;
 let workdir: TerraformWorkdir;
 let plan: PlanJson;
 let review: Review;
 let constructAddresses: Map<string, { role: string; policy: string }>;
 
 beforeAll(async () => {
-  endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
+  aws = await EmulatedAccount.open(ACCOUNT);
   // The app stack's provider block (the HCL roles use the same provider): a fork of the run's one init.
   workdir = await initialisedWorkdir("review-sources");
   const stack = plannedRolesStack(CONSTRUCT_ROLES);
   constructAddresses = stack.addresses;
   workdir.write("cdk.tf.json", stack.stackJson);
   workdir.write("roles.tf", HCL_ROLES.map((item) => item.hcl).join("\n"));
-  plan = await workdir.plan(testEnv(endpoint.env()));
+  plan = await workdir.plan(testEnv(aws.env));
   review = await reviewPlan(parsePlan(JSON.stringify(plan), "plan.json"));
 });
 
 afterAll(async () => {
-  await endpoint?.stop();
   workdir?.remove();
 });
 

@@ -1,6 +1,6 @@
 /**
  * The run task server against a fake Terraform Cloud, on plan JSON written by
- * the real Terraform and AWS provider against the local endpoint: one clean
+ * the real Terraform and AWS provider against moto: one clean
  * plan (the app's default stack) and one the review flags (a role anyone may
  * assume), made once for the file.
  */
@@ -8,7 +8,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalAwsEndpoint } from "../support/aws-endpoint";
+import { EmulatedAccount } from "../support/emulator";
 import { FakeTerraformCloud } from "../support/fake-terraform-cloud";
 import { initialisedWorkdir } from "../support/lifecycle";
 import { appStackJson } from "../support/synth";
@@ -21,7 +21,7 @@ const KEY = "run-task-test-hmac-key";
 const CLEAN = "plan-clean";
 const FLAGGED = "plan-flagged";
 
-let endpoint: LocalAwsEndpoint;
+let aws: EmulatedAccount;
 let workdir: TerraformWorkdir;
 let fake: FakeTerraformCloud;
 /** Every log line any server of this file wrote. */
@@ -45,9 +45,9 @@ function flaggedStack(): object {
 }
 
 beforeAll(async () => {
-  endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
+  aws = await EmulatedAccount.open(ACCOUNT);
   workdir = await initialisedWorkdir("run-task");
-  const env = testEnv(endpoint.env());
+  const env = testEnv(aws.env);
   const clean = await workdir.plan(env);
   const flagged = workdir.fork("run-task-flagged");
   try {
@@ -63,7 +63,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.stop()));
   await fake?.stop();
-  await endpoint?.stop();
   workdir?.remove();
 });
 

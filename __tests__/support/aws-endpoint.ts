@@ -1,17 +1,20 @@
 /**
- * A local stand-in for the AWS STS, IAM and Pinpoint APIs, for tests only:
- * the real AWS provider talks to it through AWS_ENDPOINT_URL_STS/_IAM/_PINPOINT.
- * Listens on 127.0.0.1, keeps everything in memory, per account, and closes
- * itself after `maxLifetimeMs`.
+ * A home-made stand-in for the AWS STS, IAM and Pinpoint APIs, for what moto
+ * (the emulator the scenarios run on) cannot do: fail one call of a run,
+ * authorise every call as the deployer, hide a new role from its first reads
+ * as IAM's eventual consistency does, page lists two items at a time, record
+ * the provider's calls, and serve Pinpoint's email channel. The real AWS
+ * provider talks to it through AWS_ENDPOINT_URL_STS/_IAM/_PINPOINT. Listens
+ * on 127.0.0.1, keeps everything in memory, and closes itself after
+ * `maxLifetimeMs`.
  *
  * It answers what hashicorp/aws 5.100.0 asks for `aws_iam_role`,
  * `aws_iam_role_policy`, `aws_iam_role_policies_exclusive` and
  * `aws_pinpoint_email_channel`, and behaves as IAM does where the provider
  * depends on it: IAM's role ids and ARNs, policy documents returned
  * URL-encoded, case-insensitive role names, a boundary that must name an
- * existing managed policy, paged lists, and IAM's errors (local-iam.ts).
- * `sts:AssumeRole` switches the caller to the role's account, so a
- * deployment into the wrong account lands there and is seen.
+ * existing managed policy, UpdateRole leaving omitted fields alone, paged
+ * lists, and IAM's errors (local-iam.ts).
  *
  * Stricter on request: `authoriseAs` evaluates every request against the
  * caller's identity policies and answers AccessDenied as IAM does
@@ -23,14 +26,15 @@
  * injects Throttling or ServiceFailure; `role()`, `roles()` and `invoke()`
  * let a test read and change the state out of band, as the console would.
  */
-import { randomBytes, randomUUID } from "crypto";
+import { randomUUID } from "crypto";
 import * as http from "http";
 import { AddressInfo } from "net";
 import { partitionOfRegion } from "../../modules/partitions";
 import { authorise } from "./endpoint-authorisation";
 import {
-  AccountState, AwsError, emptyAccount, iamHandlers, Params, RequestContext, required, StoredPolicy, StoredRole, xml,
+  AccountState, AwsError, emptyAccount, iamHandlers, Params, RequestContext, StoredPolicy, StoredRole, xml,
 } from "./local-iam";
+import { endpointEnv } from "./emulator";
 import { OUT_OF_BAND_HEADER } from "./iam-client";
 import { PinpointApps, pinpointCallOf, runPinpointCall } from "./local-pinpoint";
 
@@ -73,18 +77,6 @@ export interface LocalAwsEndpointOptions {
   readonly pageSize?: number;
 }
 
-/** Environment that sends the AWS provider to `url` for STS, IAM and Pinpoint, with dummy credentials. */
-export function endpointEnv(url: string, accessKeyId: string): { [name: string]: string } {
-  return {
-    AWS_ACCESS_KEY_ID: accessKeyId,
-    AWS_SECRET_ACCESS_KEY: "local-test",
-    AWS_ENDPOINT_URL_STS: url,
-    AWS_ENDPOINT_URL_IAM: url,
-    AWS_ENDPOINT_URL_PINPOINT: url,
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
-}
-
 const API_VERSIONS: { [service: string]: string } = { sts: "2011-06-15", iam: "2010-05-08" };
 
 export class LocalAwsEndpoint {
@@ -105,11 +97,10 @@ export class LocalAwsEndpoint {
   /** Actions that were asked for but are not implemented. */
   readonly unimplemented: string[] = [];
   private readonly handlers = new Map<string, ActionHandler>();
-  private readonly accounts = new Map<string, AccountState>();
-  /** Pinpoint projects by `account/region`. */
+  /** What the account holds in IAM. */
+  private readonly iam: AccountState = emptyAccount();
+  /** Pinpoint projects by Region. */
   private readonly pinpointApps = new Map<string, PinpointApps>();
-  /** Sessions of sts:AssumeRole, by access key: the caller is then the role, in the role's account. */
-  private readonly sessions = new Map<string, { arn: string; userId: string; account: string }>();
   private readonly faults = new Map<string, { code: Fault["code"]; skip: number; remaining: number }>();
   private readonly server: http.Server;
   private readonly lifetime: NodeJS.Timeout;
@@ -123,25 +114,11 @@ export class LocalAwsEndpoint {
     this.server = http.createServer((request, response) => this.receive(request, response));
     this.lifetime = setTimeout(() => void this.stop(), options.maxLifetimeMs ?? 15 * 60_000);
     this.lifetime.unref();
-    this.handle("sts", "AssumeRole", (params) => {
-      const role = /^arn:([\w-]+):iam::(\d{12}):role\/(?:[\u0021-\u007E]+\/)?([\w+=,.@-]{1,64})$/.exec(required(params, "RoleArn"));
-      if (!role) throw new AwsError("ValidationError", `${params.RoleArn} is not a role ARN`);
-      const session = params.RoleSessionName || "local-test-session";
-      const accessKeyId = `ASIA${randomBytes(8).toString("hex").toUpperCase()}`;
-      const arn = `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/${session}`;
-      this.sessions.set(accessKeyId, { arn, userId: `AROALOCALTESTROLE0001:${session}`, account: role[2] });
-      return `<Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>local-test</SecretAccessKey>` +
-        `<SessionToken>local-test</SessionToken><Expiration>${new Date(Date.now() + 3_600_000).toISOString()}</Expiration>` +
-        `</Credentials><AssumedRoleUser><Arn>${xml(arn)}</Arn><AssumedRoleId>AROALOCALTESTROLE0001:${xml(session)}` +
-        "</AssumedRoleId></AssumedRoleUser><PackedPolicySize>0</PackedPolicySize>";
-    });
-    this.handle("sts", "GetCallerIdentity", (_params, request) => {
-      const userId = this.sessions.get(request.accessKeyId ?? "")?.userId ?? "AIDALOCALTESTUSER0001";
-      return `<Arn>${xml(request.caller)}</Arn><UserId>${xml(userId)}</UserId><Account>${request.account}</Account>`;
-    });
+    this.handle("sts", "GetCallerIdentity", (_params, request) =>
+      `<Arn>${xml(request.caller)}</Arn><UserId>AIDALOCALTESTUSER0001</UserId><Account>${request.account}</Account>`);
     const iam = iamHandlers({ pageSize: () => this.pageSize, newRoleInvisibleReads: () => this.invisibleReads });
     for (const [action, handler] of Object.entries(iam)) {
-      this.handle("iam", action, (params, request) => handler(params, request, this.state(request.account)) ?? "");
+      this.handle("iam", action, (params, request) => handler(params, request, this.iam) ?? "");
     }
   }
 
@@ -182,29 +159,24 @@ export class LocalAwsEndpoint {
     this.invisibleReads = reads;
   }
 
-  /** The role of that name (any case) in `account`, as stored; change it to make drift. */
-  role(name: string, account = this.account): StoredRole | undefined {
-    return this.state(account).roles.get(name.toLowerCase());
+  /** The role of that name (any case), as stored; change it to make drift. */
+  role(name: string): StoredRole | undefined {
+    return this.iam.roles.get(name.toLowerCase());
   }
 
-  /** Every role of `account`, as stored. */
-  roles(account = this.account): StoredRole[] {
-    return [...this.state(account).roles.values()];
-  }
-
-  /** Every managed policy of `account`, as stored. */
-  managedPolicies(account = this.account): StoredPolicy[] {
-    return [...this.state(account).policies.values()];
+  /** Every role, as stored. */
+  roles(): StoredRole[] {
+    return [...this.iam.roles.values()];
   }
 
   /** Creates a Pinpoint project (application) with that id, as the console would. */
-  addPinpointApp(applicationId: string, region = "us-east-1", account = this.account): void {
-    this.appsOf(account, region).set(applicationId, {});
+  addPinpointApp(applicationId: string, region = "us-east-1"): void {
+    this.appsOf(region).set(applicationId, {});
   }
 
   /** A project's email channel as stored, if it has one. */
-  emailChannel(applicationId: string, region = "us-east-1", account = this.account) {
-    return this.appsOf(account, region).get(applicationId)?.channel;
+  emailChannel(applicationId: string, region = "us-east-1") {
+    return this.appsOf(region).get(applicationId)?.channel;
   }
 
   /**
@@ -212,9 +184,9 @@ export class LocalAwsEndpoint {
    * AWS CLI): same checks and errors, not recorded in `calls`, no faults, no
    * authorisation. Returns the inner XML of the result.
    */
-  invoke(service: string, action: string, params: Params, region = "us-east-1", account = this.account): string {
+  invoke(service: string, action: string, params: Params, region = "us-east-1"): string {
     const partition = partitionOfRegion(region);
-    return this.handlerOf(service, action)(params, { region, partition, account, caller: `arn:${partition}:iam::${account}:user/local-test` });
+    return this.handlerOf(service, action)(params, { region, partition, account: this.account, caller: `arn:${partition}:iam::${this.account}:user/local-test` });
   }
 
   /**
@@ -232,15 +204,9 @@ export class LocalAwsEndpoint {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private state(account: string): AccountState {
-    if (!this.accounts.has(account)) this.accounts.set(account, emptyAccount());
-    return this.accounts.get(account) as AccountState;
-  }
-
-  private appsOf(account: string, region: string): PinpointApps {
-    const key = `${account}/${region}`;
-    if (!this.pinpointApps.has(key)) this.pinpointApps.set(key, new Map());
-    return this.pinpointApps.get(key) as PinpointApps;
+  private appsOf(region: string): PinpointApps {
+    if (!this.pinpointApps.has(region)) this.pinpointApps.set(region, new Map());
+    return this.pinpointApps.get(region) as PinpointApps;
   }
 
   private handlerOf(service: string, action: string): ActionHandler {
@@ -271,16 +237,14 @@ export class LocalAwsEndpoint {
     const scope = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\//.exec(request.headers.authorization ?? "");
     const region = scope?.[2] ?? "us-east-1";
     const partition = partitionOfRegion(region);
-    const accessKeyId = scope?.[1] ?? "";
-    const session = this.sessions.get(accessKeyId);
     return {
       service: scope?.[3] ?? "unknown",
       context: {
         region,
         partition,
-        accessKeyId,
-        account: session?.account ?? this.account,
-        caller: session?.arn ?? `arn:${partition}:iam::${this.account}:user/local-test`,
+        accessKeyId: scope?.[1] ?? "",
+        account: this.account,
+        caller: `arn:${partition}:iam::${this.account}:user/local-test`,
       },
     };
   }
@@ -314,7 +278,7 @@ export class LocalAwsEndpoint {
     try {
       if (!outOfBand) this.injectFault(service, action);
       if (this.identityPolicies && !outOfBand) {
-        await authorise(this.identityPolicies, service, action, params, context, this.state(context.account), pinpoint);
+        await authorise(this.identityPolicies, service, action, params, context, this.iam, pinpoint);
       }
       return { status, result: handler() };
     } catch (error) {
@@ -361,7 +325,7 @@ export class LocalAwsEndpoint {
     }
     const params = { ApplicationId: call.applicationId, ...Object.fromEntries(Object.entries(call.body).map(([key, value]) => [key, String(value)])) };
     const outcome = await this.run("mobiletargeting", call.action, params, context,
-      () => JSON.stringify(runPinpointCall(call, this.appsOf(context.account, context.region))), call);
+      () => JSON.stringify(runPinpointCall(call, this.appsOf(context.region))), call);
     if (outcome.error) {
       return { status: outcome.status, contentType: "application/json", text: JSON.stringify({ Message: outcome.error.message }), errorType: outcome.error.code };
     }

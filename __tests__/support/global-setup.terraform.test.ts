@@ -1,6 +1,7 @@
 /**
- * `npm test` where Terraform cannot run the Terraform-backed tests: jest stops
- * in global setup, before any test file, with one line naming the ways on.
+ * `npm test` where Terraform cannot run the Terraform-backed tests, or has no
+ * AWS emulator to run them against: jest stops in global setup, before any
+ * test file, with one line naming the ways on.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -71,6 +72,32 @@ describe("npm test on a machine where the AWS provider cannot be installed", () 
       stdout: "",
       stderr: "\nterraform was not found on PATH. The Terraform-backed tests need Terraform >= 1.5 " +
         "(https://developer.hashicorp.com/terraform/install); to run only the unit tests, set TERRAFORM_TESTS=off.\n",
+    });
+  });
+});
+
+describe("npm test on a machine without the AWS emulator", () => {
+  const withMirror = { TERRAFORM_PROVIDER_MIRROR: process.env.TERRAFORM_PROVIDER_MIRROR, PINPOINT_SES_TEST_ENDPOINT: undefined };
+
+  it("stops with one line naming moto, how to install it and the other ways on, when moto_server is not on PATH", async () => {
+    const path_ = (process.env.PATH ?? "").split(path.delimiter).filter((dir) => !fs.existsSync(path.join(dir, "moto_server")));
+    const result = await setupWith({ ...withMirror, PATH: path_.join(path.delimiter) });
+    expect(result).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "\nmoto_server was not found on PATH. The Terraform-backed tests run against moto, an AWS emulator " +
+        "(pip install 'moto[server]==5.2.1'), or one you started (PINPOINT_SES_TEST_ENDPOINT=http://127.0.0.1:PORT); " +
+        "to run only the unit tests, set TERRAFORM_TESTS=off.\n",
+    });
+  });
+
+  it("stops with one line when PINPOINT_SES_TEST_ENDPOINT names an endpoint that does not answer", async () => {
+    const result = await setupWith({ ...withMirror, PINPOINT_SES_TEST_ENDPOINT: "http://127.0.0.1:9" });
+    expect(result).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "\nPINPOINT_SES_TEST_ENDPOINT=http://127.0.0.1:9 does not answer as moto_server does (GET /moto-api/); " +
+        "start one with moto_server -p PORT, or unset it\n",
     });
   });
 });

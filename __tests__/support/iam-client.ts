@@ -1,13 +1,13 @@
 /**
  * A tiny IAM Query-protocol client for the scenarios: what they assert about
  * IAM's contents they read through the IAM API, and what they change out of
- * band they change through it, so the same scenario holds against the local
- * endpoint and against any other (LocalStack, moto on 127.0.0.1).
+ * band they change through it, so the same scenario holds against moto and
+ * against the local endpoint.
  *
- * Requests carry a dummy SigV4 `Authorization` header: the local endpoint and
- * those servers read the Region, service and access key from its credential
- * scope and check no signature. They also carry `x-pinpoint-ses-test:
- * out-of-band`, so the local endpoint does not count them as the provider's calls.
+ * Requests carry a dummy SigV4 `Authorization` header: moto and the local
+ * endpoint read the Region, service and access key from its credential scope
+ * and check no signature. They also carry `x-pinpoint-ses-test: out-of-band`,
+ * so the local endpoint does not count them as the provider's calls.
  */
 
 /** A role as read through the API; the fields the scenarios compare. */
@@ -48,12 +48,15 @@ function texts(body: string, name: string): string[] {
 const first = (body: string, name: string): string | undefined => texts(body, name)[0];
 
 export class IamClient {
-  /** `accessKeyId` decides the account on LocalStack (a 12-digit key); any works on the local endpoint. */
-  constructor(readonly url: string, readonly accessKeyId = "local-test", readonly region = "us-east-1") {}
+  /**
+   * On moto, `accessKeyId` decides the account when it was created in one; `account` names the account outright
+   * (moto's `x-moto-account-id` header), for the calls that set an account up. Any key works on the local endpoint.
+   */
+  constructor(readonly url: string, readonly accessKeyId = "local-test", readonly region = "us-east-1", readonly account?: string) {}
 
   /** The same client, signing for another Region (and so another partition). */
   inRegion(region: string): IamClient {
-    return new IamClient(this.url, this.accessKeyId, region);
+    return new IamClient(this.url, this.accessKeyId, region, this.account);
   }
 
   /** One Query call; the answer's body, or an IamApiError with the answer's code. */
@@ -65,6 +68,7 @@ export class IamClient {
         Authorization: `AWS4-HMAC-SHA256 Credential=${this.accessKeyId}/20250101/${this.region}/${service}/aws4_request, ` +
           "SignedHeaders=content-type;host, Signature=0000",
         [OUT_OF_BAND_HEADER]: "out-of-band",
+        ...(this.account ? { "x-moto-account-id": this.account } : {}),
       },
       body: new URLSearchParams({ Action: action, Version: service === "sts" ? "2011-06-15" : "2010-05-08", ...params }),
       signal: AbortSignal.timeout(30_000),
@@ -95,7 +99,7 @@ export class IamClient {
     return new IamClient(this.url, first(body, "AccessKeyId") ?? "", this.region);
   }
 
-  async account(): Promise<string> {
+  async callerAccount(): Promise<string> {
     return first(await this.call("GetCallerIdentity", {}, "sts"), "Account") ?? "";
   }
 

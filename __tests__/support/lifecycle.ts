@@ -1,15 +1,15 @@
 /**
- * Lifecycle scenarios for the Terraform-backed tests: each scenario has its
- * own local IAM endpoint, working directory and state, and forks the
- * `terraform init` its test file made once. Plus the assertions they share.
- *
- * With `PINPOINT_SES_TEST_ENDPOINT=http://HOST:PORT` the scenarios run
- * against that IAM/STS endpoint instead (LocalStack, moto on 127.0.0.1):
- * what they assert about IAM they read through the IAM API (`scenario.iam`);
- * tests that need the local endpoint's record of calls, its injected faults
- * or its authorisation report that they were skipped and why.
+ * Lifecycle scenarios for the Terraform-backed tests: each scenario has an
+ * account of its own on the run's AWS emulator (moto), its own working
+ * directory and state, and forks the one `terraform init` of the run. What
+ * the scenarios assert about IAM they read through the IAM API
+ * (`scenario.iam`), never through the emulator's internals. A scenario on
+ * the local endpoint (`startLocal`) is for what moto cannot do: injected
+ * faults, authorisation as the deployer, eventual consistency, paging, and a
+ * record of the provider's calls. Plus the assertions they share.
  */
-import { endpointEnv, LocalAwsEndpoint, StoredRole } from "./aws-endpoint";
+import { LocalAwsEndpoint, StoredRole } from "./aws-endpoint";
+import { EmulatedAccount, endpointEnv } from "./emulator";
 import { IamClient, RoleView } from "./iam-client";
 import { ALL_OBSERVED_ACTIONS } from "../../deployer/observed-actions";
 import { Placement, seedPermissionsPolicy, seedTrustPolicy } from "./seed";
@@ -25,32 +25,24 @@ export function initialisedWorkdir(label: string): Promise<TerraformWorkdir> {
   return TerraformWorkdir.shared("app-stack", { "cdk.tf.json": appStackJson() }, label);
 }
 
-/** `PINPOINT_SES_TEST_ENDPOINT`, checked: the external endpoint the scenarios run against, if any. */
-export const EXTERNAL_ENDPOINT: string | undefined = externalEndpoint(process.env.PINPOINT_SES_TEST_ENDPOINT);
-
-function externalEndpoint(value: string | undefined): string | undefined {
-  if (value === undefined || value === "") return undefined;
-  if (!/^http:\/\/[\w.-]+:\d{1,5}$/.test(value)) {
-    throw new Error(`PINPOINT_SES_TEST_ENDPOINT "${value}" is not http://HOST:PORT (an IAM/STS endpoint such as LocalStack or moto)`);
-  }
-  return value;
+export interface ScenarioOptions {
+  /** The Region whose partition IAM reads are signed for (moto keeps one IAM per partition). @default "us-east-1" */
+  readonly region?: string;
 }
 
-/** One scenario: an endpoint (the local one unless PINPOINT_SES_TEST_ENDPOINT says otherwise) and a working directory with its own state. */
+/** One scenario: an account on an endpoint, and a working directory with its own state. */
 export class Scenario {
-  static async start(base: TerraformWorkdir, label: string, account: string): Promise<Scenario> {
-    if (EXTERNAL_ENDPOINT) {
-      // LocalStack takes the account from a 12-digit access key; moto from MOTO_ACCOUNT_ID.
-      const iam = new IamClient(EXTERNAL_ENDPOINT, account);
-      const answered = await iam.account();
-      if (answered !== account) {
-        throw new Error(`PINPOINT_SES_TEST_ENDPOINT ${EXTERNAL_ENDPOINT} answers account ${answered}; this scenario needs ` +
-          `account ${account} (LocalStack takes it from the access key ${account}; start moto with MOTO_ACCOUNT_ID=${account})`);
-      }
-      return new Scenario(undefined, iam, endpointEnv(EXTERNAL_ENDPOINT, account), base.fork(label), account);
-    }
-    const local = await LocalAwsEndpoint.start({ account });
-    return new Scenario(local, new IamClient(local.url), local.env(), base.fork(label), account);
+  /** A scenario in a fresh account of the run's emulator (moto). */
+  static async start(base: TerraformWorkdir, label: string, options: ScenarioOptions = {}): Promise<Scenario> {
+    const account = await EmulatedAccount.open(undefined, options.region);
+    return new Scenario(undefined, account.iam, account.env, base.fork(label), account.account);
+  }
+
+  /** A scenario on a local endpoint of its own, for what moto cannot do (faults, authorisation, delays, paging, a record of calls). */
+  static async startLocal(base: TerraformWorkdir, label: string, options: ScenarioOptions & { account?: string } = {}): Promise<Scenario> {
+    const local = await LocalAwsEndpoint.start({ account: options.account });
+    const iam = new IamClient(local.url, "local-test", options.region);
+    return new Scenario(local, iam, endpointEnv(local.url, "local-test"), base.fork(label), local.account);
   }
 
   /** The environment terraform runs with: the test's, pointed at this endpoint. */
@@ -72,7 +64,7 @@ export class Scenario {
 
   /** The local endpoint, for tests that need its record of calls, its faults or its authorisation. */
   get endpoint(): LocalAwsEndpoint {
-    if (!this.local) throw new Error(`this test needs the local endpoint, not ${EXTERNAL_ENDPOINT}`);
+    if (!this.local) throw new Error("this scenario runs on moto; start it with Scenario.startLocal to use the local endpoint");
     return this.local;
   }
 
@@ -81,7 +73,7 @@ export class Scenario {
     this.workdir.write("cdk.tf.json", stackJson);
   }
 
-  /** Runs `command` and keeps the set of actions it sent under `name`. */
+  /** Runs `command` and, on the local endpoint, keeps the set of actions it sent under `name`. */
   async step<T>(name: string, command: (scenario: this) => Promise<T>): Promise<T> {
     const since = this.local?.calls.length ?? 0;
     const result = await command(this);
@@ -110,7 +102,11 @@ export class Scenario {
 
 /** Asserts that `terraform plan -detailed-exitcode` finds nothing to do; shows the plan if it does. */
 export async function expectNoChanges(scenario: Scenario): Promise<void> {
-  const result = await scenario.workdir.planExitCode(scenario.env);
+  expectNoChangesIn(await scenario.workdir.planExitCode(scenario.env));
+}
+
+/** Asserts that a `terraform plan -detailed-exitcode` that ran found nothing to do; shows the plan if it did. */
+export function expectNoChangesIn(result: RunResult): void {
   const plan = result.status === 0 ? "no changes" : `${result.stdout}\n${result.stderr}`;
   expect({ exitCode: result.status, plan }).toEqual({ exitCode: 0, plan: "no changes" });
 }
@@ -150,38 +146,6 @@ export async function readOnlyRole(scenario: Scenario): Promise<RoleView> {
   const roles = await scenario.iam.roles();
   if (roles.length !== 1) throw new Error(`expected one role in account ${scenario.account}, found ${roles.map((r) => r.name)}`);
   return roles[0];
-}
-
-/** What a test can need of the local endpoint, as `itOnLocalEndpoint` reports it. */
-export const LOCAL_ONLY = {
-  recording: "the local endpoint's record of the provider's calls",
-  faults: "the local endpoint's injected faults",
-  authorisation: "the local endpoint's authorisation of each call as the deployer",
-} as const;
-
-/**
- * A test that needs the local endpoint (`needs` says for what): against an
- * external endpoint it runs as a test that reports it was skipped and why.
- */
-export function itOnLocalEndpoint(name: string, needs: string, test: () => unknown): void {
-  if (!EXTERNAL_ENDPOINT) {
-    it(name, test as () => Promise<unknown>);
-    return;
-  }
-  const reason = `skipped against ${EXTERNAL_ENDPOINT}: needs ${needs}`;
-  it(`${name} (${reason})`, () => {
-    process.stderr.write(`${name}: ${reason}\n`);
-    expect(reason).toContain(EXTERNAL_ENDPOINT);
-  });
-}
-
-/** A group of tests that needs the local endpoint throughout; against an external one, one test reports why it was skipped. */
-export function describeOnLocalEndpoint(name: string, needs: string, body: () => void): void {
-  if (!EXTERNAL_ENDPOINT) {
-    describe(name, body);
-    return;
-  }
-  describe(name, () => itOnLocalEndpoint("runs", needs, () => undefined));
 }
 
 /** The seed's two documents placed in a partition, Region and account, as `documentsOf` gives them. */

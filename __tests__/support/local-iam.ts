@@ -1,7 +1,7 @@
 /**
  * The IAM half of the local test endpoint (aws-endpoint.ts): roles, their
- * inline policies, managed policies and their attachments, per account, with
- * IAM's checks and errors and IAM's paging of list results.
+ * inline policies, and managed policies to attach or use as a boundary, per
+ * account, with IAM's checks and errors and IAM's paging of list results.
  */
 import { randomBytes } from "crypto";
 
@@ -48,17 +48,14 @@ export interface StoredRole {
   invisibleReads: number;
 }
 
-/** A customer managed policy. */
+/** A customer managed policy (one version: nothing here updates one). */
 export interface StoredPolicy {
   readonly name: string;
   readonly path: string;
   readonly arn: string;
   readonly id: string;
   readonly createDate: string;
-  /** Version id (`v1`, …) → document as sent. */
-  readonly versions: Map<string, string>;
-  defaultVersion: string;
-  nextVersion: number;
+  readonly document: string;
 }
 
 /** Everything one account holds. */
@@ -78,7 +75,6 @@ const IAM = {
   trustPolicyMaxSize: 2048,
   inlinePoliciesMaxSize: 10240,
   managedPolicyMaxSize: 6144,
-  maxPolicyVersions: 5,
   maxTags: 50,
   name: /^[\w+=,.@-]{1,64}$/,
   policyName: /^[\w+=,.@-]{1,128}$/,
@@ -186,10 +182,9 @@ function roleXml(role: StoredRole): string {
     `${boundary}${tagsXml(role.tags)}<RoleLastUsed/></Role>`;
 }
 
-function policyXml(policy: StoredPolicy, attachments: number): string {
+function policyXml(policy: StoredPolicy): string {
   return `<Policy>${element("PolicyName", policy.name)}${element("PolicyId", policy.id)}${element("Arn", policy.arn)}` +
-    `${element("Path", policy.path)}${element("DefaultVersionId", policy.defaultVersion)}` +
-    `${element("AttachmentCount", attachments)}<PermissionsBoundaryUsageCount>0</PermissionsBoundaryUsageCount>` +
+    `${element("Path", policy.path)}<DefaultVersionId>v1</DefaultVersionId><AttachmentCount>0</AttachmentCount>` +
     `<IsAttachable>true</IsAttachable>${element("CreateDate", policy.createDate)}${element("UpdateDate", policy.createDate)}</Policy>`;
 }
 
@@ -236,18 +231,11 @@ export function iamHandlers(options: IamOptions): { [action: string]: IamHandler
     if (!policy) throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
     return policy;
   };
-  const attachments = (arn: string, state: AccountState) => [...state.roles.values()].filter((role) => role.attachedPolicies.has(arn)).length;
   /** A boundary must name a managed policy that exists. */
   const existingBoundary = (params: Params, state: AccountState): string => {
     const arn = matching(params, "PermissionsBoundary", IAM.policyArn);
     if (!state.policies.has(arn)) throw noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
     return arn;
-  };
-  const version = (document: string): string => {
-    if (checkedPolicySize(document, "identity") > IAM.managedPolicyMaxSize) {
-      throw new AwsError("LimitExceeded", `Cannot exceed quota for PolicySize: ${IAM.managedPolicyMaxSize}`, 409);
-    }
-    return document;
   };
 
   return {
@@ -321,8 +309,6 @@ export function iamHandlers(options: IamOptions): { [action: string]: IamHandler
       const role = existingRole(params, state);
       for (const key of memberList(params, "TagKeys")) role.tags.delete(key);
     },
-    ListRoleTags: (params, _request, state) => paged([...existingRole(params, state).tags], params, options.pageSize(), "Tags",
-      ([key, value]) => `<Key>${xml(key)}</Key><Value>${xml(value)}</Value>`),
     PutRolePermissionsBoundary: (params, _request, state) => {
       const role = existingRole(params, state);
       role.permissionsBoundary = existingBoundary(params, state);
@@ -368,60 +354,13 @@ export function iamHandlers(options: IamOptions): { [action: string]: IamHandler
       const path = params.Path ? matching(params, "Path", IAM.path) : "/";
       const arn = `arn:${request.partition}:iam::${request.account}:policy${path}${name}`;
       if (state.policies.has(arn)) throw new AwsError("EntityAlreadyExists", `A policy called ${name} already exists.`, 409);
-      const policy: StoredPolicy = {
-        name, path, arn, id: uniqueId("ANPA"), createDate: now(),
-        versions: new Map([["v1", version(required(params, "PolicyDocument"))]]), defaultVersion: "v1", nextVersion: 2,
-      };
-      state.policies.set(arn, policy);
-      return policyXml(policy, 0);
-    },
-    // The endpoint holds customer managed policies only: every Scope lists those.
-    ListPolicies: (params, _request, state) => paged([...state.policies.values()], params, options.pageSize(), "Policies",
-      (policy) => policyXml(policy, attachments(policy.arn, state)).replace(/^<Policy>|<\/Policy>$/g, "")),
-    GetPolicy: (params, _request, state) => {
-      const policy = existingPolicy(required(params, "PolicyArn"), state);
-      return policyXml(policy, attachments(policy.arn, state));
-    },
-    GetPolicyVersion: (params, _request, state) => {
-      const policy = existingPolicy(required(params, "PolicyArn"), state);
-      const id = required(params, "VersionId");
-      const document = policy.versions.get(id);
-      if (document === undefined) throw noSuchEntity(`Policy ${policy.arn} version ${id} does not exist.`);
-      return `<PolicyVersion>${element("Document", encodeURIComponent(document))}${element("VersionId", id)}` +
-        `<IsDefaultVersion>${id === policy.defaultVersion}</IsDefaultVersion>${element("CreateDate", policy.createDate)}</PolicyVersion>`;
-    },
-    ListPolicyVersions: (params, _request, state) => {
-      const policy = existingPolicy(required(params, "PolicyArn"), state);
-      return paged([...policy.versions.keys()], params, options.pageSize(), "Versions", (id) =>
-        `${element("VersionId", id)}<IsDefaultVersion>${id === policy.defaultVersion}</IsDefaultVersion>${element("CreateDate", policy.createDate)}`);
-    },
-    CreatePolicyVersion: (params, _request, state) => {
-      const policy = existingPolicy(required(params, "PolicyArn"), state);
-      if (policy.versions.size >= IAM.maxPolicyVersions) {
-        throw new AwsError("LimitExceeded", `A managed policy can have up to ${IAM.maxPolicyVersions} versions.`, 409);
+      const document = required(params, "PolicyDocument");
+      if (checkedPolicySize(document, "identity") > IAM.managedPolicyMaxSize) {
+        throw new AwsError("LimitExceeded", `Cannot exceed quota for PolicySize: ${IAM.managedPolicyMaxSize}`, 409);
       }
-      const id = `v${policy.nextVersion++}`;
-      policy.versions.set(id, version(required(params, "PolicyDocument")));
-      if (params.SetAsDefault === "true") policy.defaultVersion = id;
-      return `<PolicyVersion>${element("VersionId", id)}<IsDefaultVersion>${id === policy.defaultVersion}</IsDefaultVersion></PolicyVersion>`;
-    },
-    SetDefaultPolicyVersion: (params, _request, state) => {
-      const policy = existingPolicy(required(params, "PolicyArn"), state);
-      const id = required(params, "VersionId");
-      if (!policy.versions.has(id)) throw noSuchEntity(`Policy ${policy.arn} version ${id} does not exist.`);
-      policy.defaultVersion = id;
-    },
-    DeletePolicyVersion: (params, _request, state) => {
-      const policy = existingPolicy(required(params, "PolicyArn"), state);
-      const id = required(params, "VersionId");
-      if (id === policy.defaultVersion) throw new AwsError("DeleteConflict", "Cannot delete the default version of a policy.", 409);
-      if (!policy.versions.delete(id)) throw noSuchEntity(`Policy ${policy.arn} version ${id} does not exist.`);
-    },
-    DeletePolicy: (params, _request, state) => {
-      const policy = existingPolicy(required(params, "PolicyArn"), state);
-      const inUse = [...state.roles.values()].some((role) => role.attachedPolicies.has(policy.arn) || role.permissionsBoundary === policy.arn);
-      if (inUse) throw new AwsError("DeleteConflict", "Cannot delete a policy attached to entities.", 409);
-      state.policies.delete(policy.arn);
+      const policy: StoredPolicy = { name, path, arn, id: uniqueId("ANPA"), createDate: now(), document };
+      state.policies.set(arn, policy);
+      return policyXml(policy);
     },
     AttachRolePolicy: (params, _request, state) => {
       const role = existingRole(params, state);

@@ -10,7 +10,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { terraformEnv } from "../../tooling/terraform-cli-config";
-import { attachableAwsProvider, withProvider } from "./provider-pool";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
@@ -90,9 +89,6 @@ export interface StateJson {
   }>;
 }
 
-/** The commands that start providers (`init` installs them: it runs as the user runs it). */
-const PROVIDER_COMMANDS = new Set(["plan", "apply", "destroy", "show", "validate", "import", "refresh", "test", "state"]);
-
 /** The local state file, relative to the working directory. */
 const STATE_FILE = "terraform.tfstate";
 
@@ -152,14 +148,9 @@ export class TerraformWorkdir {
       typeof content === "string" ? content : JSON.stringify(content, null, 2));
   }
 
-  /** Runs terraform here; the commands that load providers attach to a started one (provider-pool.ts). */
+  /** Runs terraform here, as a user would: it starts its own provider. */
   terraform(args: readonly string[], env: NodeJS.ProcessEnv = testEnv(), allowFailure = false): Promise<RunResult> {
-    const chdir = /^-chdir=(.+)$/.exec(args[0])?.[1];
-    const attaches = PROVIDER_COMMANDS.has(chdir === undefined ? args[0] : args[1]);
-    const provider = attaches ? attachableAwsProvider(path.resolve(this.dir, chdir ?? ".")) : undefined;
-    if (!provider) return run("terraform", args, { cwd: this.dir, env, allowFailure });
-    return withProvider(provider, env, (reattach) =>
-      run("terraform", args, { cwd: this.dir, env: reattach ? { ...env, TF_REATTACH_PROVIDERS: reattach } : env, allowFailure }));
+    return run("terraform", args, { cwd: this.dir, env, allowFailure });
   }
 
   /**

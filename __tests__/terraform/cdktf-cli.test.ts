@@ -1,59 +1,48 @@
 /**
  * The user's own commands: `cdktf deploy --auto-approve` and `cdktf destroy
- * --auto-approve` on the real app (main.ts through cdktf.json), against the
- * local endpoint, configured only by environment variables a user would set
+ * --auto-approve` on the real app (main.ts through cdktf.json), against moto,
+ * configured only by environment variables a user would set
  * (AWS_ENDPOINT_URL_IAM/_STS, credentials, TF_CLI_CONFIG_FILE). The CLI hands
- * its environment to the terraform commands it runs, so they attach to
- * started providers as the scenarios' do (TF_REATTACH_PROVIDERS); the path
- * on which terraform starts its own provider is `npm run try-local`'s.
+ * its environment to the terraform commands it runs, which start their
+ * provider as they do on a user's machine.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_STACK_NAME } from "../../app/config";
-import { LocalAwsEndpoint } from "../support/aws-endpoint";
 import { CdktfAppCopy } from "../support/cdktf-app";
-import { documentsOf, expectOnlyRecordedActions, initialisedWorkdir, onlyRole, seedDocuments } from "../support/lifecycle";
-import { AttachableProvider, attachableAwsProvider, projectTypes, withProvider } from "../support/provider-pool";
+import { EmulatedAccount } from "../support/emulator";
+import { documentsOf, seedDocuments } from "../support/lifecycle";
 import { PROJECT_DIR, testEnv } from "../support/terraform";
 
-const ACCOUNT = "789012345678";
 const PROJECT_STATE = path.join(PROJECT_DIR, `terraform.${DEFAULT_STACK_NAME}.tfstate`);
 
 /** Whether and when the project's own state file was written, to show a run leaves it alone. */
 const projectStateStamp = () => (fs.existsSync(PROJECT_STATE) ? fs.statSync(PROJECT_STATE).mtimeMs : "absent");
 
-let endpoint: LocalAwsEndpoint;
+let aws: EmulatedAccount;
 let app: CdktfAppCopy;
 let env: NodeJS.ProcessEnv;
 let stampBefore: number | string;
-let provider: AttachableProvider;
-/** Runs a cdktf command whose terraform commands attach to started providers (provider-pool.ts). */
-const attached = <T>(command: (attachedEnv: NodeJS.ProcessEnv) => Promise<T>) =>
-  withProvider(provider, env, (reattach) => command(reattach ? { ...env, TF_REATTACH_PROVIDERS: reattach } : env));
 
 beforeAll(async () => {
-  endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
+  aws = await EmulatedAccount.open();
   app = CdktfAppCopy.create("cdktf-cli");
-  env = testEnv(endpoint.env());
+  env = testEnv(aws.env);
   stampBefore = projectStateStamp();
-  const shared = await initialisedWorkdir("cdktf-cli-provider");
-  provider = { binary: (attachableAwsProvider(shared.dir) as AttachableProvider).binary, needs: projectTypes };
-  shared.remove();
-  await attached((attachedEnv) => app.deploy(attachedEnv));
+  await app.deploy(env);
 });
 
-afterAll(async () => {
-  await endpoint?.stop();
-  app?.remove();
-});
+afterAll(() => app?.remove());
 
 describe("cdktf deploy --auto-approve", () => {
-  it("creates the role with exactly the seed's documents", () => {
-    expect(documentsOf(onlyRole(endpoint))).toEqual(seedDocuments({ partition: "aws", region: "us-east-1", account: ACCOUNT }));
+  it("creates one role with exactly the seed's documents", async () => {
+    const roles = await aws.iam.roles();
+    expect(roles).toHaveLength(1);
+    expect(documentsOf(roles[0])).toEqual(seedDocuments({ partition: "aws", region: "us-east-1", account: aws.account }));
   });
 
-  it("writes the role's ARN and name to the outputs file", () => {
-    const role = onlyRole(endpoint);
+  it("writes the role's ARN and name to the outputs file", async () => {
+    const [role] = await aws.iam.roles();
     expect(app.outputs()).toEqual({ [DEFAULT_STACK_NAME]: { role_arn: role.arn, role_name: role.name } });
   });
 
@@ -64,10 +53,10 @@ describe("cdktf deploy --auto-approve", () => {
 });
 
 describe("then cdktf destroy --auto-approve", () => {
-  beforeAll(() => attached((attachedEnv) => app.destroy(attachedEnv)));
+  beforeAll(() => app.destroy(env));
 
-  it("deletes the role and its policy from the endpoint", () => {
-    expect(endpoint.roles()).toEqual([]);
+  it("deletes the role and its policy", async () => {
+    expect(await aws.iam.roles()).toEqual([]);
   });
 
   it("leaves the app's state empty", () => {
@@ -77,6 +66,4 @@ describe("then cdktf destroy --auto-approve", () => {
   it("wrote no state into the project directory", () => {
     expect(projectStateStamp()).toBe(stampBefore);
   });
-
-  it("sent only recorded actions", () => expectOnlyRecordedActions(endpoint));
 });

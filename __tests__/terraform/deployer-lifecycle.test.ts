@@ -14,7 +14,7 @@ import { PinpointSesEmailChannel, PinpointSesSendingRole, PinpointSesSendingRole
 import { boundaryPolicy, boundaryPolicyArn, deployerPolicy, DEPLOYER_SIDS } from "../../deployer/policy";
 import { ALL_OBSERVED_ACTIONS, OBSERVED_ACTIONS } from "../../deployer/observed-actions";
 import { DEFAULT_DESCRIPTION } from "../../modules/pinpoint-ses-sending-role";
-import { describeOnLocalEndpoint, initialisedWorkdir, LOCAL_ONLY, Scenario } from "../support/lifecycle";
+import { initialisedWorkdir, Scenario } from "../support/lifecycle";
 import { seedTrustPolicy } from "../support/seed";
 import { TerraformWorkdir } from "../support/terraform";
 
@@ -81,11 +81,13 @@ beforeAll(async () => {
 
 afterAll(() => base?.remove());
 
-describeOnLocalEndpoint("a whole lifecycle authorised as the deployer", LOCAL_ONLY.authorisation, () => {
+// Authorisation as the deployer exists only on the local endpoint: moto's access control evaluates no condition key but
+// sts:ExternalId (moto/iam/utils.py), and the deployer policy rests on iam:PermissionsBoundary and iam:PassedToService.
+describe("a whole lifecycle authorised as the deployer", () => {
   let scenario: Scenario;
 
   beforeAll(async () => {
-    scenario = await Scenario.start(base, "deployer", ACCOUNT);
+    scenario = await Scenario.startLocal(base, "deployer", { account: ACCOUNT });
     administratorSetup(scenario);
     // A role made by hand with the procedure's trust policy and no boundary: adopting it puts it under the boundary first.
     scenario.endpoint.invoke("iam", "CreateRole", {
@@ -134,7 +136,7 @@ describeOnLocalEndpoint("a whole lifecycle authorised as the deployer", LOCAL_ON
   });
 });
 
-describeOnLocalEndpoint("stacks that try to escalate, applied as the deployer", LOCAL_ONLY.authorisation, () => {
+describe("stacks that try to escalate, applied as the deployer", () => {
   let scenario: Scenario;
   const creations: { [id: string]: PinpointSesSendingRoleProps } = {
     unbounded: { path: PATH, roleName: `${PREFIX}unbounded` },
@@ -146,7 +148,7 @@ describeOnLocalEndpoint("stacks that try to escalate, applied as the deployer", 
   let results: { [step: string]: { status: number; output: string } } = {};
 
   beforeAll(async () => {
-    scenario = await Scenario.start(base, "escalation", ACCOUNT);
+    scenario = await Scenario.startLocal(base, "escalation", { account: ACCOUNT });
     administratorSetup(scenario);
     const apply = async (name: string, stackJson: object) => {
       scenario.use(stackJson);

@@ -1,10 +1,10 @@
 /**
  * What the role allows, proven on the documents as Terraform plans them:
- * one `terraform plan` (real provider, local STS endpoint) of the default and
+ * one `terraform plan` (real provider, moto's STS) of the default and
  * a scoped role in each of the partitions aws, aws-us-gov and aws-cn, then
  * every case of the review tool's table run through the IAM policy simulator.
  */
-import { LocalAwsEndpoint } from "../support/aws-endpoint";
+import { EmulatedAccount } from "../support/emulator";
 import {
   ACCOUNT,
   PLANNED_ROLES,
@@ -17,23 +17,22 @@ import { PlanJson, TerraformWorkdir, testEnv } from "../support/terraform";
 import { initialisedWorkdir } from "../support/lifecycle";
 import { describeUnexpected, pinpointCases, RoleDocuments, simulateCase } from "../../review/simulation";
 
-let endpoint: LocalAwsEndpoint;
+let aws: EmulatedAccount;
 let workdir: TerraformWorkdir;
 let plan: PlanJson;
 let addresses: Map<string, RoleAddresses>;
 
 beforeAll(async () => {
-  endpoint = await LocalAwsEndpoint.start({ account: ACCOUNT });
+  aws = await EmulatedAccount.open(ACCOUNT);
   // The app stack's provider block: a fork of the run's one init.
   workdir = await initialisedWorkdir("simulation");
   const stack = plannedRolesStack();
   addresses = stack.addresses;
   workdir.write("cdk.tf.json", stack.stackJson);
-  plan = await workdir.plan(testEnv(endpoint.env()));
+  plan = await workdir.plan(testEnv(aws.env));
 });
 
 afterAll(async () => {
-  await endpoint?.stop();
   workdir?.remove();
 });
 

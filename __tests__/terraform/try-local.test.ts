@@ -1,6 +1,6 @@
 /**
  * `npm run try-local`, as the README shows it: a plan, its review, an apply and
- * a destroy against the local endpoint, with the plan JSON and the review
+ * a destroy against moto, which it starts itself, with the plan JSON and the review
  * written where it says; off a terminal, no spinner frames or colours; on a
  * machine that cannot install the provider, one line naming the variable.
  */
@@ -49,16 +49,33 @@ describe("npm run try-local with the provider at hand", () => {
       "Plan from Terraform 1.11.4, JSON format 1.2: 1 IAM role, 0 findings."]);
   });
 
-  it("applies the reviewed plan, then destroys the role, on the local endpoint", () => {
+  it("applies the reviewed plan, then destroys the role, on the moto_server it started", () => {
     // Within one section: no "=== " heading in between.
     const section = (heading: string, line: string) => new RegExp(`\n=== ${heading}\n(?:(?!\n=== )[^])*\n${line}`);
     expect(result.stdout).toMatch(section("terraform apply of the reviewed plan", "Apply complete! Resources: 2 added, 0 changed, 0 destroyed\\."));
     expect(result.stdout).toMatch(section("terraform destroy -auto-approve", "Destroy complete! Resources: 2 destroyed\\."));
-    expect(result.stdout).toMatch(/\n=== Done: 0 roles left; the provider called iam:CreateRole, iam:DeleteRole, /);
+    expect(result.stdout).toMatch(/\n=== moto_server \(IAM and STS\) on http:\/\/127\.0\.0\.1:\d+, account 123456789012\n/);
+    expect(result.stdout).toMatch(/\n=== What IAM now holds\n\nRole arn:aws:iam::123456789012:role\/pinpoint-ses-sending-\w+ \(id AROA\w+\)\n/);
+    expect(result.stdout).toMatch(/\n=== Done: 0 roles left\n/);
   });
 
   it("prints no spinner frames and no escape sequences when its output is not a terminal", () => {
     expect(`${result.stdout}${result.stderr}`).not.toMatch(/[\u2800-\u28ff\u001b]/);
+  });
+});
+
+describe("npm run try-local where moto is not installed", () => {
+  it("stops at once, naming moto_server and how to install it, in one line, and writes nothing", async () => {
+    const out = path.join(scratch, "no-moto-out");
+    // PATH without the folders that hold moto_server; node, npm and terraform stay.
+    const dirs = (process.env.PATH ?? "").split(path.delimiter).filter((dir) => !fs.existsSync(path.join(dir, "moto_server")));
+    const result = await tryLocal(out, testEnv({ PATH: dirs.join(path.delimiter) }));
+    expect(result).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "try-local: moto_server, the AWS emulator it runs against, is not on PATH; pip install 'moto[server]==5.2.1'\n",
+    });
+    expect(fs.existsSync(out)).toBe(false);
   });
 });
 
