@@ -1,9 +1,10 @@
 /**
  * The IAM, STS and Pinpoint actions hashicorp/aws 5.100.0 sends for this construct's resources (`aws_iam_role`,
  * `aws_iam_role_policy`, `aws_iam_role_policies_exclusive`, `aws_pinpoint_email_channel` and `data.aws_caller_identity`),
- * as recorded by the local endpoint in the lifecycle tests (__tests__/terraform/). Those tests fail if the provider sends
- * an action that is not listed here, and check the create, read, update, import and destroy sets exactly, so this list
- * stays what the provider really calls. Use it to build a least-privilege policy for whoever runs `terraform apply`.
+ * as recorded by the local test endpoint (__tests__/terraform/provider-calls.test.ts and deployer-lifecycle.test.ts).
+ * Those tests fail if the provider sends an action that is not listed here, and check the create, read, update, import
+ * and destroy sets exactly, so this list stays what the provider really calls. Use it to build a least-privilege policy
+ * for whoever runs `terraform apply`.
  */
 export const OBSERVED_ACTIONS = {
   /** Every plan and apply: `data.aws_caller_identity`. (`aws_partition` and `aws_region` call nothing.) */
