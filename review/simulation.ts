@@ -351,8 +351,32 @@ export async function simulateCase(
   };
 }
 
+/** What a review keeps of a case's outcome: the verdict, how many requests, the first one's reason, and the odd ones out. */
+export interface CaseVerdict {
+  readonly case: { readonly title: string; readonly expected: Verdict };
+  readonly verdict: Verdict | "Error";
+  readonly passed: boolean;
+  /** How many requests the case made (`ses:*` expands to every SES action). */
+  readonly requests: number;
+  /** Why the first request came out as it did. */
+  readonly reason: string;
+  readonly unexpected: readonly RequestOutcome[];
+}
+
+/** The verdict of an outcome, without the requests that came out as expected (a review of many roles keeps thousands). */
+export function verdictOf(outcome: CaseOutcome): CaseVerdict {
+  return {
+    case: { title: outcome.case.title, expected: outcome.case.expected },
+    verdict: outcome.verdict,
+    passed: outcome.passed,
+    requests: outcome.requests.length,
+    reason: outcome.requests[0]?.reason ?? "",
+    unexpected: outcome.unexpected,
+  };
+}
+
 /** One line per request that did not come out as expected, for a test failure or a finding. */
-export function describeUnexpected(outcome: CaseOutcome): string {
+export function describeUnexpected(outcome: Pick<CaseOutcome, "unexpected">): string {
   return outcome.unexpected.slice(0, 5)
     .map((request) => `${request.action} on ${request.resource}: ${request.verdict}, ${request.reason}`)
     .join("; ") + (outcome.unexpected.length > 5 ? `; and ${outcome.unexpected.length - 5} more` : "");

@@ -147,6 +147,7 @@ describe("task result body", () => {
           Status: [{ label: "Failed", level: "error" }],
           Severity: [{ label: "Error", level: "error" }],
           Rule: [{ label: "wildcard-principal" }],
+          Change: [{ label: "New" }],
         },
       },
     });
@@ -163,6 +164,7 @@ describe("task result body", () => {
       Status: [{ label: "Advisory", level: "warning" }],
       Severity: [{ label: "Warning", level: "warning" }],
       Rule: [{ label: "service-wildcard" }],
+      Change: [{ label: "New" }],
     });
   });
 
@@ -330,7 +332,7 @@ describe("command line", () => {
   it("defaults to app.terraform.io, its archivist, failing on errors, with simulation, 4 workers and a queue of 100", () => {
     expect(parseSettings(["--port", "8080"], KEYED)).toEqual({
       host: "127.0.0.1", port: 8080, hmacKey: "key", tfcUrl: "https://app.terraform.io",
-      redirectOrigins: ["https://archivist.terraform.io"], failOn: "error", simulate: true, concurrency: 4, queue: 100,
+      redirectOrigins: ["https://archivist.terraform.io"], failOn: "error", failOnNew: false, waivers: [], simulate: true, concurrency: 4, queue: 100,
     });
   });
 
