@@ -134,9 +134,9 @@ async function simulateRole(role: RoleReview, index: PlanIndex): Promise<RoleSim
     permissions: permissions.map(({ name: policyName, after }) => ({ name: policyName, document: after.state === "known" ? after.policy.json : undefined })),
     boundary: boundary?.state === "known" ? boundary.policy.json : undefined,
   };
-  const { pinpointCases, simulateCase, verdictOf } = await import("./simulation");
+  const { pinpointCases, caseVerdict } = await import("./simulation");
   const outcomes: CaseVerdict[] = [];
-  for (const simulationCase of pinpointCases(scope)) outcomes.push(verdictOf(await simulateCase(simulationCase, roleDocuments)));
+  for (const simulationCase of pinpointCases(scope)) outcomes.push(await caseVerdict(simulationCase, roleDocuments));
   return { ran: true, scope, outcomes, notes };
 }
 
