@@ -118,7 +118,8 @@ function simulation(result: RoleResult): string[] {
       : outcome.unexpected.map((request) => `${code(request.action)} on ${code(request.resource)}: ${request.reason}`).slice(0, 3).join("; "),
   ]);
   return ["### Simulation",
-    "Simulated with `@cloud-copilot/iam-simulate` against the planned documents, as the role is used by Pinpoint.",
+    "Simulated with `@cloud-copilot/iam-simulate` against the planned documents, as the role is used by Pinpoint; " +
+      "a request whose verdict the documents alone decide is decided without it, as the simulator would.",
     ...run.notes,
     table(["Case", "Expected", "Simulated", "Why"], rows)];
 }
