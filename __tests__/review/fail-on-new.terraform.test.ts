@@ -112,6 +112,11 @@ describe("a plan that changes applied roles", () => {
     expect(await gate(harmless, ["--fail-on=warning"])).toMatchObject({ code: 1 });
   });
 
+  it("takes the account of an applied role from its own ARN in the prior state", () => {
+    expect(review.roles.find((result) => result.role.address === "aws_iam_role.kept")?.role.facts.sources)
+      .toContain(`account ${ACCOUNT} from the role's ARN`);
+  });
+
   it("reads the waiver tag from the applied role: its finding stays waived, with the tag's reason", () => {
     expect(review.findings.find((item) => item.address === "aws_iam_role_policy.waived_by_tag")?.waived).toEqual({
       reason: "queue admin reviewed SEC-7", expires: "2099-12-31", source: "tag iam-review:waive:service-wildcard on aws_iam_role.waived_by_tag",
