@@ -5,6 +5,7 @@
  * waiver tag applied with a role waives its finding from then on.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { main } from "../../review/cli";
 import { parsePlan } from "../../review/plan";
@@ -60,12 +61,14 @@ const CHANGED = {
 const HARMLESS = { ...APPLIED, kept: CHANGED.kept };
 
 let base: TerraformWorkdir;
+let dir: string;
 let scenario: Scenario;
 let changed: PlanJson;
 let harmless: PlanJson;
 let review: Review;
 
 beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "review-plans-"));
   base = await initialisedWorkdir("review-fail-on-new");
   scenario = await Scenario.start(base, "review-fail-on-new", ACCOUNT);
   scenario.use(configuration(APPLIED));
@@ -80,10 +83,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await scenario?.stop();
   base?.remove();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function gate(plan: PlanJson, args: string[]) {
-  const file = path.join(scenario.workdir.dir, `plan-${Math.random().toString(36).slice(2)}.json`);
+  const file = path.join(dir, `plan-${Math.random().toString(36).slice(2)}.json`);
   fs.writeFileSync(file, JSON.stringify(plan));
   let stderr = "";
   const code = await main([file, ...args], () => undefined, (text) => (stderr += text));

@@ -5,6 +5,7 @@
  * `--fail-on=warning`.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { main } from "../../../review/cli";
 import { parsePlan } from "../../../review/plan";
@@ -25,11 +26,13 @@ const FAMILIES: ReadonlyArray<[string, readonly RuleCase[]]> = [
 const CASES = FAMILIES.flatMap(([, cases]) => cases);
 
 let base: TerraformWorkdir;
+let dir: string;
 let scenario: Scenario;
 let plan: PlanJson;
 let review: Review;
 
 beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "review-plans-"));
   base = await initialisedWorkdir("review-rule-cases");
   scenario = await Scenario.start(base, "review-rule-cases", ACCOUNT);
   // A managed policy that exists before the plan, for data.aws_iam_policy to read.
@@ -46,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await scenario?.stop();
   base?.remove();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** The distinct (rule, address) pairs of a case's role. */
@@ -85,7 +89,7 @@ describe("the case tables as a whole", () => {
     const clean = CASES.filter((item) => item.expect.length === 0).map((item) => item.label);
     const keep = (address: string) => clean.some((label) => address.split(".").slice(-1)[0] === label);
     const file = (name: string, content: object) => {
-      const target = path.join(scenario.workdir.dir, name);
+      const target = path.join(dir, name);
       fs.writeFileSync(target, JSON.stringify(content));
       return target;
     };
