@@ -11,16 +11,18 @@
  */
 import { ABSENT, DocumentState, plannedDocument, readDocument } from "./documents";
 import {
-  argumentReferences, byConfigAddress, changeKind, ChangeKind, ConfigResource, instanceKeys, knownStrings, policyName,
-  referencedAddresses, ResourceChange,
+  argumentReferences, changeKind, ChangeKind, ConfigResource, instanceKeys, knownStrings, policyName, referencedAddresses, ResourceChange,
 } from "./plan";
+import type { PlanIndex } from "./plan-index";
 import type { NotReviewable, PolicyChange } from "./roles";
 
-/** An AWS managed policy attached by ARN, and what attaches it. */
+/** An AWS managed policy attached by ARN, what attaches it, and whether it is attached before and after the plan. */
 export interface AwsManagedPolicy {
   readonly arn: string;
   readonly name: string;
   readonly attachedBy: string;
+  readonly before: boolean;
+  readonly after: boolean;
 }
 
 /** Every managed policy of one role, sorted by what the review can do with it. */
@@ -51,7 +53,7 @@ const exists = (values: unknown) => values !== null && values !== undefined;
  * The ARNs an attachment (`policy_arn`) or an aws_iam_role_policy_attachments_exclusive (`policy_arns`, which
  * detaches every other) attaches.
  */
-function resourceLink(resource: ResourceChange, attribute: "policy_arn" | "policy_arns", config: Map<string, ConfigResource>): Link {
+function resourceLink(resource: ResourceChange, attribute: "policy_arn" | "policy_arns", config: ReadonlyMap<string, ConfigResource>): Link {
   const { before, after, after_unknown: unknown } = resource.change;
   const flag = unknown?.[attribute];
   const pending = exists(after) && (Array.isArray(flag) ? flag.some(Boolean) : flag === true);
@@ -66,7 +68,7 @@ function resourceLink(resource: ResourceChange, attribute: "policy_arn" | "polic
 }
 
 /** The role's managed_policy_arns, when set in the configuration or known from the role as it is. */
-function roleArgumentLink(role: ResourceChange, config: Map<string, ConfigResource>): Link | undefined {
+function roleArgumentLink(role: ResourceChange, config: ReadonlyMap<string, ConfigResource>): Link | undefined {
   const { before, after, after_unknown: unknown } = role.change;
   const references = argumentReferences(config, role.address, "managed_policy_arns");
   const pending = exists(after) && unknown?.managed_policy_arns === true;
@@ -85,29 +87,29 @@ function roleArgumentLink(role: ResourceChange, config: Map<string, ConfigResour
 }
 
 /**
- * Reads the managed policies of each role from the plan's aws_iam_policy resources, the documents
- * `known` by ARN for policies outside the plan (`--policy ARN=FILE`, data.aws_iam_policy), and the
- * configuration. `related` are the attachment and exclusive resources that name the role.
+ * Reads the managed policies of each role from the plan's aws_iam_policy resources, the documents known by ARN for
+ * policies outside the plan (`--policy ARN=FILE`, data.aws_iam_policy), and the configuration. `related` are the
+ * attachment and exclusive resources that name the role.
  */
-export function managedPolicyReader(
-  planPolicies: readonly ResourceChange[],
-  known: ReadonlyMap<string, unknown>,
-  config: Map<string, ConfigResource>,
-): (role: ResourceChange | undefined, related: readonly ResourceChange[]) => ManagedPolicies {
-  const policiesByConfig = byConfigAddress(planPolicies);
-  /** By ARN, or by the path and name a customer managed policy ARN ends with. */
+export function managedPolicyReader(index: PlanIndex): (role: ResourceChange | undefined, related: readonly ResourceChange[]) => ManagedPolicies {
+  const { config, knownPolicies: known } = index;
+  const planPolicies = index.ofType("aws_iam_policy");
+  const policiesByConfig = index.byConfigAddress;
+  // By ARN, and by the path and name a customer managed policy ARN ends with.
+  const byArnOrPath = new Map<string, ResourceChange>();
+  for (const policy of [...planPolicies].reverse()) {
+    const values = policy.change.after ?? policy.change.before ?? {};
+    for (const arn of [values.arn, policy.change.before?.arn]) if (typeof arn === "string") byArnOrPath.set(arn, policy);
+    if (typeof values.name === "string") byArnOrPath.set(`path ${values.path ?? "/"}${values.name}`, policy);
+  }
   const byArn = (arn: string) => {
     const pathAndName = /^arn:[^:]+:iam::\d{12}:policy(\/.*)$/.exec(arn)?.[1];
-    return planPolicies.find((policy) => {
-      const values = policy.change.after ?? policy.change.before ?? {};
-      if (values.arn === arn || policy.change.before?.arn === arn) return true;
-      return pathAndName !== undefined && typeof values.name === "string" && pathAndName === `${values.path ?? "/"}${values.name}`;
-    });
+    return byArnOrPath.get(arn) ?? (pathAndName === undefined ? undefined : byArnOrPath.get(`path ${pathAndName}`));
   };
   /** The policies `references` point at; of a count/for_each block, the instance with the same keys when there is one. */
   const byReferences = (references: readonly string[], keys: string) => [...new Set(referencedAddresses(references, "aws_iam_policy")
     .flatMap((address) => {
-      const candidates = policiesByConfig.get(address) ?? [];
+      const candidates = (policiesByConfig.get(address) ?? []).filter((resource) => resource.type === "aws_iam_policy");
       const sameKeys = candidates.filter((policy) => instanceKeys(policy.address) === keys);
       return sameKeys.length > 0 ? sameKeys : candidates;
     }))];
@@ -126,8 +128,9 @@ export function managedPolicyReader(
       const entry = seen.get(policy) ?? { link, before: false, after: false };
       seen.set(policy, { link: entry.link, before: entry.before || link.before, after: entry.after || link.after });
     };
-    const addPolicy = (address: string, name: string, change: ChangeKind, before: DocumentState, after: DocumentState, link: Link) =>
-      result.policies.push({ address, name, change, before, after, kind: "managed", attachedBy: link.address });
+    const addPolicy = (address: string, name: string, change: ChangeKind, before: DocumentState, after: DocumentState, link: Link,
+      outside?: { arn: string; readBy: string }) =>
+      result.policies.push({ address, name, change, before, after, kind: "managed", attachedBy: link.address, ...outside });
     for (const link of links) {
       for (const arn of link.arns) {
         if (!result.arns.includes(arn)) result.arns.push(arn);
@@ -135,13 +138,17 @@ export function managedPolicyReader(
         const awsName = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
         if (inPlan) linkPolicy(inPlan, link);
         else if (awsName) {
-          if (!result.awsManaged.some((policy) => policy.arn === arn)) result.awsManaged.push({ arn, name: awsName, attachedBy: link.address });
+          const seenAws = result.awsManaged.find((policy) => policy.arn === arn);
+          if (!seenAws) result.awsManaged.push({ arn, name: awsName, attachedBy: link.address, before: link.before, after: link.after });
+          else Object.assign(seenAws, { before: seenAws.before || link.before, after: seenAws.after || link.after });
         } else if (known.has(arn)) {
-          // A document given for a policy outside the plan: reviewed and simulated like one of the plan.
-          if (!result.policies.some((policy) => policy.address === arn)) {
-            const given = readDocument(known.get(arn));
-            addPolicy(arn, arn.split("/").pop() ?? arn, link.before && link.after ? "no change" : link.after ? "create" : "delete",
-              link.before ? given : ABSENT, link.after ? given : ABSENT, link);
+          // A document outside the plan (a data.aws_iam_policy, or given): reviewed and simulated like one of the plan,
+          // under the address that brings it to the role.
+          if (!result.policies.some((policy) => policy.arn === arn)) {
+            const { document, readBy } = known.get(arn)!;
+            const given = readDocument(document);
+            addPolicy(link.address, arn.split("/").pop() ?? arn, link.before && link.after ? "no change" : link.after ? "create" : "delete",
+              link.before ? given : ABSENT, link.after ? given : ABSENT, link, { arn, readBy });
           }
         } else if (link.after && !result.notReviewable.some((item) => item.reason.includes(arn))) {
           result.notReviewable.push({

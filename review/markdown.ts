@@ -1,6 +1,6 @@
 /** Renders a review as Markdown for a pull request or a Terraform Cloud run. */
 import type { DocumentState } from "./documents";
-import { Finding, RULES } from "./findings";
+import { ReviewedFinding, RULES } from "./findings";
 import { actionText, code, conditionText, resourceText, statementLine, whoText } from "./policy";
 import { Review, RoleResult } from "./review";
 import { overallChange, RoleReview } from "./roles";
@@ -13,10 +13,15 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 export const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
-function findingsTable(findings: readonly Finding[]): string {
+/** `new`, `worsened`, `existing` before the plan, or `waived` with the waiver's reason and expiry. */
+export function statusText(item: ReviewedFinding): string {
+  return item.waived ? `waived until ${item.waived.expires}: ${item.waived.reason}` : item.novelty;
+}
+
+function findingsTable(findings: readonly ReviewedFinding[]): string {
   if (findings.length === 0) return "No findings.";
-  return table(["Severity", "Rule", "Resource", "Finding", "Evidence"], findings.map((item) =>
-    [item.severity, code(item.rule), code(item.address), item.message, item.evidence.replace(/\|/g, "\\|")]));
+  return table(["Severity", "Rule", "Resource", "Status", "Finding", "Evidence"], findings.map((item) =>
+    [item.severity, code(item.rule), code(item.address), statusText(item), item.message, item.evidence.replace(/\|/g, "\\|")]));
 }
 
 function summary(review: Review): string {
@@ -52,6 +57,7 @@ function roleFacts(role: RoleReview): string {
     ["AWS managed policies (judged by name, not simulated)", codes(role.awsManagedPolicies.map((policy) => policy.name))],
     ["Not reviewable", role.notReviewable.map((item) => `${code(item.address)} ${item.reason}`).join("; ")],
     ["Replaced because of", codes(role.replacedBecause)],
+    ["Facts from", role.facts.sources.join("; ")],
   ];
   return table(["", ""], rows.filter((row): row is [string, string] => Boolean(row[1])));
 }
@@ -108,11 +114,12 @@ function simulation(result: RoleResult): string[] {
     outcome.case.expected,
     outcome.passed ? outcome.verdict : `**${outcome.verdict}**`,
     outcome.passed
-      ? (outcome.requests.length > 1 ? `${outcome.requests.length} requests; ` : "") + outcome.requests[0].reason
+      ? (outcome.requests > 1 ? `${outcome.requests} requests; ` : "") + outcome.reason
       : outcome.unexpected.map((request) => `${code(request.action)} on ${code(request.resource)}: ${request.reason}`).slice(0, 3).join("; "),
   ]);
   return ["### Simulation",
-    "Simulated with `@cloud-copilot/iam-simulate` against the planned documents, as the role is used by Pinpoint.",
+    "Simulated with `@cloud-copilot/iam-simulate` against the planned documents, as the role is used by Pinpoint; " +
+      "a request whose verdict the documents alone decide is decided without it, as the simulator would.",
     ...run.notes,
     table(["Case", "Expected", "Simulated", "Why"], rows)];
 }
@@ -132,8 +139,22 @@ function roleSection(result: RoleResult): string {
     ...role.policies.map((policy) =>
       `Policy ${code(policy.name)} (${code(policy.address)}, ${policy.change}):\n\n${statementDiff(policy.before, policy.after)}`),
     ...simulation(result),
+    ...(result.notes.length > 0 ? ["### Notes", result.notes.map((note) => `- ${note}`).join("\n")] : []),
     ...(result.findings.length > 0 ? ["### Findings", findingsTable(result.findings)] : []),
   ].join("\n\n");
+}
+
+/** One sentence on the findings: how many, how many the plan brings, how many are waived, and the gate's verdict. */
+export function findingsSentence(review: Review): string {
+  const { findings, gate } = review;
+  const brought = findings.filter((item) => item.novelty !== "existing" && !item.waived).length;
+  const waived = findings.filter((item) => item.waived).length;
+  const parts = [plural(findings.length, "finding"), ...(findings.length > 0 ? [`${brought} new or worsened by this plan`] : []),
+    ...(waived > 0 ? [`${waived} waived`] : [])];
+  const verdict = gate.failOn === undefined ? "" : gate.failed
+    ? `; fails: ${plural(gate.failing, "finding")} at ${gate.failOn} or above${gate.newOnly ? " that the plan brings" : ""}`
+    : `; passes --fail-on=${gate.failOn}${gate.newOnly ? " --fail-on-new" : ""}`;
+  return `${parts.join(", ")}${verdict}`;
 }
 
 export function renderMarkdown(review: Review): string {
@@ -141,13 +162,14 @@ export function renderMarkdown(review: Review): string {
   const parts = [
     "# IAM review of a Terraform plan",
     `Plan from ${version}JSON format ${review.formatVersion}: ${plural(review.roles.filter((result) => result.role.inPlan).length, "IAM role")}` +
-      `, ${plural(review.findings.length, "finding")}.`,
+      `, ${findingsSentence(review)}.`,
     review.roles.length === 0 ? "_The plan has no IAM roles or role policies._" : summary(review),
     "## Findings",
     findingsTable(review.findings),
     ...review.roles.map(roleSection),
     "## Rules",
-    table(["Rule", "Severity", "Meaning"], Object.entries(RULES).map(([rule, { severity, summary }]) => [code(rule), severity, summary])),
+    table(["Rule", "Severity", "Family", "Meaning"], Object.entries(RULES)
+      .map(([rule, { severity, family, summary }]) => [code(rule), severity, family, summary])),
   ];
   return `${parts.join("\n\n")}\n`;
 }

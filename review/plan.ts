@@ -154,7 +154,7 @@ export function referencedAddresses(references: readonly string[], type: string)
 }
 
 /** What one argument of a resource's configuration block refers to; undefined when the block does not set it. */
-export function argumentReferences(config: Map<string, ConfigResource>, address: string, argument: string): readonly string[] | undefined {
+export function argumentReferences(config: ReadonlyMap<string, ConfigResource>, address: string, argument: string): readonly string[] | undefined {
   return config.get(configAddress(address))?.argumentReferences[argument];
 }
 

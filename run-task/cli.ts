@@ -5,11 +5,13 @@
  *
  * Exit codes: 0 stopped; 1 could not start (port taken); 2 bad usage or settings.
  */
+import * as fs from "fs";
+import { parseWaivers } from "../review/waivers";
 import { command, HelpRequested, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
 import { jsonLogger } from "./log";
 import { RunTaskServer, ServerOptions } from "./server";
 
-const USAGE = "usage: run-task --port PORT [--host ADDRESS] [--tfc-url URL] [--fail-on=warning|error] " +
+const USAGE = "usage: run-task --port PORT [--host ADDRESS] [--tfc-url URL] [--fail-on=warning|error] [--fail-on-new] [--waivers FILE] " +
   "[--concurrency N] [--queue N] [--allow-redirect-origin URL ...] [--source-url URL] [--no-simulation] [--insecure-no-hmac]";
 
 const HELP = `${USAGE}
@@ -21,6 +23,8 @@ Terraform Cloud run task that puts the IAM review on every run (stage post_plan)
   --tfc-url URL                  Terraform Cloud or Enterprise (default https://app.terraform.io);
                                  plan and callback URLs must be on its origin
   --fail-on=warning|error        least severe finding that fails the task (default error)
+  --fail-on-new                  count only findings the run's plan brings (new or worsened)
+  --waivers FILE                 waivers, as for npm run review (docs/reviewing-plans.md)
   --concurrency N                reviews at once (default 4)
   --queue N                      runs waiting beyond those (default 100; more are answered 429)
   --allow-redirect-origin URL    another origin the plan download may redirect to
@@ -47,8 +51,8 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
   // Help wins over everything else on the line, and shows the options, not only the usage line.
   if (argv.includes("--help") || argv.includes("-h")) throw new HelpRequested(HELP);
   const args = parseArguments(argv, {
-    withValue: ["port", "host", "tfc-url", "fail-on", "concurrency", "queue", "allow-redirect-origin", "source-url"],
-    switches: ["no-simulation", "insecure-no-hmac"],
+    withValue: ["port", "host", "tfc-url", "fail-on", "concurrency", "queue", "allow-redirect-origin", "source-url", "waivers"],
+    switches: ["no-simulation", "insecure-no-hmac", "fail-on-new"],
     positionals: false,
   }, USAGE);
   const wholeNumber = (name: string, fallback: number, min: number, max: number): number => {
@@ -69,6 +73,17 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
   }
   const tfcUrl = originSetting("--tfc-url", args.value("tfc-url") ?? "https://app.terraform.io");
   const sourceUrl = args.value("source-url");
+  const waiversFile = args.value("waivers");
+  let waivers: ReturnType<typeof parseWaivers> = [];
+  if (waiversFile !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(waiversFile, "utf8");
+    } catch (error) {
+      throw new InputError(`cannot read waivers file ${waiversFile}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+    }
+    waivers = parseWaivers(text, waiversFile);
+  }
   if (sourceUrl !== undefined) originSetting("--source-url", sourceUrl);
   return {
     host: args.value("host") ?? "127.0.0.1",
@@ -79,6 +94,8 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
     redirectOrigins: [...(tfcUrl === "https://app.terraform.io" ? ["https://archivist.terraform.io"] : []),
       ...args.values("allow-redirect-origin").map((value) => originSetting("--allow-redirect-origin", value))],
     failOn,
+    failOnNew: args.has("fail-on-new"),
+    waivers,
     simulate: !args.has("no-simulation"),
     sourceUrl,
     concurrency: wholeNumber("concurrency", 4, 1, 64),

@@ -9,6 +9,7 @@ import { AddressInfo } from "net";
 import { Severity } from "../review/findings";
 import { parsePlan } from "../review/plan";
 import { reviewPlan } from "../review/review";
+import type { Waiver } from "../review/waivers";
 import { elapsedMs, Logger } from "./log";
 import { fetchPlan, OutboundOptions, sendResult } from "./outbound";
 import { admit, PLAN_STAGES, Refusal, RunTaskRequest } from "./request";
@@ -27,6 +28,10 @@ export interface ServerOptions {
   readonly redirectOrigins: readonly string[];
   /** The least severe finding that fails the task. */
   readonly failOn: Severity;
+  /** Count only the findings a run's plan brings (new or worsened), as `npm run review -- --fail-on-new`. @default false */
+  readonly failOnNew?: boolean;
+  /** Waivers (`--waivers FILE`), as `npm run review` takes them. @default none */
+  readonly waivers?: readonly Waiver[];
   /**
    * Whether the review simulates the Pinpoint role (`@cloud-copilot/iam-simulate`,
    * AGPL-3.0); false runs the rules only and never loads the simulator.
@@ -174,7 +179,7 @@ export class RunTaskServer {
 
   /** The result of reviewing the request's plan; never throws: a failure is a failed result. */
   private async review(request: RunTaskRequest): Promise<TaskResultBody> {
-    const { failOn, simulate, sourceUrl, log } = this.options;
+    const { failOn, failOnNew, waivers, simulate, sourceUrl, log } = this.options;
     const run = request.run_id;
     if (!PLAN_STAGES.has(request.stage) || !request.plan_json_api_url) {
       return errorResult(`this task reviews a plan; it was called at stage ${request.stage}: register it at post_plan`, sourceUrl);
@@ -185,9 +190,9 @@ export class RunTaskServer {
       log("plan.fetched", { run_id: run, bytes: Buffer.byteLength(text), ms: elapsedMs(fetching) });
       const reviewing = process.hrtime.bigint();
       // `simulate` is the review's switch for the AGPL-covered simulator (see docs/run-task.md).
-      const review = await reviewPlan(parsePlan(text, `the plan of ${run}`), { simulate });
+      const review = await reviewPlan(parsePlan(text, `the plan of ${run}`), { simulate, waivers, gate: { failOn, newOnly: failOnNew } });
       log("plan.reviewed", { run_id: run, findings: review.findings.length, simulate, ms: elapsedMs(reviewing) });
-      return reviewResult(review, { failOn, outcomes: request.capabilities?.outcomes === true, sourceUrl });
+      return reviewResult(review, { failOn, failOnNew, outcomes: request.capabilities?.outcomes === true, sourceUrl });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       log("review.failed", { run_id: run, reason });

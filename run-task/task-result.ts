@@ -3,8 +3,9 @@
  * `task-result-outcomes` entry per finding and one for the whole review), as
  * HashiCorp's "Run tasks integration API" documents it. Pure functions.
  */
-import { Finding, reachesThreshold, RULES, Severity } from "../review/findings";
-import { plural, renderMarkdown } from "../review/markdown";
+import { ReviewedFinding, RULES, Severity } from "../review/findings";
+import { counts, gateOf } from "../review/gate";
+import { plural, renderMarkdown, statusText } from "../review/markdown";
 import { Review } from "../review/review";
 import type { ServerOptions } from "./server";
 
@@ -38,8 +39,8 @@ function outcome(id: string, description: string, body: string, tags: Tags) {
   };
 }
 
-/** One outcome per finding, its id `rule:address`, numbered from the second use on to keep ids unique. */
-function findingOutcomes(findings: readonly Finding[], failOn: Severity): Outcome[] {
+/** One outcome per finding, its id `rule:address` (the rule ids of the review and its SARIF), numbered from the second use on. */
+function findingOutcomes(findings: readonly ReviewedFinding[], gate: { failOn: Severity; newOnly: boolean }): Outcome[] {
   const seen = new Map<string, number>();
   return findings.map((item) => {
     const base = `${item.rule}:${item.address}`;
@@ -49,13 +50,15 @@ function findingOutcomes(findings: readonly Finding[], failOn: Severity): Outcom
       `**${item.message}**`,
       `Resource: \`${item.address}\``,
       `Rule: \`${item.rule}\` (${item.severity}): ${RULES[item.rule].summary}`,
+      `Status: ${statusText(item)}`,
       "Evidence:",
       item.evidence,
     ].join("\n\n");
     return outcome(count === 1 ? base : `${base}#${count}`, `${item.address}: ${item.message}`, body, {
-      Status: [reachesThreshold([item], failOn) ? FAILED : { label: "Advisory", level: "warning" }],
+      Status: [counts(item, gate) ? FAILED : { label: "Advisory", level: "warning" }],
       Severity: [{ label: item.severity === "error" ? "Error" : "Warning", level: item.severity }],
       Rule: [{ label: item.rule }],
+      Change: [{ label: item.waived ? "Waived" : item.novelty === "new" ? "New" : item.novelty === "worsened" ? "Worsened" : "Existing" }],
     });
   });
 }
@@ -75,18 +78,20 @@ function result(status: "passed" | "failed", message: string, sourceUrl?: string
  * with `outcomes` (Terraform Cloud accepts them), one outcome per finding and one for the whole review.
  */
 export function reviewResult(review: Review,
-  options: Pick<ServerOptions, "failOn" | "sourceUrl"> & { readonly outcomes: boolean }): TaskResultBody {
+  options: Pick<ServerOptions, "failOn" | "failOnNew" | "sourceUrl"> & { readonly outcomes: boolean }): TaskResultBody {
   const { findings } = review;
-  const { failOn } = options;
-  const failed = reachesThreshold(findings, failOn);
+  const gate = { failOn: options.failOn, newOnly: options.failOnNew === true };
+  const { failOn } = gate;
+  const failed = gateOf(findings, gate).failed;
   const roles = plural(review.roles.filter((result) => result.role.inPlan).length, "IAM role");
   const errors = findings.filter((item) => item.severity === "error").length;
   const counts = findings.length === 0 ? "no findings" : `${plural(findings.length, "finding")} (${plural(errors, "error")}, ` +
-    `${plural(findings.length - errors, "warning")}); ${failed ? `fails on ${failOn}` : `below --fail-on=${failOn}`}`;
+    `${plural(findings.length - errors, "warning")}); ${failed ? `fails on ${failOn}${gate.newOnly ? " (new)" : ""}`
+    : `below --fail-on=${failOn}${gate.newOnly ? " --fail-on-new" : ""}`}`;
   const whole = outcome("iam-review", `The whole IAM review: ${plural(findings.length, "finding")}`, renderMarkdown(review),
     { Status: [failed ? FAILED : { label: "Passed", level: "info" }] });
   return result(failed ? "failed" : "passed", `IAM review: ${roles}, ${counts}`, options.sourceUrl,
-    options.outcomes ? [...findingOutcomes(findings, failOn), whole] : undefined);
+    options.outcomes ? [...findingOutcomes(findings, gate), whole] : undefined);
 }
 
 /** The callback body when the task could not review the plan: failed, with why. */

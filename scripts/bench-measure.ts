@@ -52,6 +52,8 @@ export function medians(runs: number, targets: readonly Target[]): Sample[] {
 
 /** Compiles the app, the construct, the baseline and the review benchmark into build/. */
 export function compile(): void {
+  // A fresh build/: a file that moved (review/rules.ts to review/rules/) would otherwise shadow its new place.
+  fs.rmSync(path.join(projectDir, "build"), { recursive: true, force: true });
   const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.bench.json"],
     { cwd: projectDir, encoding: "utf8" });
   if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);

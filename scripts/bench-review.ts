@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- review` (and part of `npm run bench`): reviews (parse, simulate, render) plans of 10, 100 and 1,000
+ * `npm run bench -- review` (and part of `npm run bench`): reviews (parse, simulate, render) plans of 10, 100, 1,000 and 10,000
  * distinct Pinpoint sending roles, as `terraform show -json` gives them for the construct, each size in a fresh node
  * process of JavaScript compiled into build/ (no TypeScript compiler measured) that reports its wall time, processor
  * time (what a busy machine inflates least) and peak RSS.
@@ -72,7 +72,7 @@ async function child(roles: number): Promise<void> {
 }
 
 /** Reviews each size in its own process of the copy compile() puts in build/; returns a Markdown table. */
-export function benchReview(sizes: readonly number[] = [10, 100, 1000]): string {
+export function benchReview(sizes: readonly number[] = [10, 100, 1000, 10000]): string {
   const compiled = path.join(projectDir, "build", "scripts", "bench-review.js");
   return [
     `review of plans of distinct Pinpoint sending roles, with simulation, one fresh process each (node ${process.version}, ${os.cpus().length} cores)`,

@@ -43,7 +43,7 @@ function tableAfter(markdown: string, heading: string): string[][] {
 describe("npm run review on the default stack's plan", () => {
   it("passes --fail-on=warning: exit 0, no findings, nothing on standard error", () => {
     expect({ status: review.status, stderr: review.stderr }).toEqual({ status: 0, stderr: "" });
-    expect(review.stdout).toContain("1 IAM role, 0 findings.");
+    expect(review.stdout).toContain("1 IAM role, 0 findings; passes --fail-on=warning.");
   });
 
   it("lists the role as a Pinpoint sending role to be created", () => {

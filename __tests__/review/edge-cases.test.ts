@@ -58,11 +58,11 @@ describe("policy shapes", () => {
     const asText = await review([
       role("aws_iam_role.text", { name: "text", trust: JSON.stringify(PINPOINT_TRUST) }),
       rolePolicy("aws_iam_role_policy.text", "text", JSON.stringify({ Version: "2012-10-17", Statement: [SEND] })),
-    ], { facts: { region: "eu-west-1" } });
+    ], { facts: { region: "eu-west-1", account: ACCOUNT } });
     const asObjects = await review([
       role("aws_iam_role.objects", { name: "objects", trust: { ...PINPOINT_TRUST, Statement: PINPOINT_TRUST.Statement[0] } }),
       rolePolicy("aws_iam_role_policy.objects", "objects", { Version: "2012-10-17", Statement: SEND }),
-    ], { facts: { region: "eu-west-1" } });
+    ], { facts: { region: "eu-west-1", account: ACCOUNT } });
     const verdicts = (result: typeof asText) => result.roles[0].simulation?.ran
       ? result.roles[0].simulation.outcomes.map((outcome) => [outcome.case.title, outcome.verdict, outcome.passed]) : [];
     expect(verdicts(asObjects)).toEqual(verdicts(asText));
@@ -136,16 +136,24 @@ describe("roles the review only partly sees", () => {
     const result = await review([
       role("aws_iam_role.later", { name: "later", trust: PINPOINT_TRUST }),
       unknownRolePolicy("aws_iam_role_policy.later", "later"),
-    ], { facts: { region: "eu-west-1" } });
+    ], { facts: { region: "eu-west-1", account: ACCOUNT } });
     expect(result.roles[0].simulation).toEqual({ ran: false, reason: "policy permissions is unknown after the plan" });
     expect(renderMarkdown(result)).toContain("_Known after apply._");
   });
 
-  it("asks for the partition and Region when neither the plan nor the options tell them", async () => {
+  it("asks for the partition, Region and account when neither the plan nor the options tell them", async () => {
     const result = await review([role("aws_iam_role.where", { name: "where", trust: PINPOINT_TRUST })]);
     expect(result.roles[0].simulation).toEqual({
-      ran: false, reason: "the plan does not tell the role's partition and Region; pass --partition, --region or --account",
+      ran: false, reason: "the plan does not tell the role's partition, Region and account; pass --partition, --region or --account",
     });
+  });
+
+  it("never takes the account from the documents under review, and says which rules it could not check", async () => {
+    const result = await review([role("aws_iam_role.where", { name: "where", trust: PINPOINT_TRUST })], { facts: { region: "eu-west-1" } });
+    expect(result.roles[0].role.facts.account).toBeUndefined();
+    expect(result.roles[0].simulation).toMatchObject({ ran: false, reason: expect.stringMatching(/does not tell the role's account/) });
+    expect(result.roles[0].notes).toContainEqual(expect.stringMatching(
+      /^The plan does not tell the role's account .*: cross-account-trust, foreign-source-account and foreign-resource were not checked/));
   });
 
   it("reports a permissions boundary given with --policy that blocks a send action as a simulation mismatch", async () => {
@@ -153,7 +161,7 @@ describe("roles the review only partly sees", () => {
     const bounded = role("aws_iam_role.bounded", { name: "bounded", trust: PINPOINT_TRUST });
     bounded.change.after.permissions_boundary = boundaryArn;
     const changes = [bounded, rolePolicy("aws_iam_role_policy.bounded", "bounded", { Statement: [SEND] })];
-    const options = { facts: { region: "eu-west-1" } };
+    const options = { facts: { region: "eu-west-1", account: ACCOUNT } };
     const without = await review(changes, options);
     const withBoundary = await review(changes, {
       ...options,
@@ -217,7 +225,7 @@ describe("the Markdown report", () => {
     const markdown = renderMarkdown(await review([
       role("aws_iam_role.r", { name: "r", trust: JSON.stringify(PINPOINT_TRUST) }),
       rolePolicy("aws_iam_role_policy.r", "r", JSON.stringify({ Version: "2012-10-17", Statement: [SEND] })),
-    ], { facts: { region: "eu-west-1" } }));
+    ], { facts: { region: "eu-west-1", account: ACCOUNT } }));
     expect(markdown).not.toMatch(/[{}]"|\\"/);
     expect(markdown).toContain("| Allow | Service `pinpoint.amazonaws.com` | `sts:AssumeRole` | StringEquals `aws:SourceAccount` = `456789012345` |");
     expect(markdown).toContain(`+ Allow ses:SendEmail, ses:SendRawEmail on arn:aws:ses:eu-west-1:${ACCOUNT}:identity/*`);

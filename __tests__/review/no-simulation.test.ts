@@ -58,14 +58,14 @@ function reviewInChild(args: readonly string[]) {
 
 describe("review without simulation", () => {
   it("never loads the simulator with --no-simulation, and still reports the rules' findings", () => {
-    const result = reviewInChild([planFile, "--no-simulation", "--fail-on=error", "--region=us-east-1"]);
+    const result = reviewInChild([planFile, "--no-simulation", "--fail-on=error", "--region=us-east-1", `--account=${ACCOUNT}`]);
     expect(result).toMatchObject({ code: 1, simulator: false, simulationModule: false });
     expect(result.out).toContain("`pinpoint-beyond-sending`");
     expect(result.out).toContain("not run: simulation is turned off (--no-simulation); the rules ran");
   });
 
   it("loads the simulator when simulation is on, so the check above can fail", () => {
-    const result = reviewInChild([planFile, "--fail-on=error", "--region=us-east-1"]);
+    const result = reviewInChild([planFile, "--fail-on=error", "--region=us-east-1", `--account=${ACCOUNT}`]);
     expect(result).toMatchObject({ code: 1, simulator: true, simulationModule: true });
     expect(result.out).toContain("`simulation-mismatch`");
   });

@@ -213,7 +213,7 @@ const HCL_ROLES: ReadonlyArray<{ label: string; hcl: string; rules: readonly str
     label: "other_account_identity",
     hcl: role("other_account_identity", pinpointTrust(ACCOUNT)) + inlinePolicy("other_account_identity",
       allow(["ses:SendEmail", "ses:SendRawEmail"], [`arn:aws:ses:us-east-1:${ACCOUNT}:identity/*`, `arn:aws:ses:us-east-1:${OTHER_ACCOUNT}:identity/*`])),
-    rules: ["pinpoint-beyond-sending"],
+    rules: ["foreign-resource"],
   },
 
   // Dangerous: trust.
@@ -322,7 +322,9 @@ describe("no false alarm", () => {
       const outcomes = result.simulation?.ran ? result.simulation.outcomes : [];
       expect(outcomes.filter((outcome) => !outcome.passed).map((outcome) => outcome.case.title)).toEqual([]);
     }
-    expect(resultOf("every_option").role.facts).toMatchObject({ region: "eu-west-1", account: ACCOUNT, partition: "aws" });
+    // The plan places the role by its provider (us-east-1); it sends where its SES identities are.
+    expect(resultOf("every_option").role.facts).toMatchObject({ region: "us-east-1", account: ACCOUNT, partition: "aws" });
+    expect(resultOf("every_option").simulation).toMatchObject({ ran: true, scope: { region: "eu-west-1" } });
   });
 
   it("passes --fail-on=warning on a plan of the correct roles only", async () => {
@@ -385,9 +387,11 @@ describe("permission sources", () => {
     const withDocument = await reviewPlan(parsePlan(JSON.stringify(plan), "plan.json"),
       { policies: new Map([[arn, JSON.parse(allow("s3:GetObject", "*"))]]) });
     const result = withDocument.roles.find((candidate) => candidate.role.address === "aws_iam_role.unseen_customer_policy");
-    expect(result?.findings.map((item) => [item.rule, item.address])).toEqual([["pinpoint-beyond-sending", arn]]);
-    expect(result?.role.policies.map((policy) => [policy.kind, policy.name, policy.attachedBy])).toContainEqual(
-      ["managed", "outside-the-plan", "aws_iam_role_policy_attachment.unseen_customer_policy"]);
+    // Named by the address that brings it, with the ARN and what read it as evidence.
+    expect(result?.findings.map((item) => [item.rule, item.address])).toEqual([["pinpoint-beyond-sending", "aws_iam_role_policy_attachment.unseen_customer_policy"]]);
+    expect(result?.findings[0].evidence).toMatch(new RegExp(`^policy ${arn} \\(read by --policy, attached by aws_iam_role_policy_attachment\\.unseen_customer_policy\\) statement 1: `));
+    expect(result?.role.policies.map((policy) => [policy.kind, policy.name, policy.attachedBy, policy.arn])).toContainEqual(
+      ["managed", "outside-the-plan", "aws_iam_role_policy_attachment.unseen_customer_policy", arn]);
   });
 
   it("says what an exclusive list removes at apply, and still reviews it", () => {
@@ -412,11 +416,10 @@ describe("permission sources", () => {
 describe("rule evidence", () => {
   it("names the extra actions and resources of a Pinpoint role's policy", () => {
     expect(resultOf("extra_actions").findings.map((item) => item.message)).toContainEqual(
-      "the Pinpoint sending role's policy permissions allows s3:GetObject, sns:Publish; applies to *, not an SES identity or " +
-      `configuration set of account ${ACCOUNT}`);
+      "the Pinpoint sending role's policy permissions allows s3:GetObject, sns:Publish; applies to *, not an SES identity or configuration set");
     expect(resultOf("other_account_identity").findings.map((item) => item.message)).toContainEqual(
-      `the Pinpoint sending role's policy permissions applies to arn:aws:ses:us-east-1:${OTHER_ACCOUNT}:identity/*, ` +
-      `not an SES identity or configuration set of account ${ACCOUNT}`);
+      `the Pinpoint sending role's policy permissions sends through arn:aws:ses:us-east-1:${OTHER_ACCOUNT}:identity/*, ` +
+      `outside partition aws and account ${ACCOUNT} where the plan places the role`);
   });
 
   it("names the other principals of a service role's trust", () => {

@@ -12,6 +12,10 @@ import { RunTaskServer, ServerOptions } from "../../run-task/server";
 import { errorResult, limitBody, reviewResult } from "../../run-task/task-result";
 import { FakeTerraformCloud } from "../support/fake-terraform-cloud";
 import { handBuiltPlan, HandBuiltChange, role, rolePolicy } from "../support/hand-built-plans";
+import { CHANGED_ACCOUNT, CHANGES } from "../support/changed-plans";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 
 const TFC = "https://app.terraform.io";
 
@@ -147,6 +151,7 @@ describe("task result body", () => {
           Status: [{ label: "Failed", level: "error" }],
           Severity: [{ label: "Error", level: "error" }],
           Rule: [{ label: "wildcard-principal" }],
+          Change: [{ label: "New" }],
         },
       },
     });
@@ -163,6 +168,7 @@ describe("task result body", () => {
       Status: [{ label: "Advisory", level: "warning" }],
       Severity: [{ label: "Warning", level: "warning" }],
       Rule: [{ label: "service-wildcard" }],
+      Change: [{ label: "New" }],
     });
   });
 
@@ -296,6 +302,44 @@ describe("log", () => {
   });
 });
 
+describe("the gate of the run task: --fail-on-new and waivers, as npm run review has them", () => {
+  const review = (options = {}) => reviewPlan(parsePlan(JSON.stringify(handBuiltPlan(CHANGES.slice(0, 2))), "plan.json"),
+    { facts: { account: CHANGED_ACCOUNT }, ...options });
+
+  it("passes a plan whose only finding existed before it with --fail-on-new, and fails it without", async () => {
+    const existing = await review({ gate: { failOn: "warning", newOnly: true } });
+    expect(reviewResult(existing, { failOn: "warning", failOnNew: true, outcomes: true }).data.attributes.status).toBe("passed");
+    const body = reviewResult(existing, { failOn: "warning", outcomes: true });
+    expect(body.data.attributes.status).toBe("failed");
+    expect(body.data.relationships!.outcomes.data[0].attributes).toMatchObject({
+      "outcome-id": "service-wildcard:aws_iam_role_policy.kept", tags: expect.objectContaining({ Change: [{ label: "Existing" }] }),
+    });
+  });
+
+  it("marks a waived finding's outcome advisory and waived", async () => {
+    const waived = await review({ waivers: [{ rule: "service-wildcard", address: "aws_iam_role.kept", reason: "reviewed", expires: "2099-01-01", source: "w.json waivers[0]" }] });
+    const body = reviewResult(waived, { failOn: "warning", outcomes: true });
+    expect(body.data.attributes.status).toBe("passed");
+    expect(body.data.relationships!.outcomes.data[0].attributes.tags).toMatchObject({ Status: [{ label: "Advisory", level: "warning" }], Change: [{ label: "Waived" }] });
+  });
+
+  it("reads --fail-on-new and a waivers file; a bad one stops the server with one line naming the entry", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "run-task-waivers-"));
+    try {
+      const good = path.join(dir, "good.json");
+      fs.writeFileSync(good, JSON.stringify({ waivers: [{ rule: "service-wildcard", address: "aws_iam_role.kept", reason: "reviewed", expires: "2099-01-01" }] }));
+      expect(parseSettings(["--port", "0", "--fail-on-new", "--waivers", good], { RUN_TASK_HMAC_KEY: "key" }))
+        .toMatchObject({ failOnNew: true, waivers: [expect.objectContaining({ rule: "service-wildcard", expires: "2099-01-01" })] });
+      const bad = path.join(dir, "bad.json");
+      fs.writeFileSync(bad, JSON.stringify({ waivers: [{ rule: "service-wildcard", address: "aws_iam_role.kept", reason: "reviewed", expires: "next year" }] }));
+      expect(() => parseSettings(["--port", "0", "--waivers", bad], { RUN_TASK_HMAC_KEY: "key" }))
+        .toThrow(`waivers file ${bad}: waivers[0].expires "next year" is not a date YYYY-MM-DD`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("command line", () => {
   const KEYED = { RUN_TASK_HMAC_KEY: "key" };
   async function runMain(argv: string[]) {
@@ -330,7 +374,7 @@ describe("command line", () => {
   it("defaults to app.terraform.io, its archivist, failing on errors, with simulation, 4 workers and a queue of 100", () => {
     expect(parseSettings(["--port", "8080"], KEYED)).toEqual({
       host: "127.0.0.1", port: 8080, hmacKey: "key", tfcUrl: "https://app.terraform.io",
-      redirectOrigins: ["https://archivist.terraform.io"], failOn: "error", simulate: true, concurrency: 4, queue: 100,
+      redirectOrigins: ["https://archivist.terraform.io"], failOn: "error", failOnNew: false, waivers: [], simulate: true, concurrency: 4, queue: 100,
     });
   });
 

@@ -28,18 +28,23 @@ export function initialisedWorkdir(label: string): Promise<TerraformWorkdir> {
 export interface ScenarioOptions {
   /** The Region whose partition IAM reads are signed for (moto keeps one IAM per partition). @default "us-east-1" */
   readonly region?: string;
+  /**
+   * The account, for a scenario whose documents must name it before it starts: no other test of the run may use it.
+   * @default - a fresh account
+   */
+  readonly account?: string;
 }
 
 /** One scenario: an account on an endpoint, and a working directory with its own state. */
 export class Scenario {
   /** A scenario in a fresh account of the run's emulator (moto). */
   static async start(base: TerraformWorkdir, label: string, options: ScenarioOptions = {}): Promise<Scenario> {
-    const account = await EmulatedAccount.open(undefined, options.region);
+    const account = await EmulatedAccount.open(options.account, options.region);
     return new Scenario(undefined, account.iam, account.env, base.fork(label), account.account);
   }
 
   /** A scenario on a local endpoint of its own, for what moto cannot do (faults, authorisation, delays, paging, a record of calls). */
-  static async startLocal(base: TerraformWorkdir, label: string, options: ScenarioOptions & { account?: string } = {}): Promise<Scenario> {
+  static async startLocal(base: TerraformWorkdir, label: string, options: ScenarioOptions = {}): Promise<Scenario> {
     const local = await LocalAwsEndpoint.start({ account: options.account });
     const iam = new IamClient(local.url, "local-test", options.region);
     return new Scenario(local, iam, endpointEnv(local.url, "local-test"), base.fork(label), local.account);
