@@ -14,7 +14,7 @@ import { IamClient, RoleView } from "./iam-client";
 import { ALL_OBSERVED_ACTIONS } from "../../deployer/observed-actions";
 import { Placement, seedPermissionsPolicy, seedTrustPolicy } from "./seed";
 import { appStackJson } from "./synth";
-import { managedResources, PlanJson, RunResult, TerraformWorkdir, testEnv } from "./terraform";
+import { changesOf, managedResources, PlanJson, RunResult, TerraformWorkdir, testEnv } from "./terraform";
 
 /**
  * A working directory initialised for the app's stack shape (provider and
@@ -118,10 +118,11 @@ export function expectNoChangesIn(result: RunResult): void {
 
 /**
  * The actions a plan will take, by resource type, leaving out what it leaves
- * alone (`no-op`, data reads): `{ aws_iam_role: ["update"] }`.
+ * alone (`no-op`, data reads): `{ aws_iam_role: ["update"] }`. With
+ * `construct`, those of the construct of that id only.
  */
-export function plannedActions(plan: PlanJson): { [type: string]: readonly string[] } {
-  const changes = (plan.resource_changes ?? []).filter((change) =>
+export function plannedActions(plan: PlanJson, construct?: string): { [type: string]: readonly string[] } {
+  const changes = changesOf(plan, construct).filter((change) =>
     !change.change.actions.every((action) => action === "no-op" || action === "read"));
   const byType: { [type: string]: readonly string[] } = {};
   for (const change of changes) {

@@ -32,10 +32,15 @@ export function appStackJson(config: Partial<AppConfig> = {}): any {
  * terraform init with it) holding the construct with any props.
  */
 export function constructStackJson(props: PinpointSesSendingRoleProps, region = DEFAULT_REGION): any {
+  return constructsStackJson({ "pinpoint-ses-sending-role": props }, region);
+}
+
+/** The same, with one construct per entry of `constructs` (construct id → props): several cases in one configuration. */
+export function constructsStackJson(constructs: { readonly [id: string]: PinpointSesSendingRoleProps }, region = DEFAULT_REGION): any {
   const app = Testing.app();
   const stack = new TerraformStack(app, DEFAULT_STACK_NAME);
   new AwsProvider(stack, "aws", { region });
-  new PinpointSesSendingRole(stack, "pinpoint-ses-sending-role", props);
+  for (const [id, props] of Object.entries(constructs)) new PinpointSesSendingRole(stack, id, props);
   return JSON.parse(Testing.synth(stack));
 }
 

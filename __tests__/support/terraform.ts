@@ -226,11 +226,17 @@ export function managedResources(state: StateJson): { [type: string]: any[] } {
   return byType;
 }
 
-/** The change of the one resource of `type` in a plan; fails if there is not exactly one. */
-export function resourceChange(plan: PlanJson, type: string) {
-  const changes = (plan.resource_changes ?? []).filter((change) => change.type === type);
+/** The change of the one resource of `type` in a plan (or of one construct's); fails if there is not exactly one. */
+export function resourceChange(plan: PlanJson, type: string, construct?: string) {
+  const changes = changesOf(plan, construct).filter((change) => change.type === type);
   if (changes.length !== 1) {
     throw new Error(`expected one ${type} in the plan, found ${changes.length}: ${changes.map((c) => c.address)}`);
   }
   return changes[0];
+}
+
+/** The plan's resource changes; with `construct`, only those of the construct of that id (its names start `ID_`). */
+export function changesOf(plan: PlanJson, construct?: string): NonNullable<PlanJson["resource_changes"]> {
+  const changes = plan.resource_changes ?? [];
+  return construct === undefined ? changes : changes.filter((change) => change.address.split(".")[1].startsWith(`${construct}_`));
 }

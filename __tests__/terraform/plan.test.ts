@@ -3,37 +3,58 @@
  * the planned trust and permissions policies must equal the AWS procedure's
  * documents with partition, Region and account filled in by Terraform.
  */
-import { AppConfig } from "../../app/config";
+import { PinpointSesSendingRoleProps } from "../../modules";
 import { EmulatedAccount } from "../support/emulator";
 import { initialisedWorkdir } from "../support/lifecycle";
 import { seedPermissionsPolicy, seedTrustPolicy } from "../support/seed";
 import { appStackJson, constructStackJson } from "../support/synth";
-import { PlanJson, resourceChange, TerraformWorkdir, testEnv } from "../support/terraform";
+import { PlanJson, resourceChange, testEnv } from "../support/terraform";
 
 const ACCOUNT = "210987654321";
 const APP_IDS = ["0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"];
 
-let aws: EmulatedAccount;
-let workdir: TerraformWorkdir;
+const REGIONS = [
+  { region: "us-east-1", partition: "aws" },
+  { region: "us-gov-west-1", partition: "aws-us-gov" },
+  { region: "cn-north-1", partition: "aws-cn" },
+];
+const GOV = { partition: "aws-us-gov", region: "us-gov-west-1", account: ACCOUNT };
+const BOUNDARY = `arn:aws-us-gov:iam::${ACCOUNT}:policy/boundaries/pinpoint`;
+const FULLY_OPTIONED: PinpointSesSendingRoleProps = {
+  region: GOV.region,
+  roleName: "pinpoint-email-sender",
+  path: "/messaging/",
+  description: "Pinpoint sender for the messaging team",
+  permissionsBoundaryArn: BOUNDARY,
+  maxSessionDuration: 7200,
+  sesIdentities: ["example.com", "news@example.org"],
+  configurationSets: ["marketing"],
+  pinpointApplicationIds: APP_IDS,
+  policyName: "ses-send",
+  tags: { team: "messaging" },
+};
+
+/** The plans, by Region, and the fully optioned construct's under "optioned". */
+const plans = new Map<string, PlanJson>();
 
 beforeAll(async () => {
-  aws = await EmulatedAccount.open(ACCOUNT);
-  // Every configuration below has the same providers and backend: one init serves them all.
-  workdir = await initialisedWorkdir("plan");
+  const aws = await EmulatedAccount.open(ACCOUNT);
+  /** Plans `stackJson` in a fork of the run's one init (every configuration here has the same providers and backend). */
+  const planOf = async (key: string, stackJson: object) => {
+    const workdir = await initialisedWorkdir(`plan-${key}`);
+    try {
+      workdir.write("cdk.tf.json", stackJson);
+      plans.set(key, await workdir.plan(testEnv(aws.env)));
+    } finally {
+      workdir.remove();
+    }
+  };
+  // All at once: the file waits for the slowest plan, not for their sum.
+  await Promise.all([
+    ...REGIONS.map(({ region }) => planOf(region, appStackJson({ region }))),
+    planOf("optioned", constructStackJson(FULLY_OPTIONED, GOV.region)),
+  ]);
 });
-
-afterAll(async () => {
-  workdir?.remove();
-});
-
-function planFor(config: Partial<AppConfig>): Promise<PlanJson> {
-  return planOf(appStackJson(config));
-}
-
-function planOf(stackJson: object): Promise<PlanJson> {
-  workdir.write("cdk.tf.json", stackJson);
-  return workdir.plan(testEnv(aws.env));
-}
 
 function plannedPolicies(plan: PlanJson) {
   const role = resourceChange(plan, "aws_iam_role");
@@ -48,14 +69,10 @@ function plannedPolicies(plan: PlanJson) {
   };
 }
 
-describe.each([
-  { region: "us-east-1", partition: "aws" },
-  { region: "us-gov-west-1", partition: "aws-us-gov" },
-  { region: "cn-north-1", partition: "aws-cn" },
-])("terraform plan of the default stack in $region", ({ region, partition }) => {
+describe.each(REGIONS)("terraform plan of the default stack in $region", ({ region, partition }) => {
   let plan: PlanJson;
-  beforeAll(async () => {
-    plan = await planFor({ region });
+  beforeAll(() => {
+    plan = plans.get(region) as PlanJson;
   });
 
   it(`plans the seed's trust policy with partition ${partition} and the account`, () => {
@@ -75,23 +92,11 @@ describe.each([
 });
 
 describe("terraform plan of a fully optioned construct in us-gov-west-1", () => {
-  const at = { partition: "aws-us-gov", region: "us-gov-west-1", account: ACCOUNT };
-  const boundary = `arn:aws-us-gov:iam::${ACCOUNT}:policy/boundaries/pinpoint`;
+  const at = GOV;
+  const boundary = BOUNDARY;
   let planned: ReturnType<typeof plannedPolicies>;
-  beforeAll(async () => {
-    planned = plannedPolicies(await planOf(constructStackJson({
-      region: at.region,
-      roleName: "pinpoint-email-sender",
-      path: "/messaging/",
-      description: "Pinpoint sender for the messaging team",
-      permissionsBoundaryArn: boundary,
-      maxSessionDuration: 7200,
-      sesIdentities: ["example.com", "news@example.org"],
-      configurationSets: ["marketing"],
-      pinpointApplicationIds: APP_IDS,
-      policyName: "ses-send",
-      tags: { team: "messaging" },
-    }, at.region)));
+  beforeAll(() => {
+    planned = plannedPolicies(plans.get("optioned") as PlanJson);
   });
 
   it("plans the seed's trust policy narrowed to the two Pinpoint apps", () => {

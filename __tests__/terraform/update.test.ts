@@ -1,8 +1,7 @@
 /**
  * The role through Terraform state after its creation, with the real AWS
- * provider against moto: applied through an assumed role in another account,
- * and updated in place option by option, with no replacement. State and IAM
- * must agree at every step. Where moto's UpdateRole differs from IAM's, the
+ * provider against moto: updated in place option by option, with no
+ * replacement. State and IAM must agree at every step. Where moto's UpdateRole differs from IAM's, the
  * test asserts moto's answer and names the difference (moto-differences.ts).
  */
 import { PinpointSesSendingRoleProps } from "../../modules";
@@ -16,8 +15,7 @@ import {
 } from "../support/lifecycle";
 import { expectMotoDifference, meeting, UPDATE_ROLE_RESETS_OMITTED_FIELDS } from "../support/moto-differences";
 import { seedPermissionsPolicy, seedPermissionsPolicyFor, seedTrustPolicyFor } from "../support/seed";
-import { appStackJson, constructStackJson } from "../support/synth";
-import { freshAccountId } from "../support/emulator";
+import { constructStackJson } from "../support/synth";
 import { PlanJson, resourceChange, TerraformWorkdir } from "../support/terraform";
 
 const APP_IDS = ["0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"];
@@ -29,29 +27,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => base?.remove());
-
-describe("apply through a role assumed in another account", () => {
-  const target = freshAccountId();
-  const roleArn = `arn:aws:iam::${target}:role/terraform-deployer`;
-  let scenario: Scenario;
-
-  beforeAll(async () => {
-    scenario = await Scenario.start(base, "assumed");
-    scenario.use(appStackJson({ assumeRole: { roleArn, account: target } }));
-    await scenario.apply();
-  });
-
-  afterAll(async () => {
-    await scenario?.workdir.destroy(scenario.env);
-    await scenario?.stop();
-  });
-
-  it("creates the role in the assumed role's account, and none in the account of the credentials", async () => {
-    const roles = await (await scenario.iam.assumeRole(roleArn)).roles();
-    expect(roles.map((role) => role.arn)).toEqual([expect.stringMatching(new RegExp(`^arn:aws:iam::${target}:role/pinpoint-ses-sending-`))]);
-    expect(await scenario.iam.roles()).toEqual([]);
-  });
-});
 
 describe("update in place of a fully optioned role in us-gov-west-1", () => {
   let scenario: Scenario;
