@@ -60,7 +60,7 @@ function findingOutcomes(findings: readonly Finding[], failOn: Severity): Outcom
   });
 }
 
-function result(status: "passed" | "failed", message: string, sourceUrl?: string, outcomes?: readonly Outcome[]) {
+function result(status: "passed" | "failed" | "running", message: string, sourceUrl?: string, outcomes?: readonly Outcome[]) {
   return {
     data: {
       type: "task-results",
@@ -92,4 +92,12 @@ export function reviewResult(review: Review,
 /** The callback body when the task could not review the plan: failed, with why. */
 export function errorResult(message: string, sourceUrl?: string): TaskResultBody {
   return result("failed", oneLine(`IAM review not done: ${message}`), sourceUrl);
+}
+
+/**
+ * A progress update (status `running`) for a run still waiting or under review: Terraform Cloud fails a task that
+ * sends nothing for 10 minutes, and takes `running` as "not done yet".
+ */
+export function progressResult(message: string, sourceUrl?: string): TaskResultBody {
+  return result("running", oneLine(`IAM review: ${message}`), sourceUrl);
 }
