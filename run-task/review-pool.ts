@@ -32,6 +32,8 @@ export interface PoolOptions {
   readonly timeoutMs: number;
   /** Memory budget of one review thread: its V8 heap (old generation) limit, in MB. */
   readonly memoryMb: number;
+  /** Modules a thread loads before it takes its first review, so that the first review does not pay for them. */
+  readonly preload?: readonly string[];
   readonly log: Logger;
 }
 
@@ -123,6 +125,7 @@ export class ReviewPool {
     const worker = new Worker(threadSource(), {
       eval: true,
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
+      workerData: { preload: this.options.preload ?? [] },
     });
     const slot: Slot = { worker, ready: false };
     this.slots.add(slot);

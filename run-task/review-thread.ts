@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parentPort } from "worker_threads";
+import { parentPort, workerData } from "worker_threads";
 import { parsePlan } from "../review/plan";
 import { reviewPlan } from "../review/review";
 import { reviewResult } from "./task-result";
@@ -38,5 +38,8 @@ port.on("message", (job: ReviewRequest | "stop") => {
     }
   })().then((reply) => port.postMessage(reply));
 });
+
+// What the pool asks to have loaded before the first review (the simulator, when the server simulates).
+for (const file of (workerData as { preload: readonly string[] }).preload) require(file);
 
 port.postMessage("ready");

@@ -8,6 +8,7 @@ import { setMaxListeners } from "events";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as os from "os";
+import * as path from "path";
 import { Severity } from "../review/findings";
 import type { ReviewOptions } from "../review/review";
 import { elapsedMs, Logger } from "./log";
@@ -90,6 +91,8 @@ export class RunTaskServer {
     if (!(queueBytes > 0)) throw new RangeError(`queueBytes ${queueBytes} is not > 0`);
     const pool = await ReviewPool.start({
       size: settings.workers, timeoutMs: settings.reviewTimeoutMs, memoryMb: settings.reviewMemoryMb, log: options.log,
+      // Loaded by each thread as it starts, not by the first review it takes; never with --no-simulation (AGPL-3.0).
+      preload: options.simulate ? [path.join(__dirname, "..", "review", "simulation")] : [],
     });
     const server = new RunTaskServer(settings, pool);
     try {
