@@ -19,6 +19,7 @@ import { RunTaskServer, ServerOptions } from "../../run-task/server";
 import { errorResult, limitBody, reviewResult } from "../../run-task/task-result";
 import { FakeTerraformCloud } from "../support/fake-terraform-cloud";
 import { handBuiltPlan, HandBuiltChange, role, rolePolicy } from "../support/hand-built-plans";
+import { unattendedCommand } from "../support/run-task-process";
 import { PROJECT_DIR } from "../support/terraform";
 
 const TFC = "https://app.terraform.io";
@@ -458,6 +459,12 @@ describe("command line", () => {
     { argv: ["--port", "80", "extra"], message: "unexpected argument extra" },
   ])("rejects $argv: $message", ({ argv, message }) => {
     expect(() => parseSettings(argv, KEYED)).toThrow(message);
+  });
+
+  it("has docs/run-task.md's systemd unit run the unattended command that the tests start", () => {
+    const doc = fs.readFileSync(path.join(PROJECT_DIR, "docs", "run-task.md"), "utf8");
+    const execStart = /^ExecStart=\/usr\/bin\/(.*)$/m.exec(doc)?.[1];
+    expect(execStart).toBe(unattendedCommand().join(" ").replace("--port 0", "--port 8080"));
   });
 
   it("accepts the largest port and plain http on loopback", () => {
