@@ -142,14 +142,14 @@ export async function fetchPlan(options: OutboundOptions, planUrl: string, token
 export type RetryNote = { readonly attempt: number; readonly reason: string; readonly waitMs: number };
 
 /**
- * PATCHes `body` to the callback URL, retrying 429, 5xx, network errors and
+ * PATCHes `json` (a task result's JSON text) to the callback URL, retrying 429, 5xx, network errors and
  * timeouts with exponential backoff (or the server's Retry-After, at most
  * 30 s), `attempts` attempts in all. Returns how many attempts it took.
  */
-export async function sendResult(options: OutboundOptions, callbackUrl: string, token: string, body: unknown,
+export async function sendResult(options: OutboundOptions, callbackUrl: string, token: string, json: string,
   attempts = options.callbackAttempts, onRetry: (note: RetryNote) => void = () => undefined): Promise<number> {
   const headers = { "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${token}` };
-  const init = { method: "PATCH", headers, body: JSON.stringify(body) };
+  const init = { method: "PATCH", headers, body: json };
   for (let attempt = 1; ; attempt++) {
     let wait = options.backoffMs * 2 ** (attempt - 1);
     let reason: string;

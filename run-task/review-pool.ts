@@ -7,7 +7,7 @@ import * as path from "path";
 import { Worker } from "worker_threads";
 import type { ReviewOptions } from "../review/review";
 import type { Logger } from "./log";
-import type { reviewResult, TaskResultBody } from "./task-result";
+import type { reviewResult, SerialisedResult } from "./task-result";
 
 /** One review: the plan's bytes (moved to the thread, not copied), and options passed through as they are. */
 export interface ReviewRequest {
@@ -22,7 +22,7 @@ export interface ReviewRequest {
 
 /** A review thread's answer: the callback body, or why there is none. */
 export type ReviewReply =
-  | { readonly ok: true; readonly body: TaskResultBody; readonly findings: number; readonly seconds: number }
+  | { readonly ok: true; readonly result: SerialisedResult; readonly findings: number; readonly seconds: number }
   | { readonly ok: false; readonly reason: string };
 
 export interface PoolOptions {

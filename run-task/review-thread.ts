@@ -9,7 +9,7 @@ import * as path from "path";
 import { parentPort, workerData } from "worker_threads";
 import { parsePlan } from "../review/plan";
 import { reviewPlan } from "../review/review";
-import { reviewResult } from "./task-result";
+import { reviewResult, serialise } from "./task-result";
 import type { ReviewReply, ReviewRequest } from "./review-pool";
 
 const port = parentPort;
@@ -31,8 +31,8 @@ port.on("message", (job: ReviewRequest | "stop") => {
       // Non-fatal decoding, as Buffer#toString: a bad byte becomes U+FFFD and JSON parsing says where.
       const plan = parsePlan(new TextDecoder("utf-8").decode(job.plan), job.source);
       const review = await reviewPlan(plan, job.review);
-      const body = reviewResult(review, job.result);
-      return { ok: true, body, findings: review.findings.length, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+      const result = serialise(reviewResult(review, job.result));
+      return { ok: true, result, findings: review.findings.length, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
     } catch (error) {
       return { ok: false, reason: error instanceof Error ? error.message : String(error) };
     }

@@ -11,7 +11,7 @@ import type { Metrics } from "./metrics";
 import { fetchPlan, OutboundOptions, sendResult } from "./outbound";
 import { PLAN_STAGES, Refusal, RunTaskRequest } from "./request";
 import { ReviewNotStarted, ReviewPool } from "./review-pool";
-import { errorResult, progressResult, TaskResultBody } from "./task-result";
+import { errorResult, progressResult, SerialisedResult, serialise } from "./task-result";
 import type { Severity } from "../review/findings";
 
 export interface RunsOptions extends OutboundOptions {
@@ -111,7 +111,7 @@ export class Runs {
 
   /** Reviews the run's plan and sends the result, unless a shutdown has failed the run meanwhile. */
   private async work(run: Run): Promise<void> {
-    let body: TaskResultBody;
+    let body: SerialisedResult;
     try {
       body = await this.review(run);
     } catch (error) {
@@ -123,7 +123,7 @@ export class Runs {
   }
 
   /** The result of reviewing the run's plan; a failure is a failed result. Throws ReviewNotStarted only. */
-  private async review(run: Run): Promise<TaskResultBody> {
+  private async review(run: Run): Promise<SerialisedResult> {
     const { request } = run;
     const { failOn, sourceUrl, log, pool, metrics } = this.options;
     let downloaded = false;
@@ -136,7 +136,7 @@ export class Runs {
     try {
       if (!PLAN_STAGES.has(request.stage) || !request.plan_json_api_url) {
         downloadDone();
-        return errorResult(`this task reviews a plan; it was called at stage ${request.stage}: register it at post_plan`, sourceUrl);
+        return serialise(errorResult(`this task reviews a plan; it was called at stage ${request.stage}: register it at post_plan`, sourceUrl));
       }
       const fetching = process.hrtime.bigint();
       let plan: Uint8Array;
@@ -164,13 +164,13 @@ export class Runs {
       metrics.reviewSeconds.observe(reply.seconds);
       log("plan.reviewed", { run_id: request.run_id, findings: reply.findings, simulate: this.options.reviewOptions.simulate !== false,
         ms: Math.round(reply.seconds * 10_000) / 10 });
-      return reply.body;
+      return reply.result;
     } catch (error) {
       if (error instanceof ReviewNotStarted) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       log("review.failed", { run_id: request.run_id, reason });
       metrics.reviewFailures.inc();
-      return errorResult(reason, sourceUrl);
+      return serialise(errorResult(reason, sourceUrl));
     }
   }
 
@@ -185,7 +185,7 @@ export class Runs {
     const { request } = run;
     const seconds = Math.round(elapsedMs(run.accepted) / 1000);
     const body = progressResult(`${PROGRESS[run.stage]} (${seconds} s since the request)`, this.options.sourceUrl);
-    run.progress = sendResult(this.options, request.task_result_callback_url, request.access_token, body, 1).then(() => {
+    run.progress = sendResult(this.options, request.task_result_callback_url, request.access_token, JSON.stringify(body), 1).then(() => {
       this.options.metrics.progress.inc({ outcome: "sent" });
       this.options.log("progress.sent", { run_id: request.run_id, stage: run.stage, seconds });
     }, (error: Error) => {
@@ -195,21 +195,21 @@ export class Runs {
   }
 
   /** Sends `body` as the run's result (after any progress update under way) and logs whether it arrived; never throws. */
-  private deliver(run: Run, body: TaskResultBody): Promise<void> {
+  private deliver(run: Run, body: SerialisedResult): Promise<void> {
     const delivery = this.send(run, body).finally(() => this.delivering.delete(delivery));
     this.delivering.add(delivery);
     return delivery;
   }
 
-  private async send(run: Run, body: TaskResultBody): Promise<void> {
+  private async send(run: Run, body: SerialisedResult): Promise<void> {
     const { request } = run;
     const { log, metrics } = this.options;
     clearInterval(run.progressTimer);
     run.stage = "delivering";
     await run.progress;
-    const fields = { run_id: request.run_id, status: body.data.attributes.status };
+    const fields = { run_id: request.run_id, status: body.status };
     try {
-      const attempts = await sendResult(this.options, request.task_result_callback_url, request.access_token, body, undefined,
+      const attempts = await sendResult(this.options, request.task_result_callback_url, request.access_token, body.json, undefined,
         ({ attempt, reason, waitMs }) => log("result.retrying", { ...fields, attempt, reason, wait_ms: waitMs }));
       metrics.sent.inc({ status: fields.status });
       log("result.sent", { ...fields, attempts, ms: elapsedMs(run.accepted) });
@@ -221,7 +221,7 @@ export class Runs {
 
   /** Fails the run with a result that asks to re-run, unless its result has been sent. */
   private async fail(run: Run): Promise<void> {
-    if (this.unsent.delete(run)) await this.deliver(run, errorResult(SHUTDOWN_MESSAGE, this.options.sourceUrl));
+    if (this.unsent.delete(run)) await this.deliver(run, serialise(errorResult(SHUTDOWN_MESSAGE, this.options.sourceUrl)));
     this.checkSettled();
   }
 
