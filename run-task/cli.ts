@@ -3,16 +3,18 @@
  * the HMAC key from RUN_TASK_HMAC_KEY; logs one JSON object per event on
  * standard error; stops gracefully on SIGTERM or SIGINT.
  *
- * Exit codes: 0 stopped; 1 could not start (port taken); 2 bad usage or settings.
+ * Exit codes: 0 stopped; 1 could not start (port taken, review threads failing); 2 bad usage or settings.
  */
 import * as fs from "fs";
+import * as os from "os";
 import { parseWaivers } from "../review/waivers";
 import { command, HelpRequested, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
 import { jsonLogger } from "./log";
 import { RunTaskServer, ServerOptions } from "./server";
 
-const USAGE = "usage: run-task --port PORT [--host ADDRESS] [--tfc-url URL] [--fail-on=warning|error] [--fail-on-new] [--waivers FILE] " +
-  "[--concurrency N] [--queue N] [--allow-redirect-origin URL ...] [--source-url URL] [--no-simulation] [--insecure-no-hmac]";
+const USAGE = "usage: run-task --port PORT [--host ADDRESS] [--tfc-url URL] [--fail-on=warning|error] [--fail-on-new] [--waivers FILE] [--workers N] " +
+  "[--queue-memory MB] [--review-timeout SECONDS] [--review-memory MB] [--timeout SECONDS] [--allow-redirect-origin URL ...] " +
+  "[--source-url URL] [--no-simulation] [--insecure-no-hmac]";
 
 const HELP = `${USAGE}
 
@@ -25,8 +27,11 @@ Terraform Cloud run task that puts the IAM review on every run (stage post_plan)
   --fail-on=warning|error        least severe finding that fails the task (default error)
   --fail-on-new                  count only findings the run's plan brings (new or worsened)
   --waivers FILE                 waivers, as for npm run review (docs/reviewing-plans.md)
-  --concurrency N                reviews at once (default 4)
-  --queue N                      runs waiting beyond those (default 100; more are answered 429)
+  --workers N                    review threads (default: one per core, here ${os.availableParallelism()})
+  --queue-memory MB              memory that waiting runs may hold (default 256); past it, requests get 429
+  --review-timeout SECONDS       time budget of one review (default 120); a review over it fails its run
+  --review-memory MB             memory budget of a review thread (default 1024); a review over it fails its run
+  --timeout SECONDS              time limit of each request to Terraform Cloud (default 30)
   --allow-redirect-origin URL    another origin the plan download may redirect to
                                  (default for app.terraform.io: https://archivist.terraform.io)
   --source-url URL               link sent with every result to this server's source code
@@ -47,11 +52,15 @@ function originSetting(flag: string, value: string): string {
 }
 
 /** The settings from the command line and environment; throws an InputError naming what is wrong. */
-export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Omit<ServerOptions, "log"> {
+export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Omit<ServerOptions, "log"> & {
+  readonly workers: number; readonly queueBytes: number; readonly reviewTimeoutMs: number; readonly reviewMemoryMb: number;
+  readonly timeoutMs: number;
+} {
   // Help wins over everything else on the line, and shows the options, not only the usage line.
   if (argv.includes("--help") || argv.includes("-h")) throw new HelpRequested(HELP);
   const args = parseArguments(argv, {
-    withValue: ["port", "host", "tfc-url", "fail-on", "concurrency", "queue", "allow-redirect-origin", "source-url", "waivers"],
+    withValue: ["port", "host", "tfc-url", "fail-on", "workers", "queue-memory", "review-timeout", "review-memory", "timeout",
+      "allow-redirect-origin", "source-url", "waivers"],
     switches: ["no-simulation", "insecure-no-hmac", "fail-on-new"],
     positionals: false,
   }, USAGE);
@@ -73,6 +82,7 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
   }
   const tfcUrl = originSetting("--tfc-url", args.value("tfc-url") ?? "https://app.terraform.io");
   const sourceUrl = args.value("source-url");
+  if (sourceUrl !== undefined) originSetting("--source-url", sourceUrl);
   const waiversFile = args.value("waivers");
   let waivers: ReturnType<typeof parseWaivers> = [];
   if (waiversFile !== undefined) {
@@ -84,7 +94,7 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
     }
     waivers = parseWaivers(text, waiversFile);
   }
-  if (sourceUrl !== undefined) originSetting("--source-url", sourceUrl);
+  const failOnNew = args.has("fail-on-new");
   return {
     host: args.value("host") ?? "127.0.0.1",
     port: wholeNumber("port", 0, 0, 65535),
@@ -94,12 +104,16 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
     redirectOrigins: [...(tfcUrl === "https://app.terraform.io" ? ["https://archivist.terraform.io"] : []),
       ...args.values("allow-redirect-origin").map((value) => originSetting("--allow-redirect-origin", value))],
     failOn,
-    failOnNew: args.has("fail-on-new"),
-    waivers,
+    failOnNew,
+    // Passed to the review as they are (plain data, so that a review thread can take them).
+    reviewOptions: { waivers, gate: { failOn, newOnly: failOnNew } },
     simulate: !args.has("no-simulation"),
     sourceUrl,
-    concurrency: wholeNumber("concurrency", 4, 1, 64),
-    queue: wholeNumber("queue", 100, 0, 10_000),
+    workers: wholeNumber("workers", os.availableParallelism(), 1, 64),
+    queueBytes: wholeNumber("queue-memory", 256, 1, 65_536) * 1024 * 1024,
+    reviewTimeoutMs: wholeNumber("review-timeout", 120, 1, 3600) * 1000,
+    reviewMemoryMb: wholeNumber("review-memory", 1024, 64, 65_536),
+    timeoutMs: wholeNumber("timeout", 30, 1, 600) * 1000,
   };
 }
 
@@ -113,7 +127,7 @@ export const main = command("run-task", async (argv, _write, fail) => {
     log("server.warning", { reason: "the simulation is AGPL-3.0: see docs/run-task.md (Licence) for --source-url, or run --no-simulation" });
   }
   const server = await RunTaskServer.start({ ...settings, log }).catch((error: Error) => {
-    fail(`run-task: cannot listen on ${settings.host}:${settings.port}: ${error.message}\n`);
+    fail(`run-task: cannot start on ${settings.host}:${settings.port}: ${error.message}\n`);
   });
   if (!server) return 1;
   await new Promise<void>((resolve) => {

@@ -41,12 +41,45 @@ export function verifySignature(body: Buffer, header: string | undefined, key: s
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/**
+ * `url` as it may appear in a log line or an answer: scheme, host, port and path only. The user name, password, query
+ * (a pre-signed URL's signature) and fragment are never shown.
+ */
+export function showUrl(url: string): string {
+  if (!URL.canParse(url)) return "(not a URL)";
+  const { protocol, host, pathname } = new URL(url);
+  return `${protocol}//${host}${pathname}`;
+}
+
 /** The origin of `url`, or a 422 Refusal naming `what` when it is not an http(s) URL. */
 export function originOf(url: string, what: string): string {
-  if (!URL.canParse(url)) throw new Refusal(422, `${what} ${JSON.stringify(url)} is not a URL`);
+  if (!URL.canParse(url)) throw new Refusal(422, `${what} is not a URL`);
   const { protocol, origin } = new URL(url);
-  if (protocol !== "https:" && protocol !== "http:") throw new Refusal(422, `${what} ${url} is not an http(s) URL`);
+  if (protocol !== "https:" && protocol !== "http:") throw new Refusal(422, `${what} is not an http(s) URL (its scheme is ${protocol})`);
   return origin;
+}
+
+/**
+ * What makes an http(s) `url` unfit to call, wherever it points: a user name or password (sent as a Basic
+ * credential, and shown wherever the URL is), or a fragment (which no Terraform Cloud URL has). Undefined if neither.
+ */
+export function urlFlaw(url: string): string | undefined {
+  const { username, password } = new URL(url);
+  if (username !== "" || password !== "") return "carries a user name or password";
+  // A bare "#" leaves URL.hash empty, so look at the text.
+  if (url.includes("#")) return "has a fragment (#)";
+  return undefined;
+}
+
+/**
+ * Checks that `url` may be called: an http(s) URL on `origin` (scheme, host and port), without a user name, password
+ * or fragment. Throws a 422 Refusal whose message holds no user name, password, query or fragment.
+ */
+export function checkUrl(url: string, what: string, origin: string): void {
+  const actual = originOf(url, what);
+  const flaw = urlFlaw(url);
+  if (flaw) throw new Refusal(422, `${what} ${flaw}; it must not`);
+  if (actual !== origin) throw new Refusal(422, `${what} ${showUrl(url)} is not on the Terraform Cloud origin ${origin}`);
 }
 
 /**
@@ -54,7 +87,8 @@ export function originOf(url: string, what: string): string {
  * request Terraform Cloud sends when the task is created (its token is
  * `test-token`; answered 200, nothing fetched). Throws a Refusal: 401 for a
  * missing or wrong signature (400 for a signed request to a server without a
- * key), 400 for a body that is not a request, 422 for a URL off the Terraform Cloud origin.
+ * key), 400 for a body that is not a request, 422 for a URL off the Terraform Cloud origin or carrying a user name,
+ * password or fragment.
  */
 export function admit(body: Buffer, signature: string | undefined,
   rules: { readonly hmacKey: string | undefined; readonly tfcOrigin: string }): RunTaskRequest | "verification" {
@@ -79,10 +113,8 @@ export function admit(body: Buffer, signature: string | undefined,
     }
   }
   for (const field of ["task_result_callback_url", "plan_json_api_url"]) {
-    const url = json[field] as string;
-    if (url && originOf(url, field) !== rules.tfcOrigin) {
-      throw new Refusal(422, `${field} ${url} is not on the Terraform Cloud origin ${rules.tfcOrigin}`);
-    }
+    const url = json[field];
+    if (typeof url === "string" && url !== "") checkUrl(url, field, rules.tfcOrigin);
   }
   return json as unknown as RunTaskRequest;
 }

@@ -1,19 +1,21 @@
 /**
- * The run task server. A request is checked (size, signature, fields, origins) before any work; its run is then
- * answered 200 and started, or queued while `concurrency` runs are under way (429 past `queue` waiting). Its one result
- * goes to Terraform Cloud by callback: the review's, or a failed one that says why, so that a mandatory task never
- * waits for Terraform Cloud's timeout.
+ * The run task server: routes and connections. A request is checked (size, signature, fields, URLs) before any work;
+ * its run is then queued and answered 200 (429 when the queue's memory budget is spent). The runs (run-task/runs.ts)
+ * are reviewed in a pool of threads, so this event loop only answers; each gets one result by callback: the review's,
+ * or a failed one that says why, so that a mandatory task never waits for Terraform Cloud's timeout.
  */
+import { setMaxListeners } from "events";
 import * as http from "http";
 import { AddressInfo } from "net";
+import * as os from "os";
+import * as path from "path";
 import { Severity } from "../review/findings";
-import { parsePlan } from "../review/plan";
-import { reviewPlan } from "../review/review";
-import type { Waiver } from "../review/waivers";
+import type { ReviewOptions } from "../review/review";
 import { elapsedMs, Logger } from "./log";
-import { fetchPlan, OutboundOptions, sendResult } from "./outbound";
-import { admit, PLAN_STAGES, Refusal, RunTaskRequest } from "./request";
-import { errorResult, reviewResult, TaskResultBody } from "./task-result";
+import { Metrics, METRICS_CONTENT_TYPE } from "./metrics";
+import { admit, Refusal } from "./request";
+import { ReviewPool } from "./review-pool";
+import { Runs } from "./runs";
 
 export interface ServerOptions {
   /** Address to listen on; 127.0.0.1 behind a TLS-terminating proxy. */
@@ -28,10 +30,8 @@ export interface ServerOptions {
   readonly redirectOrigins: readonly string[];
   /** The least severe finding that fails the task. */
   readonly failOn: Severity;
-  /** Count only the findings a run's plan brings (new or worsened), as `npm run review -- --fail-on-new`. @default false */
+  /** Whether only findings new or worse than in the prior state count against `failOn` (`--fail-on-new`). @default false */
   readonly failOnNew?: boolean;
-  /** Waivers (`--waivers FILE`), as `npm run review` takes them. @default none */
-  readonly waivers?: readonly Waiver[];
   /**
    * Whether the review simulates the Pinpoint role (`@cloud-copilot/iam-simulate`,
    * AGPL-3.0); false runs the rules only and never loads the simulator.
@@ -39,14 +39,26 @@ export interface ServerOptions {
   readonly simulate: boolean;
   /** Link sent with every result: where users get the source of this server (AGPL-3.0 section 13; docs/run-task.md, Licence). */
   readonly sourceUrl?: string;
-  readonly concurrency: number;
-  readonly queue: number;
   readonly log: Logger;
+  /** Other options for `reviewPlan`, passed to it as they are (structured-cloneable values only); `simulate` wins. @default none */
+  readonly reviewOptions?: ReviewOptions;
+  /** Review threads. @default the number of cores (`os.availableParallelism()`) */
+  readonly workers?: number;
+  /** Memory the waiting runs may hold (their requests, and plans not yet taken by a thread), in bytes; past it, 429. @default 256 MiB */
+  readonly queueBytes?: number;
+  /** Time budget of one review, from a thread taking it to its answer. @default 120 s */
+  readonly reviewTimeoutMs?: number;
+  /** Memory budget of a review thread (its V8 heap limit), in MB. @default 1024 */
+  readonly reviewMemoryMb?: number;
+  /** Plan downloads at once. @default 4 per review thread */
+  readonly downloads?: number;
+  /** Time between `running` updates of a run not yet done. @default 60 s */
+  readonly progressMs?: number;
   /** Largest request body accepted (413 above). @default 64 KiB */
   readonly maxBodyBytes?: number;
   /** Largest plan JSON read. @default 64 MiB */
   readonly maxPlanBytes?: number;
-  /** Time limit of each outbound request. @default 30 s */
+  /** Time limit of each outbound request, from its start to the last byte of the answer. @default 30 s */
   readonly timeoutMs?: number;
   /** Callback attempts in all. @default 5 */
   readonly callbackAttempts?: number;
@@ -54,60 +66,100 @@ export interface ServerOptions {
   readonly backoffMs?: number;
   /** How long a shutdown waits for running tasks before failing them. @default 25 s */
   readonly shutdownGraceMs?: number;
+  /** Time a client has to send a request's headers. @default 10 s */
+  readonly headersTimeoutMs?: number;
+  /** Time a client has to send a whole request, headers and body. @default 20 s */
+  readonly requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open. @default 5 s */
+  readonly keepAliveTimeoutMs?: number;
+  /** Open connections at most; more are closed at once. @default 1024 */
+  readonly maxConnections?: number;
 }
 
 const DEFAULTS = {
-  maxBodyBytes: 64 * 1024, maxPlanBytes: 64 * 1024 * 1024, timeoutMs: 30_000,
-  callbackAttempts: 5, backoffMs: 500, shutdownGraceMs: 25_000,
+  queueBytes: 256 * 1024 * 1024, reviewTimeoutMs: 120_000, reviewMemoryMb: 1024, progressMs: 60_000,
+  maxBodyBytes: 64 * 1024, maxPlanBytes: 64 * 1024 * 1024, timeoutMs: 30_000, callbackAttempts: 5, backoffMs: 500,
+  shutdownGraceMs: 25_000, headersTimeoutMs: 10_000, requestTimeoutMs: 20_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024,
 };
 
-/** An accepted run, from its request to its one result. */
-type Run = { readonly request: RunTaskRequest; readonly started: bigint };
-
-const SHUTDOWN_MESSAGE = "the run task server stopped before the review finished; re-run the plan to review it";
+/** How often Node checks the header and request deadlines of open connections (its own default is 30 s). */
+const DEADLINE_CHECK_MS = 500;
 
 export class RunTaskServer {
   static async start(options: ServerOptions): Promise<RunTaskServer> {
-    const server = new RunTaskServer(options);
-    await new Promise<void>((resolve, reject) => {
-      server.http.once("error", reject);
-      server.http.listen(options.port, options.host, () => resolve());
+    const settings = { ...DEFAULTS, ...options, workers: options.workers ?? os.availableParallelism() };
+    const { headersTimeoutMs, requestTimeoutMs, queueBytes } = settings;
+    if (!(headersTimeoutMs <= requestTimeoutMs)) throw new RangeError(`headersTimeoutMs ${headersTimeoutMs} is over requestTimeoutMs ${requestTimeoutMs}`);
+    if (!(queueBytes > 0)) throw new RangeError(`queueBytes ${queueBytes} is not > 0`);
+    const pool = await ReviewPool.start({
+      size: settings.workers, timeoutMs: settings.reviewTimeoutMs, memoryMb: settings.reviewMemoryMb, log: options.log,
+      // Loaded by each thread as it starts, not by the first review it takes; never with --no-simulation (AGPL-3.0).
+      preload: options.simulate ? [path.join(__dirname, "..", "review", "simulation")] : [],
     });
+    const server = new RunTaskServer(settings, pool);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.http.once("error", reject);
+        server.http.listen(options.port, options.host, () => resolve());
+      });
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
     const address = server.http.address() as AddressInfo;
     server.listeningUrl = `http://${address.address}:${address.port}`;
     options.log("server.started", {
-      url: server.url, tfc_origin: server.options.tfcOrigin, fail_on: options.failOn, simulate: options.simulate,
-      concurrency: options.concurrency, queue: options.queue, signed: options.hmacKey !== undefined, source_url: options.sourceUrl,
+      url: server.url, tfc_origin: new URL(options.tfcUrl).origin, fail_on: options.failOn, simulate: options.simulate,
+      workers: settings.workers, queue_bytes: settings.queueBytes, review_timeout_ms: settings.reviewTimeoutMs,
+      review_memory_mb: settings.reviewMemoryMb, timeout_ms: settings.timeoutMs, signed: options.hmacKey !== undefined,
+      source_url: options.sourceUrl,
     });
     return server;
   }
 
   private listeningUrl = "";
-  private readonly options: ServerOptions & typeof DEFAULTS & OutboundOptions;
   /** Aborts the requests the server makes, at the end of a shutdown. */
   private readonly abortRequests = new AbortController();
   private readonly http: http.Server;
-  private running = 0;
-  private readonly waiting: Run[] = [];
-  private idle?: () => void;
-  /** The runs whose result is not sent yet; taking a run out of it is the right to send its result. */
-  private readonly unsent = new Set<Run>();
+  private readonly metrics = new Metrics();
+  private readonly runs: Runs;
+  private openSockets = 0;
   private stopping?: Promise<void>;
 
-  private constructor(options: ServerOptions) {
-    this.options = { ...DEFAULTS, ...options, tfcOrigin: new URL(options.tfcUrl).origin, shutdown: this.abortRequests.signal };
-    const { concurrency, queue } = options;
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency ${concurrency} is not a whole number >= 1`);
-    if (!Number.isInteger(queue) || queue < 0) throw new RangeError(`queue ${queue} is not a whole number >= 0`);
-    this.http = http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (request, response) => {
+  private constructor(private readonly options: ServerOptions & typeof DEFAULTS & { readonly workers: number },
+    private readonly pool: ReviewPool) {
+    const { log, headersTimeoutMs, requestTimeoutMs } = options;
+    // Every request in flight listens to it: hundreds at once is normal, not a leak.
+    setMaxListeners(0, this.abortRequests.signal);
+    this.runs = new Runs({
+      ...options,
+      tfcOrigin: new URL(options.tfcUrl).origin,
+      shutdown: this.abortRequests.signal,
+      reviewOptions: { ...options.reviewOptions, simulate: options.simulate },
+      downloads: options.downloads ?? 4 * options.workers,
+      pool,
+      metrics: this.metrics,
+    });
+    this.http = http.createServer({
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: options.keepAliveTimeoutMs,
+      connectionsCheckingInterval: DEADLINE_CHECK_MS,
+    }, (request, response) => {
       this.route(request, response).catch((error: Error) => {
         if (error instanceof Refusal) {
-          options.log("request.refused", { status: error.status, reason: error.message, run_id: error.runId });
+          this.metrics.refused.inc({ status: String(error.status) });
+          log("request.refused", { status: error.status, reason: error.message, run_id: error.runId });
           return reply(response, error.status, error.message);
         }
-        options.log("request.error", { reason: error.message });
-        if (!response.headersSent) reply(response, 500, "internal error");
+        log("request.error", { reason: error.message });
+        reply(response, 500, "internal error");
       });
+    });
+    this.http.maxConnections = options.maxConnections;
+    this.http.on("connection", (socket) => {
+      this.openSockets++;
+      socket.once("close", () => this.openSockets--);
     });
   }
 
@@ -116,37 +168,53 @@ export class RunTaskServer {
     return this.listeningUrl;
   }
 
-  /** Routes: POST / (run task requests), GET /healthz. */
+  /** Routes: POST / (run task requests), GET /healthz, GET /metrics. */
   private async route(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const path = (request.url ?? "/").split("?")[0];
-    if (path === "/healthz" && request.method === "GET") {
-      return reply(response, this.stopping ? 503 : 200, JSON.stringify({
-        status: this.stopping ? "stopping" : "ok", active: this.running, queued: this.waiting.length,
-      }), "application/json");
-    }
-    if (path === "/" && request.method === "POST") return this.accept(request, response);
-    if (path === "/" || path === "/healthz") return reply(response, 405, `${request.method} ${path} is not allowed`);
-    return reply(response, 404, `${path} not found`);
+    const routes: { [path: string]: [string, () => Promise<void> | void] } = {
+      "/": ["POST", () => this.accept(request, response)],
+      "/healthz": ["GET", () => this.health(response)],
+      "/metrics": ["GET", () => reply(response, 200, this.metricsText(), METRICS_CONTENT_TYPE)],
+    };
+    const route = routes[path];
+    if (!route) return reply(response, 404, `${path} not found`);
+    if (request.method !== route[0]) return reply(response, 405, `${request.method} ${path} is not allowed`);
+    return route[1]();
+  }
+
+  private health(response: http.ServerResponse): void {
+    const { queued, active } = this.runs.counts;
+    reply(response, this.stopping ? 503 : 200, JSON.stringify({
+      status: this.stopping ? "stopping" : "ok", active, queued, sockets: this.openSockets,
+    }), "application/json");
+  }
+
+  private metricsText(): string {
+    const { queued, active, queueBytes } = this.runs.counts;
+    return this.metrics.render({
+      run_task_open_sockets: { help: "Open client connections.", value: this.openSockets },
+      run_task_runs_queued: { help: "Runs waiting for a download slot or a review thread.", value: queued },
+      run_task_runs_active: { help: "Runs downloading, under review or sending their result.", value: active },
+      run_task_queue_bytes: { help: "Memory held by waiting runs, in bytes.", value: queueBytes },
+      run_task_queue_budget_bytes: { help: "The memory budget of waiting runs, in bytes.", value: this.options.queueBytes },
+      run_task_review_threads: { help: "Review threads.", value: this.pool.size },
+      run_task_review_threads_busy: { help: "Review threads reviewing now.", value: this.pool.busy },
+    });
   }
 
   /** Admits a run task request and queues its run; a request refused throws its Refusal. */
   private async accept(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
     const body = await readBody(request, this.options.maxBodyBytes);
-    const admitted = admit(body, request.headers["x-tfc-task-signature"] as string | undefined, this.options);
+    const admitted = admit(body, request.headers["x-tfc-task-signature"] as string | undefined,
+      { hmacKey: this.options.hmacKey, tfcOrigin: new URL(this.options.tfcUrl).origin });
     if (admitted === "verification") {
       this.options.log("verification.answered", {});
       return reply(response, 200, "ok");
     }
     if (this.stopping) throw new Refusal(503, "the server is stopping", admitted.run_id);
-    const { concurrency, queue } = this.options;
-    if (this.running >= concurrency && this.waiting.length >= queue) {
-      throw new Refusal(429, `the queue is full (${concurrency} running, ${queue} waiting)`, admitted.run_id);
-    }
-    const run: Run = { request: admitted, started };
-    this.unsent.add(run);
-    if (this.running < concurrency) this.start(run);
-    else this.waiting.push(run);
+    this.runs.admit(admitted, body.length);
+    this.metrics.accepted.inc();
     this.options.log("request.accepted", {
       run_id: admitted.run_id, workspace: admitted.workspace_name, organization: admitted.organization_name,
       stage: admitted.stage, enforcement: admitted.task_result_enforcement_level, ms: elapsedMs(started),
@@ -154,80 +222,19 @@ export class RunTaskServer {
     reply(response, 200, "accepted");
   }
 
-  /** Starts `run` on a worker, which then takes the next waiting run, if any. */
-  private start(run: Run): void {
-    this.running++;
-    void this.work(run).catch(() => undefined).finally(() => {
-      this.running--;
-      const next = this.waiting.shift();
-      if (next) this.start(next);
-      else if (this.running === 0) this.idle?.();
-    });
-  }
-
-  /** Reviews the run's plan and sends the result, unless a shutdown has failed the run meanwhile. */
-  private async work(run: Run): Promise<void> {
-    const body = await this.review(run.request);
-    if (this.unsent.delete(run)) await this.deliver(run, body);
-    else this.options.log("result.superseded", { run_id: run.request.run_id, reason: "the shutdown already sent a failed result" });
-  }
-
-  /** Fails the run with a result that asks to re-run, unless its result has been sent. */
-  private async fail(run: Run): Promise<void> {
-    if (this.unsent.delete(run)) await this.deliver(run, errorResult(SHUTDOWN_MESSAGE, this.options.sourceUrl));
-  }
-
-  /** The result of reviewing the request's plan; never throws: a failure is a failed result. */
-  private async review(request: RunTaskRequest): Promise<TaskResultBody> {
-    const { failOn, failOnNew, waivers, simulate, sourceUrl, log } = this.options;
-    const run = request.run_id;
-    if (!PLAN_STAGES.has(request.stage) || !request.plan_json_api_url) {
-      return errorResult(`this task reviews a plan; it was called at stage ${request.stage}: register it at post_plan`, sourceUrl);
-    }
-    try {
-      const fetching = process.hrtime.bigint();
-      const text = await fetchPlan(this.options, request.plan_json_api_url, request.access_token);
-      log("plan.fetched", { run_id: run, bytes: Buffer.byteLength(text), ms: elapsedMs(fetching) });
-      const reviewing = process.hrtime.bigint();
-      // `simulate` is the review's switch for the AGPL-covered simulator (see docs/run-task.md).
-      const review = await reviewPlan(parsePlan(text, `the plan of ${run}`), { simulate, waivers, gate: { failOn, newOnly: failOnNew } });
-      log("plan.reviewed", { run_id: run, findings: review.findings.length, simulate, ms: elapsedMs(reviewing) });
-      return reviewResult(review, { failOn, failOnNew, outcomes: request.capabilities?.outcomes === true, sourceUrl });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      log("review.failed", { run_id: run, reason });
-      return errorResult(reason, sourceUrl);
-    }
-  }
-
-  /** Sends `body` as the run's result and logs whether it arrived; never throws. */
-  private async deliver({ request, started }: Run, body: TaskResultBody): Promise<void> {
-    const fields = { run_id: request.run_id, status: body.data.attributes.status };
-    try {
-      const attempts = await sendResult(this.options, request.task_result_callback_url, request.access_token, body);
-      this.options.log("result.sent", { ...fields, attempts, ms: elapsedMs(started) });
-    } catch (error) {
-      this.options.log("result.undelivered", { ...fields, reason: (error as Error).message, ms: elapsedMs(started) });
-    }
-  }
-
   /**
-   * Graceful shutdown: refuses new work (503), fails the queued tasks with a
-   * result, gives running ones `shutdownGraceMs` to finish, fails the rest,
-   * then closes. Calling it again waits for the same shutdown.
+   * Graceful shutdown: refuses new work (503), fails the runs that have not begun with a result, gives running ones
+   * `shutdownGraceMs` to finish, fails the rest, then closes. Calling it again waits for the same shutdown.
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      this.options.log("server.stopping", { active: this.running, queued: this.waiting.length });
+      const { queued, active } = this.runs.counts;
+      this.options.log("server.stopping", { active, queued });
       this.http.close();
-      const idle = this.running > 0 ? new Promise<void>((resolve) => (this.idle = resolve)) : undefined;
-      const drained = Promise.all([idle, ...this.waiting.splice(0).map((run) => this.fail(run))]);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, this.options.shutdownGraceMs)))]);
-      clearTimeout(timer);
-      await Promise.all([...this.unsent].map((run) => this.fail(run)));
-      // Whatever still runs has had its result sent; its downloads need not hold the process.
+      await this.runs.stop(this.options.shutdownGraceMs);
+      // Whatever still runs has had its result sent; its downloads and reviews need not hold the process.
       this.abortRequests.abort();
+      await this.pool.close();
       this.http.closeAllConnections();
       this.options.log("server.stopped", {});
     })();
@@ -236,8 +243,11 @@ export class RunTaskServer {
 }
 
 function reply(response: http.ServerResponse, status: number, text: string, type = "text/plain; charset=utf-8"): void {
-  response.writeHead(status, { "Content-Type": type, ...(status >= 400 ? { Connection: "close" } : {}) });
-  response.end(text.endsWith("\n") ? text : `${text}\n`);
+  // A client dropped (at its deadline, or gone) has no one to answer.
+  if (response.headersSent || response.destroyed) return;
+  const body = Buffer.from(text.endsWith("\n") ? text : `${text}\n`, "utf8");
+  response.writeHead(status, { "Content-Type": type, "Content-Length": body.length, ...(status >= 400 ? { Connection: "close" } : {}) });
+  response.end(body);
 }
 
 /** The raw body; a 413 Refusal past `limit` bytes (declared or received). */
@@ -257,6 +267,11 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer>
     };
     request.on("data", onData);
     request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
+    // Dropped at its deadline (Node answers 408 and closes the connection), or gone: the first of these settles it.
+    const dropped = () => new Refusal(408, `the request did not arrive whole (${size} bytes of its body came)`);
+    request.on("error", () => reject(dropped()));
+    request.on("close", () => {
+      if (!request.complete) reject(dropped());
+    });
   });
 }

@@ -63,7 +63,7 @@ function findingOutcomes(findings: readonly ReviewedFinding[], gate: { failOn: S
   });
 }
 
-function result(status: "passed" | "failed", message: string, sourceUrl?: string, outcomes?: readonly Outcome[]) {
+function result(status: "passed" | "failed" | "running", message: string, sourceUrl?: string, outcomes?: readonly Outcome[]) {
   return {
     data: {
       type: "task-results",
@@ -97,4 +97,23 @@ export function reviewResult(review: Review,
 /** The callback body when the task could not review the plan: failed, with why. */
 export function errorResult(message: string, sourceUrl?: string): TaskResultBody {
   return result("failed", oneLine(`IAM review not done: ${message}`), sourceUrl);
+}
+
+/**
+ * A progress update (status `running`) for a run still waiting or under review: Terraform Cloud fails a task that
+ * sends nothing for 10 minutes, and takes `running` as "not done yet".
+ */
+export function progressResult(message: string, sourceUrl?: string): TaskResultBody {
+  return result("running", oneLine(`IAM review: ${message}`), sourceUrl);
+}
+
+/** A callback body as it is sent: its JSON text, and its status for the log. */
+export interface SerialisedResult {
+  readonly status: string;
+  readonly json: string;
+}
+
+/** `body` as it is sent (a review thread sends it so: one string is far cheaper to pass between threads than objects). */
+export function serialise(body: TaskResultBody): SerialisedResult {
+  return { status: body.data.attributes.status, json: JSON.stringify(body) };
 }

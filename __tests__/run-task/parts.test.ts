@@ -3,19 +3,25 @@
  * the request check and its origin rule, the task result body, the workers and
  * queue (against a fake Terraform Cloud), the log and the command line.
  */
+import * as fs from "fs";
+import * as http from "http";
+import { AddressInfo } from "net";
+import * as os from "os";
+import * as path from "path";
 import { parsePlan } from "../../review/plan";
 import { reviewPlan } from "../../review/review";
 import { main, parseSettings } from "../../run-task/cli";
 import { jsonLogger } from "../../run-task/log";
+import { fetchPlan, OutboundOptions } from "../../run-task/outbound";
 import { admit, Refusal, sign, verifySignature } from "../../run-task/request";
+import { RUN_OVERHEAD_BYTES } from "../../run-task/runs";
 import { RunTaskServer, ServerOptions } from "../../run-task/server";
 import { errorResult, limitBody, reviewResult } from "../../run-task/task-result";
 import { FakeTerraformCloud } from "../support/fake-terraform-cloud";
 import { handBuiltPlan, HandBuiltChange, role, rolePolicy } from "../support/hand-built-plans";
 import { CHANGED_ACCOUNT, CHANGES } from "../support/changed-plans";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { unattendedCommand } from "../support/run-task-process";
+import { PROJECT_DIR } from "../support/terraform";
 
 const TFC = "https://app.terraform.io";
 
@@ -122,6 +128,23 @@ describe("request", () => {
     ])("refuses %s with 422", (url) => {
       expect(refusal(() => admitBody({ ...VALID, plan_json_api_url: url })).status).toBe(422);
     });
+
+    it.each([
+      { url: "https://user:s3cr3t@app.terraform.io/api/v2/plans/p/json-output", reason: "plan_json_api_url carries a user name or password; it must not" },
+      { url: "https://s3cr3t@app.terraform.io/api/v2/plans/p/json-output", reason: "plan_json_api_url carries a user name or password; it must not" },
+      { url: "https://:s3cr3t@app.terraform.io/api/v2/plans/p/json-output", reason: "plan_json_api_url carries a user name or password; it must not" },
+      { url: "https://app.terraform.io/api/v2/plans/p/json-output#s3cr3t", reason: "plan_json_api_url has a fragment (#); it must not" },
+      { url: "https://app.terraform.io/api/v2/plans/p/json-output?token=s3cr3t#", reason: "plan_json_api_url has a fragment (#); it must not" },
+      { url: "https://app.terraform.io:444/api/v2/plans/p/json-output?token=s3cr3t",
+        reason: "plan_json_api_url https://app.terraform.io:444/api/v2/plans/p/json-output is not on the Terraform Cloud origin https://app.terraform.io" },
+      { url: "s3cr3t", reason: "plan_json_api_url is not a URL" },
+    ])("refuses $url with 422, without repeating its credentials, query or fragment", ({ url, reason }) => {
+      expect(refusal(() => admitBody({ ...VALID, plan_json_api_url: url }))).toEqual({ status: 422, reason });
+    });
+
+    it("accepts the origin's default port written out", () => {
+      expect(() => admitBody({ ...VALID, task_result_callback_url: "https://app.terraform.io:443/api/v2/task-results/1/callback" })).not.toThrow();
+    });
   });
 });
 
@@ -212,7 +235,7 @@ describe("task result body", () => {
   });
 });
 
-describe("workers, queue and callback retries", () => {
+describe("queue, downloads and callback retries", () => {
   const ACCOUNT = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "sts:AssumeRole" }] };
   let fake: FakeTerraformCloud;
   beforeAll(async () => {
@@ -221,30 +244,35 @@ describe("workers, queue and callback retries", () => {
   });
   afterAll(() => fake.stop());
 
-  const start = (concurrency: number, queue: number, options: Partial<ServerOptions> = {}) => RunTaskServer.start({
+  const start = (options: Partial<ServerOptions> = {}) => RunTaskServer.start({
     host: "127.0.0.1", port: 0, hmacKey: "key", tfcUrl: fake.apiUrl, redirectOrigins: [fake.archivistUrl],
-    failOn: "error", simulate: false, concurrency, queue, log: () => undefined, ...options,
+    failOn: "error", simulate: false, workers: 1, log: () => undefined, ...options,
   });
   const health = async (server: RunTaskServer) => (await fetch(`${server.url}/healthz`)).json();
   const planDownloads = (since: number) => fake.requests.slice(since).filter((request) => request.origin === "api" && request.method === "GET");
+  /** What a waiting run of `payload` holds in the queue's memory budget: its request body and a run's fixed share. */
+  const cost = (payload: object) => Buffer.byteLength(JSON.stringify(payload)) + RUN_OVERHEAD_BYTES;
 
-  it("runs at most `concurrency` runs at once, queues `queue` more and answers 429 past them", async () => {
+  it("downloads `downloads` plans at once, and answers 429 only once the waiting runs would pass the memory budget", async () => {
     const release = fake.holdPlanDownloads();
-    const server = await start(2, 1);
+    const payloads = [fake.payload("plan-1"), fake.payload("plan-1"), fake.payload("plan-1"), fake.payload("plan-1")];
+    const server = await start({ downloads: 2, queueBytes: 3 * cost(payloads[0]) });
     try {
       const since = fake.requests.length;
       const before = fake.results.length;
-      const payloads = [fake.payload("plan-1"), fake.payload("plan-1"), fake.payload("plan-1"), fake.payload("plan-1")];
       const statuses = [];
       for (const payload of payloads) statuses.push((await fake.send(server.url, payload, { key: "key" })).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
-      expect(await health(server)).toEqual({ status: "ok", active: 2, queued: 1 });
+      expect(await health(server)).toEqual({ status: "ok", active: 2, queued: 1, sockets: expect.any(Number) });
       expect(planDownloads(since)).toHaveLength(2);
       release();
       await fake.waitForResults(before + 3);
       expect(planDownloads(since)).toHaveLength(3);
       expect(payloads.map((payload) => fake.resultsFor(payload).length)).toEqual([1, 1, 1, 0]);
-      expect(await health(server)).toEqual({ status: "ok", active: 0, queued: 0 });
+      expect(await health(server)).toEqual(expect.objectContaining({ status: "ok", active: 0, queued: 0 }));
+      // The memory is back: the run refused before is accepted now.
+      expect((await fake.send(server.url, payloads[3], { key: "key" })).status).toBe(200);
+      await fake.waitForResults(before + 4);
     } finally {
       release();
       await server.stop();
@@ -253,7 +281,7 @@ describe("workers, queue and callback retries", () => {
 
   it("fails the waiting run at once on stop, waits for the running one, then refuses new ones", async () => {
     const release = fake.holdPlanDownloads();
-    const server = await start(1, 2);
+    const server = await start({ downloads: 1 });
     try {
       const before = fake.results.length;
       const [running, waiting] = [fake.payload("plan-1"), fake.payload("plan-1")];
@@ -273,7 +301,7 @@ describe("workers, queue and callback retries", () => {
   });
 
   it("waits the backoff (300, then 600 ms) between callback attempts when Terraform Cloud answers 503 without Retry-After", async () => {
-    const server = await start(1, 0, { backoffMs: 300 });
+    const server = await start({ backoffMs: 300 });
     try {
       const before = fake.results.length;
       fake.failCallbacks(2);
@@ -286,12 +314,78 @@ describe("workers, queue and callback retries", () => {
     }
   });
 
-  it.each([[0, 1], [1.5, 1], [1, -1]])("refuses to start with concurrency %p and queue %p", async (concurrency, queue) => {
-    await expect(start(concurrency, queue)).rejects.toThrow(RangeError);
+  it.each([
+    { options: { workers: 0 }, message: "review threads 0 is not a whole number >= 1" },
+    { options: { workers: 1.5 }, message: "review threads 1.5 is not a whole number >= 1" },
+    { options: { queueBytes: 0 }, message: "queueBytes 0 is not > 0" },
+    { options: { headersTimeoutMs: 2000, requestTimeoutMs: 1000 }, message: "headersTimeoutMs 2000 is over requestTimeoutMs 1000" },
+  ])("refuses to start with $options", async ({ options, message }) => {
+    await expect(start(options)).rejects.toThrow(new RangeError(message));
+  });
+});
+
+describe("plan download", () => {
+  /** A server on 127.0.0.1 that answers every request with `status` and `headers`; resolves with its origin and requests. */
+  async function answering(status: number, headers: { [name: string]: string }) {
+    const requests: string[] = [];
+    const server = http.createServer((request, response) => {
+      requests.push(request.url ?? "");
+      response.writeHead(status, headers).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { origin, requests, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+  const outbound = (origin: string): OutboundOptions => ({ tfcOrigin: origin, redirectOrigins: [], timeoutMs: 5000, maxPlanBytes: 1000,
+    callbackAttempts: 1, backoffMs: 0, shutdown: new AbortController().signal });
+
+  it.each([
+    { case: "a user name and password", location: (origin: string) => origin.replace("://", "://user:s3cr3t@") + "/object",
+      message: "plan redirect to http://127.0.0.1:PORT carries a user name or password; it must not" },
+    { case: "a fragment", location: (origin: string) => `${origin}/object?signature=s3cr3t#part`,
+      message: "plan redirect to http://127.0.0.1:PORT has a fragment (#); it must not" },
+  ])("refuses a redirect that carries $case, without following it or showing it", async ({ location, message }) => {
+    const far = await answering(307, {});
+    const near = await answering(307, { Location: location(far.origin) });
+    try {
+      const refused = fetchPlan(outbound(near.origin), `${near.origin}/plan`, "token");
+      await expect(refused).rejects.toThrow(message.replace("PORT", new URL(far.origin).port));
+      await expect(refused).rejects.not.toThrow(/s3cr3t/);
+      expect(far.requests).toEqual([]);
+    } finally {
+      await Promise.all([near.close(), far.close()]);
+    }
+  });
+
+  it("refuses a plan whose declared length is over the limit, without reading it", async () => {
+    const big = await answering(200, { "Content-Length": "1001" });
+    try {
+      await expect(fetchPlan(outbound(big.origin), `${big.origin}/plan`, "token")).rejects.toThrow("plan download: the answer is over 1000 bytes");
+    } finally {
+      await big.close();
+    }
   });
 });
 
 describe("log", () => {
+  it("documents every event the server logs in docs/run-task.md, and no other", () => {
+    const dir = path.join(PROJECT_DIR, "run-task");
+    const source = fs.readdirSync(dir).filter((file) => file.endsWith(".ts")).map((file) => fs.readFileSync(path.join(dir, file), "utf8")).join("\n");
+    const logged = new Set([...source.matchAll(/\blog\(\s*"([a-z]+\.[a-z_]+)"/g)].map((match) => match[1]));
+    const doc = fs.readFileSync(path.join(PROJECT_DIR, "docs", "run-task.md"), "utf8");
+    const section = /\n## Logs\n([\s\S]*?)\n## /.exec(doc)?.[1] ?? "";
+    const documented = new Set([...section.matchAll(/^\| `([a-z]+\.[a-z_]+)` \|/gm)].map((match) => match[1]));
+    expect(logged.size).toBeGreaterThan(15);
+    expect([...documented].sort()).toEqual([...logged].sort());
+  });
+
+  it("writes a URL's user name and password in no field", () => {
+    const lines: string[] = [];
+    jsonLogger((line) => lines.push(line))("request.refused", { reason: "callback to https://user:s3cr3t@app.terraform.io/x failed", url: "http://s3cr3t@h/" });
+    expect(JSON.parse(lines[0])).toEqual(expect.objectContaining({
+      reason: "callback to https://[userinfo]@app.terraform.io/x failed", url: "http://[userinfo]@h/" }));
+  });
+
   it("writes one JSON line per event and drops fields that could hold a secret", () => {
     const lines: string[] = [];
     const log = jsonLogger((line) => lines.push(line));
@@ -323,13 +417,46 @@ describe("the gate of the run task: --fail-on-new and waivers, as npm run review
     expect(body.data.relationships!.outcomes.data[0].attributes.tags).toMatchObject({ Status: [{ label: "Advisory", level: "warning" }], Change: [{ label: "Waived" }] });
   });
 
+  it("passes --fail-on-new and waivers through the server's review threads to the result", async () => {
+    const fake = await FakeTerraformCloud.start();
+    fake.addPlan("existing-only", handBuiltPlan(CHANGES.slice(0, 2)));
+    const statusWith = async (options: Partial<ServerOptions>) => {
+      const server = await RunTaskServer.start({
+        host: "127.0.0.1", port: 0, hmacKey: "key", tfcUrl: fake.apiUrl, redirectOrigins: [fake.archivistUrl],
+        failOn: "warning", simulate: false, workers: 1, log: () => undefined, ...options,
+      });
+      try {
+        const payload = fake.payload("existing-only");
+        const before = fake.results.length;
+        expect((await fake.send(server.url, payload, { key: "key" })).status).toBe(200);
+        await fake.waitForResults(before + 1);
+        return fake.resultsFor(payload).map((result) => result.body.data.attributes.status);
+      } finally {
+        await server.stop();
+      }
+    };
+    const gate = (newOnly: boolean) => ({ facts: { account: CHANGED_ACCOUNT }, gate: { failOn: "warning" as const, newOnly } });
+    const waiver = { rule: "service-wildcard" as const, address: "aws_iam_role.kept", reason: "reviewed", expires: "2099-01-01", source: "w.json waivers[0]" };
+    try {
+      expect({
+        plain: await statusWith({ reviewOptions: gate(false) }),
+        failOnNew: await statusWith({ failOnNew: true, reviewOptions: gate(true) }),
+        waived: await statusWith({ reviewOptions: { ...gate(false), waivers: [waiver] } }),
+      }).toEqual({ plain: ["failed"], failOnNew: ["passed"], waived: ["passed"] });
+    } finally {
+      await fake.stop();
+    }
+  });
+
   it("reads --fail-on-new and a waivers file; a bad one stops the server with one line naming the entry", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "run-task-waivers-"));
     try {
       const good = path.join(dir, "good.json");
       fs.writeFileSync(good, JSON.stringify({ waivers: [{ rule: "service-wildcard", address: "aws_iam_role.kept", reason: "reviewed", expires: "2099-01-01" }] }));
       expect(parseSettings(["--port", "0", "--fail-on-new", "--waivers", good], { RUN_TASK_HMAC_KEY: "key" }))
-        .toMatchObject({ failOnNew: true, waivers: [expect.objectContaining({ rule: "service-wildcard", expires: "2099-01-01" })] });
+        .toMatchObject({ failOnNew: true, reviewOptions: {
+          waivers: [expect.objectContaining({ rule: "service-wildcard", expires: "2099-01-01" })], gate: { failOn: "error", newOnly: true },
+        } });
       const bad = path.join(dir, "bad.json");
       fs.writeFileSync(bad, JSON.stringify({ waivers: [{ rule: "service-wildcard", address: "aws_iam_role.kept", reason: "reviewed", expires: "next year" }] }));
       expect(() => parseSettings(["--port", "0", "--waivers", bad], { RUN_TASK_HMAC_KEY: "key" }))
@@ -371,34 +498,48 @@ describe("command line", () => {
     expect(parseSettings(["--port", "8080", "--insecure-no-hmac"], {})).toEqual(expect.objectContaining({ hmacKey: undefined }));
   });
 
-  it("defaults to app.terraform.io, its archivist, failing on errors, with simulation, 4 workers and a queue of 100", () => {
+  it("defaults to app.terraform.io, its archivist, failing on errors, with simulation, a thread per core and 256 MB of queue", () => {
     expect(parseSettings(["--port", "8080"], KEYED)).toEqual({
       host: "127.0.0.1", port: 8080, hmacKey: "key", tfcUrl: "https://app.terraform.io",
-      redirectOrigins: ["https://archivist.terraform.io"], failOn: "error", failOnNew: false, waivers: [], simulate: true, concurrency: 4, queue: 100,
+      redirectOrigins: ["https://archivist.terraform.io"], failOn: "error", failOnNew: false,
+      reviewOptions: { waivers: [], gate: { failOn: "error", newOnly: false } }, simulate: true, workers: os.availableParallelism(),
+      queueBytes: 256 * 1024 * 1024, reviewTimeoutMs: 120_000, reviewMemoryMb: 1024, timeoutMs: 30_000,
     });
   });
 
   it("takes a Terraform Enterprise URL, its redirect origins, --fail-on and --no-simulation", () => {
     expect(parseSettings(["--port=8443", "--tfc-url", "https://tfe.example.com/", "--allow-redirect-origin=https://objects.example.com",
-      "--fail-on=warning", "--no-simulation", "--concurrency", "64", "--queue", "0", "--source-url", "https://git.example.com/review"],
+      "--fail-on=warning", "--no-simulation", "--workers", "64", "--queue-memory", "1", "--review-timeout", "3600",
+      "--review-memory", "64", "--timeout", "1", "--source-url", "https://git.example.com/review"],
     KEYED)).toEqual(expect.objectContaining({
       tfcUrl: "https://tfe.example.com", redirectOrigins: ["https://objects.example.com"], failOn: "warning", simulate: false,
-      concurrency: 64, queue: 0, sourceUrl: "https://git.example.com/review",
+      workers: 64, queueBytes: 1024 * 1024, reviewTimeoutMs: 3_600_000, reviewMemoryMb: 64, timeoutMs: 1000,
+      sourceUrl: "https://git.example.com/review",
     }));
   });
 
   it.each([
     { argv: [], message: "--port is required" },
     { argv: ["--port", "65536"], message: '--port is "65536"; expected a whole number from 0 to 65535' },
-    { argv: ["--port", "80", "--concurrency", "0"], message: '--concurrency is "0"; expected a whole number from 1 to 64' },
-    { argv: ["--port", "80", "--concurrency", "65"], message: '--concurrency is "65"; expected a whole number from 1 to 64' },
-    { argv: ["--port", "80", "--queue=-1"], message: '--queue is "-1"; expected a whole number from 0 to 10000' },
+    { argv: ["--port", "80", "--workers", "0"], message: '--workers is "0"; expected a whole number from 1 to 64' },
+    { argv: ["--port", "80", "--workers", "65"], message: '--workers is "65"; expected a whole number from 1 to 64' },
+    { argv: ["--port", "80", "--queue-memory=0"], message: '--queue-memory is "0"; expected a whole number from 1 to 65536' },
+    { argv: ["--port", "80", "--review-timeout", "0"], message: '--review-timeout is "0"; expected a whole number from 1 to 3600' },
+    { argv: ["--port", "80", "--review-memory", "63"], message: '--review-memory is "63"; expected a whole number from 64 to 65536' },
+    { argv: ["--port", "80", "--timeout", "1.5"], message: '--timeout is "1.5"; expected a whole number from 1 to 600' },
+    { argv: ["--port", "80", "--concurrency", "4"], message: "unknown option --concurrency" },
     { argv: ["--port", "80", "--fail-on=info"], message: '--fail-on is "info"; expected warning or error' },
     { argv: ["--port", "80", "--tfc-url", "http://tfe.example.com"], message: "--tfc-url http://tfe.example.com is not https" },
     { argv: ["--port", "80", "--allow-redirect-origin", "ftp://x"], message: "--allow-redirect-origin ftp://x is not https" },
     { argv: ["--port", "80", "extra"], message: "unexpected argument extra" },
   ])("rejects $argv: $message", ({ argv, message }) => {
     expect(() => parseSettings(argv, KEYED)).toThrow(message);
+  });
+
+  it("has docs/run-task.md's systemd unit run the unattended command that the tests start", () => {
+    const doc = fs.readFileSync(path.join(PROJECT_DIR, "docs", "run-task.md"), "utf8");
+    const execStart = /^ExecStart=\/usr\/bin\/(.*)$/m.exec(doc)?.[1];
+    expect(execStart).toBe(unattendedCommand().join(" ").replace("--port 0", "--port 8080"));
   });
 
   it("accepts the largest port and plain http on loopback", () => {
@@ -412,7 +553,7 @@ describe("routes", () => {
   beforeAll(async () => {
     server = await RunTaskServer.start({
       host: "127.0.0.1", port: 0, hmacKey: "key", tfcUrl: "https://app.terraform.io", redirectOrigins: [],
-      failOn: "error", simulate: false, concurrency: 1, queue: 0, log: () => undefined,
+      failOn: "error", simulate: false, workers: 1, log: () => undefined,
     });
   });
   afterAll(() => server.stop());
@@ -420,6 +561,7 @@ describe("routes", () => {
   it.each([
     { method: "GET", path: "/", status: 405, text: "GET / is not allowed\n" },
     { method: "POST", path: "/healthz", status: 405, text: "POST /healthz is not allowed\n" },
+    { method: "DELETE", path: "/metrics", status: 405, text: "DELETE /metrics is not allowed\n" },
     { method: "POST", path: "/run-task", status: 404, text: "/run-task not found\n" },
   ])("answers $status to $method $path", async ({ method, path, status, text }) => {
     const response = await fetch(`${server.url}${path}`, { method });

@@ -4,7 +4,6 @@
  * plan (the app's default stack) and one the review flags (a role anyone may
  * assume), made once for the file.
  */
-import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,7 +11,8 @@ import { EmulatedAccount } from "../support/emulator";
 import { FakeTerraformCloud } from "../support/fake-terraform-cloud";
 import { initialisedWorkdir } from "../support/lifecycle";
 import { appStackJson } from "../support/synth";
-import { PROJECT_DIR, TerraformWorkdir, testEnv } from "../support/terraform";
+import { RunTaskProcess } from "../support/run-task-process";
+import { TerraformWorkdir, testEnv } from "../support/terraform";
 import { jsonLogger } from "../../run-task/log";
 import { RunTaskServer, ServerOptions } from "../../run-task/server";
 
@@ -76,8 +76,7 @@ async function startServer(options: Partial<ServerOptions> = {}): Promise<RunTas
     redirectOrigins: [fake.archivistUrl],
     failOn: "error",
     simulate: true,
-    concurrency: 4,
-    queue: 100,
+    workers: 2,
     backoffMs: 20,
     log: jsonLogger((line) => logLines.push(line)),
     ...options,
@@ -260,9 +259,9 @@ describe("reliability", () => {
     }
   });
 
-  it("gives each of 50 runs sent at once exactly one result, four at a time", async () => {
+  it("gives each of 50 runs sent at once exactly one result, on two review threads", async () => {
     // Rules only: this is about scheduling, and the simulation would only make it slower.
-    const busy = await startServer({ concurrency: 4, queue: 50, simulate: false });
+    const busy = await startServer({ workers: 2, simulate: false });
     const payloads = Array.from({ length: 50 }, (_, index) => fake.payload(index % 2 ? CLEAN : FLAGGED));
     const before = fake.results.length;
     const statuses = await Promise.all(payloads.map((payload) => fake.send(busy.url, payload, { key: KEY })));
@@ -272,27 +271,10 @@ describe("reliability", () => {
       .toEqual(payloads.map((_, index) => [index % 2 ? "passed" : "failed"]));
   });
 
-  it("answers 429 when the workers and the queue are full", async () => {
-    const release = fake.holdPlanDownloads();
-    try {
-      const full = await startServer({ concurrency: 1, queue: 1 });
-      const payloads = [fake.payload(CLEAN), fake.payload(CLEAN), fake.payload(CLEAN)];
-      const statuses = [];
-      for (const payload of payloads) statuses.push((await fake.send(full.url, payload, { key: KEY })).status);
-      expect(statuses).toEqual([200, 200, 429]);
-      const before = fake.results.length;
-      release();
-      await fake.waitForResults(before + 2);
-      expect(payloads.map((payload) => fake.resultsFor(payload).length)).toEqual([1, 1, 0]);
-    } finally {
-      release();
-    }
-  });
-
   it("fails the running and the queued task with a result on shutdown, and sends nothing more", async () => {
     const release = fake.holdPlanDownloads();
     try {
-      const stopping = await startServer({ concurrency: 1, queue: 1, shutdownGraceMs: 200 });
+      const stopping = await startServer({ downloads: 1, shutdownGraceMs: 200 });
       const [running, queued] = [fake.payload(CLEAN), fake.payload(CLEAN)];
       for (const payload of [running, queued]) expect((await fake.send(stopping.url, payload, { key: KEY })).status).toBe(200);
       await stopping.stop();
@@ -314,7 +296,8 @@ describe("reliability", () => {
 
   it("answers /healthz", async () => {
     const response = await fetch(`${server.url}/healthz`);
-    expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { status: "ok", active: 0, queued: 0 } });
+    expect({ status: response.status, body: await response.json() })
+      .toEqual({ status: 200, body: { status: "ok", active: 0, queued: 0, sockets: expect.any(Number) } });
   });
 });
 
@@ -336,49 +319,31 @@ describe("logs", () => {
 });
 
 describe("the command", () => {
-  /** Resolves with the first stderr line of `child` that is a JSON event `name`. */
-  function eventOf(child: ChildProcess, name: string, stderr: string[]): Promise<any> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${name} event in 60 s:\n${stderr.join("")}`)), 60_000);
-      child.stderr!.on("data", () => {
-        const event = stderr.join("").split("\n").filter((line) => line.startsWith("{"))
-          .map((line) => JSON.parse(line)).find((item) => item.event === name);
-        if (event) {
-          clearTimeout(timer);
-          resolve(event);
-        }
-      });
-    });
-  }
-
-  it("reviews rules only with --no-simulation, never loading the simulator, and stops on SIGTERM", async () => {
+  it("runs as docs/run-task.md says to run it unattended: rules only with --no-simulation, never loading the simulator " +
+    "in any thread, and stops on SIGTERM", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-run-task-cli-"));
     const loadedFile = path.join(dir, "loaded.json");
-    const stderr: string[] = [];
-    const child = spawn(process.execPath, [
-      "--require", "./tooling/register-ts.js", "--require", path.join(__dirname, "..", "support", "report-loaded-modules.js"),
-      "run-task/cli.ts", "--port", "0", "--tfc-url", fake.apiUrl, "--allow-redirect-origin", fake.archivistUrl, "--no-simulation",
-    ], { cwd: PROJECT_DIR, env: { ...process.env, RUN_TASK_HMAC_KEY: KEY, LOADED_MODULES_FILE: loadedFile }, stdio: ["ignore", "pipe", "pipe"] });
-    const killer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const server = await RunTaskProcess.start(["--tfc-url", fake.apiUrl, "--allow-redirect-origin", fake.archivistUrl, "--no-simulation"], {
+      env: { RUN_TASK_HMAC_KEY: KEY, LOADED_MODULES_FILE: loadedFile },
+      nodeOptions: ["--require", path.join(__dirname, "..", "support", "report-loaded-modules.js")],
+    });
     try {
-      const started = await eventOf(child, "server.started", stderr);
-      expect(started).toEqual(expect.objectContaining({ simulate: false, signed: true, tfc_origin: fake.apiUrl }));
+      const started = server.events[0];
+      expect(started).toEqual(expect.objectContaining({ event: "server.started", simulate: false, signed: true, tfc_origin: fake.apiUrl }));
       const payload = fake.payload(FLAGGED);
-      expect((await fake.send(started.url, payload, { key: KEY })).status).toBe(200);
+      expect((await fake.send(server.url, payload, { key: KEY })).status).toBe(200);
       await fake.waitForResults(fake.results.length + 1);
       expect(fake.resultsFor(payload)[0].body.data.attributes.status).toBe("failed");
-      child.kill("SIGTERM");
-      expect(await exited).toBe(0);
-      const events = stderr.join("").trim().split("\n").map((line) => JSON.parse(line).event);
-      expect(events.slice(-2)).toEqual(["server.stopping", "server.stopped"]);
-      const loaded: string[] = JSON.parse(fs.readFileSync(loadedFile, "utf8"));
-      expect(loaded.some((file) => file.includes("run-task/cli.ts"))).toBe(true);
-      expect(loaded.filter((file) => file.includes("@cloud-copilot/iam-simulate"))).toEqual([]);
+      expect(await server.stop()).toBe(0);
+      expect(server.events.slice(-2).map((event) => event.event)).toEqual(["server.stopping", "server.stopped"]);
+      const lists = fs.readdirSync(dir).map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as string[]);
+      // The main thread's list, and one per review thread (one per core).
+      expect(lists).toHaveLength(1 + started.workers);
+      expect(lists[0].some((file) => file.includes("run-task/cli.ts"))).toBe(true);
+      expect(lists.slice(1).every((loaded) => loaded.some((file) => file.includes("review/review.ts")))).toBe(true);
+      expect(lists.flat().filter((file) => file.includes("@cloud-copilot/iam-simulate"))).toEqual([]);
     } finally {
-      clearTimeout(killer);
-      child.kill("SIGKILL");
+      server.kill();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

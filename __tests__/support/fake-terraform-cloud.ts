@@ -3,7 +3,9 @@
  * task requests as HashiCorp documents them, signs and sends them, serves
  * plan JSON the way Terraform Cloud does (a 307 from the API to a short-lived
  * URL on another origin, its "archivist"), and records every request it
- * receives, callbacks included. Callbacks can be made to answer 503.
+ * receives, callbacks included. Callbacks can be made to answer 503, and
+ * plan downloads and callbacks to stall (no answer, or half a body, never
+ * finished: what a hung far end does).
  */
 import * as http from "http";
 import { randomBytes } from "crypto";
@@ -18,7 +20,12 @@ export interface ReceivedRequest {
   readonly authorization?: string;
   readonly contentType?: string;
   readonly body: string;
+  /** When the request had arrived whole (`Date.now()`). */
+  readonly at: number;
 }
+
+/** Where a stall happens: before a plan download's headers, in the middle of its body, or before a callback's answer. */
+export type Stall = "plan-headers" | "plan-body" | "callback";
 
 /** A callback PATCH that the fake accepted (answered 200). */
 export interface RecordedResult {
@@ -26,6 +33,8 @@ export interface RecordedResult {
   readonly authorization?: string;
   readonly contentType?: string;
   readonly body: any;
+  /** When it arrived (`Date.now()`). */
+  readonly at: number;
 }
 
 /** How to send a request: signed with `key` (default), a given signature, or none. */
@@ -74,6 +83,8 @@ export class FakeTerraformCloud {
   private readonly tokenRuns = new Map<string, string>();
   private readonly objects = new Map<string, string>();
   private callbackFailures = 0;
+  /** Stalls still due, by place and plan id. */
+  private readonly stalls = new Map<string, number>();
   private hold?: Promise<void>;
   private releaseHold?: () => void;
   private readonly waiters: Array<() => void> = [];
@@ -162,6 +173,23 @@ export class FakeTerraformCloud {
     this.callbackFailures = count;
   }
 
+  /**
+   * The next `count` requests at `where` for runs of plan `planId` stall: a plan download gets no headers
+   * (`plan-headers`) or half its body (`plan-body`), a callback no answer. The connection stays open until the
+   * client gives up or the fake stops.
+   */
+  stall(where: Stall, planId: string, count = 1): void {
+    this.stalls.set(`${where} ${planId}`, count);
+  }
+
+  /** Whether a stall at `where` is due now for plan `planId` (and counts it). */
+  private stalled(where: Stall, planId: string | undefined): boolean {
+    const key = `${where} ${planId}`;
+    const due = this.stalls.get(key) ?? 0;
+    if (due > 0) this.stalls.set(key, due - 1);
+    return due > 0;
+  }
+
   /** Plan downloads wait until `release` is called (to keep tasks running). */
   holdPlanDownloads(): () => void {
     this.hold = new Promise((resolve) => (this.releaseHold = resolve));
@@ -210,6 +238,7 @@ export class FakeTerraformCloud {
       authorization: request.headers.authorization,
       contentType: request.headers["content-type"],
       body: await readAll(request),
+      at: Date.now(),
     };
     this.requests.push(received);
     return received;
@@ -222,6 +251,7 @@ export class FakeTerraformCloud {
     if (plan && received.method === "GET") {
       if (this.tokenRuns.get(token) !== plan[1] || !this.plans.has(plan[1])) return end(response, 401, "unauthorized");
       await this.hold;
+      if (this.stalled("plan-headers", plan[1])) return;
       const key = randomBytes(24).toString("base64url");
       this.objects.set(key, plan[1]);
       response.writeHead(307, { Location: `${this.archivistUrl}/v1/object/${key}` });
@@ -230,12 +260,13 @@ export class FakeTerraformCloud {
     const callback = /^\/api\/v2\/task-results\/([^/]+)\/callback$/.exec(received.path);
     if (callback && received.method === "PATCH") {
       if (!this.tokenRuns.has(token)) return end(response, 401, "unauthorized");
+      if (this.stalled("callback", this.tokenRuns.get(token))) return;
       if (this.callbackFailures > 0) {
         this.callbackFailures--;
         return end(response, 503, "unavailable");
       }
       this.results.push({ taskResultId: callback[1], authorization: received.authorization, contentType: received.contentType,
-        body: JSON.parse(received.body) });
+        body: JSON.parse(received.body), at: received.at });
       this.waiters.splice(0).forEach((wake) => wake());
       return end(response, 200, "");
     }
@@ -248,8 +279,10 @@ export class FakeTerraformCloud {
     const planId = key ? this.objects.get(key) : undefined;
     if (!key || !planId) return end(response, 404, "not found");
     this.objects.delete(key);
-    response.writeHead(200, { "Content-Type": "application/json" });
-    response.end(this.plans.get(planId));
+    const plan = Buffer.from(this.plans.get(planId)!, "utf8");
+    response.writeHead(200, { "Content-Type": "application/json", "Content-Length": plan.length });
+    if (this.stalled("plan-body", planId)) return void response.write(plan.subarray(0, plan.length >> 1));
+    response.end(plan);
   }
 }
 
