@@ -19,6 +19,7 @@ import * as path from "path";
 import { blockSchema, schemaProblems } from "../support/binding-schema";
 import { BINDING, ConsumerApp, Framework, PACKAGE, packTarball, readmeInstallLine } from "../support/consumer-apps";
 import { run, TerraformWorkdir } from "../support/terraform";
+import { MODULE_DIR, moduleAsStack } from "../terraform-module/declarations";
 
 /**
  * What an app runs after its own install: `package` is `npm install <tarball>` alone (what the issue asks of an
@@ -74,10 +75,13 @@ let tarball: string;
 const cells: Cell[] = [];
 /** tsc's status and output, by app. */
 const typeChecks = new Map<string, { status: number; output: string }>();
+/** Each app as its last step left it. */
+const apps = new Map<string, ConsumerApp>();
 
 /** Installs one app, runs its steps, and synthesizes one cell after each. */
 async function runApp(plan: AppPlan): Promise<void> {
   const app = ConsumerApp.create(path.join(work, plan.name), plan.framework, plan.existing);
+  apps.set(plan.name, app);
   if (plan.existing) await app.npmInstall();
   for (const step of plan.steps) {
     const args = step === "package" ? [tarball]
@@ -200,6 +204,11 @@ describe("across the matrix", () => {
     }
   });
 
+  it("reads data.aws_region's id alone, in every cell: name is deprecated in 6.x, region does not exist in 5.x", () => {
+    const read = cells.flatMap((cell) => [...JSON.stringify(cell.stack).matchAll(/data\.aws_region\.[\w-]+\.(\w+)/g)].map((match) => match[1]));
+    expect(new Set(read)).toEqual(new Set(["id"]));
+  });
+
   it("fits each cell's own binding's schema (every block, argument and reference)", () => {
     expect(cells.map((cell) => [cell.app.name, cell.step, cell.schemaProblems]))
       .toEqual(cells.map((cell) => [cell.app.name, cell.step, []]));
@@ -247,5 +256,26 @@ describe("across the matrix", () => {
         .filter((attribute) => ["id", "name", "region"].includes(attribute)).sort();
       expect({ five: regionAttributes(five), six: regionAttributes(six) }).toEqual({ five: ["id", "name"], six: ["id", "name", "region"] });
     });
+  });
+});
+
+describe("terraform-module/ on the same provider range", () => {
+  const bindings = () => [...apps.values()].map((app) => ({ provider: app.providerVersion(), dir: app.bindingDir() }));
+
+  it("asks for hashicorp/aws >= 5.0, < 7.0, as does its example: the majors the matrix's bindings were made for", () => {
+    for (const file of ["versions.tf", path.join("examples", "main.tf")]) {
+      expect(fs.readFileSync(path.join(MODULE_DIR, file), "utf8")).toMatch(/^ +version += ">= 5\.0, < 7\.0"$/m);
+    }
+    expect(new Set(bindings().map((binding) => major(binding.provider)))).toEqual(new Set([5, 6]));
+  });
+
+  it("uses only blocks, arguments and attributes that every binding of the matrix has, 5.x and 6.x alike", () => {
+    expect(bindings().map((binding) => [binding.provider, schemaProblems(moduleAsStack(), binding.dir)]))
+      .toEqual(bindings().map((binding) => [binding.provider, []]));
+  });
+
+  it("reads data.aws_region's id alone: name is deprecated in 6.x, region does not exist in 5.x", () => {
+    const read = [...moduleAsStack().output.references.value.matchAll(/data\.aws_region\.\w+\.(\w+)/g)].map((match) => match[1]);
+    expect(new Set(read)).toEqual(new Set(["id"]));
   });
 });
