@@ -61,6 +61,8 @@ function loadIfInstalled<T>(id: string, load: () => T): T | undefined {
 }
 
 const found = new Map<string, Framework>();
+/** Each framework package once loaded, or `null` if it is not installed: looked up once, not per construct. */
+const cores = new Map<string, Core | null>();
 
 /** The framework with its binding's classes, all loaded now (a few milliseconds), so a missing binding fails at once. */
 function frameworkFor(flavour: Flavour, core: Core): Framework {
@@ -91,8 +93,9 @@ function frameworkFor(flavour: Flavour, core: Core): Framework {
 export function frameworkOf(scope: IConstruct, user: string): Framework {
   const installed: string[] = [];
   for (const flavour of FLAVOURS) {
-    const core = loadIfInstalled(flavour.name, flavour.load);
-    if (core === undefined) continue;
+    if (!cores.has(flavour.name)) cores.set(flavour.name, loadIfInstalled(flavour.name, flavour.load) ?? null);
+    const core = cores.get(flavour.name);
+    if (!core) continue;
     installed.push(flavour.name);
     if (scope.node.scopes.some((ancestor) => ancestor instanceof core.TerraformStack)) return frameworkFor(flavour, core);
   }

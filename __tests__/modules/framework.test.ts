@@ -48,12 +48,43 @@ describe(`on the ${flavour} project`, () => {
   });
 });
 
+// Only where cdktf is itself: under the cdktn project both names are one module (cdktn), whose stacks are the app's.
 if (flavour === "cdktf") {
-  // Only where cdktf is itself: under the cdktn project both names load cdktn, and this stack is the app's.
   it("in a CDK Terrain stack, asks for CDK Terrain's binding, which this project does not install, leaving the stack empty", () => {
     const stack = new cdktn.TerraformStack(cdktn.Testing.app(), "terrain");
     expect(() => new PinpointSesSendingRole(stack, "sender")).toThrow(new Error("pinpoint-ses-sending-role needs " +
       "@cdktn/provider-aws, the AWS provider binding of cdktn, and it is not installed; add it to the app (npm install @cdktn/provider-aws)"));
     expect(stack.node.children).toEqual([]);
+  });
+
+  describe("loading the frameworks", () => {
+    /** frameworkOf in a module registry of its own, where `cdktf` and `cdktn` fail to load with `failure(name)`. */
+    function frameworkOfWhere(failure: (name: string) => Error): typeof frameworkOf {
+      let isolated: typeof frameworkOf = frameworkOf;
+      jest.isolateModules(() => {
+        for (const name of ["cdktf", "cdktn"]) {
+          jest.doMock(name, () => {
+            throw failure(name);
+          });
+        }
+        isolated = require("../../modules/framework").frameworkOf;
+      });
+      return isolated;
+    }
+    const notInstalled = (name: string) =>
+      Object.assign(new Error(`Cannot find module '${name}' from 'modules/framework.ts'`), { code: "MODULE_NOT_FOUND" });
+    const root = () => new Construct(undefined as any, "");
+    // The mocks outlive the isolated registry: later requires of these names get the real packages again.
+    afterEach(() => ["cdktf", "cdktn"].forEach((name) => jest.dontMock(name)));
+
+    it("names both frameworks when neither is installed", () => {
+      expect(() => frameworkOfWhere(notInstalled)(root(), "Test")).toThrow(new Error("Test needs cdktf " +
+        "(with @cdktf/provider-aws) or CDK Terrain's cdktn (with @cdktn/provider-aws), and neither is installed"));
+    });
+
+    it("passes on a failure to load an installed framework, rather than taking it for not installed", () => {
+      expect(() => frameworkOfWhere((name) => new SyntaxError(`Unexpected token in ${name}`))(root(), "Test"))
+        .toThrow(new SyntaxError("Unexpected token in cdktf"));
+    });
   });
 }
