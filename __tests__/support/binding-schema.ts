@@ -93,7 +93,9 @@ export function schemaProblems(stack: any, bindingDir: string): string[] {
   for (const text of stringsOf(stack)) {
     for (const [, address, type, attribute] of text.matchAll(reference)) {
       if (!blocks.has(address)) problems.push(`${address}.${attribute}: the stack has no ${address}`);
-      else if (!blocks.get(address)?.attributes.has(attribute)) problems.push(`${address}.${attribute}: ${type} has no attribute ${attribute}`);
+      else if (!blocks.get(address)?.attributes.has(attribute)) {
+        problems.push(`${address}.${attribute}: ${type} has no attribute ${attribute}`);
+      }
     }
   }
   return [...new Set(problems)];
