@@ -36,8 +36,10 @@ module.exports = {
     {
       ...project,
       displayName: "cdktn",
-      // Every `require("cdktf")` (ours and @cdktf/provider-aws's own) resolves to cdktn, as the npm alias
-      // `cdktf@npm:cdktn@…` does in an app. __tests__/package/flavour.test.ts fails if the mapping is not in effect.
+      // Every `require("cdktf")` (ours and @cdktf/provider-aws's own) resolves to cdktn: the construct runs on cdktn's
+      // classes with the 5.x binding the mirror's provider validates (cdktn with its own binding, @cdktn/provider-aws, is
+      // __tests__/package/version-matrix.terraform.test.ts's). __tests__/package/flavour.test.ts fails if the mapping is
+      // not in effect.
       moduleNameMapper: { "^cdktf$": "cdktn", "^cdktf/(.*)$": "cdktn/$1" },
       globals: { CDKTF_FLAVOUR: "cdktn" },
       // The files that load cdktf: the others run the same code on either. Files that run the project's commands in

@@ -1,10 +1,10 @@
-import { PinpointEmailChannel } from "@cdktf/provider-aws/lib/pinpoint-email-channel";
-import { TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
+import { frameworkOf } from "./framework";
+import type { PinpointEmailChannel, TerraformProvider } from "./framework-types";
 import { PinpointSesSendingRole } from "./pinpoint-ses-sending-role";
 import { ALL, sesIdentityArn } from "./policy-documents";
 import { PATTERNS } from "./iam-limits";
-import { fail, isSesIdentity, known, show } from "./validation";
+import { fail, isSesIdentity, knownText, show, Tokens } from "./validation";
 
 /** Options of {@link PinpointSesEmailChannel}. */
 export interface PinpointSesEmailChannelProps {
@@ -57,12 +57,13 @@ export class PinpointSesEmailChannel extends Construct {
   public readonly identityArn: string;
 
   constructor(scope: Construct, id: string, props: PinpointSesEmailChannelProps) {
-    // Checked before super(): a bad option must leave nothing behind in the tree.
-    validateEmailChannelProps(props);
+    // Before super(): a scope outside a stack, a missing binding or a bad option must leave nothing behind in the tree.
+    const { core, aws } = frameworkOf(scope, "PinpointSesEmailChannel");
+    validateEmailChannelProps(core.Token, props);
     super(scope, id);
 
     this.identityArn = sesIdentityArn(props.sendingRole.accountScope, props.identity);
-    this.channel = new PinpointEmailChannel(this, "channel", {
+    this.channel = new aws.PinpointEmailChannel(this, "channel", {
       provider: props.provider ?? props.sendingRole.role.provider,
       applicationId: props.applicationId,
       identity: this.identityArn,
@@ -74,27 +75,25 @@ export class PinpointSesEmailChannel extends Construct {
   }
 }
 
-const knownText = (value: unknown): value is string => typeof value === "string" && known(value);
-
-function validateEmailChannelProps(props: PinpointSesEmailChannelProps): void {
-  if (knownText(props.applicationId) && !PATTERNS.pinpointApplicationId.test(props.applicationId)) {
+function validateEmailChannelProps(tokens: Tokens, props: PinpointSesEmailChannelProps): void {
+  if (knownText(tokens, props.applicationId) && !PATTERNS.pinpointApplicationId.test(props.applicationId)) {
     fail("applicationId", props.applicationId, "is not a Pinpoint application id (32 lowercase hex characters)");
   }
-  if (knownText(props.identity) && !isSesIdentity(props.identity)) {
+  if (knownText(tokens, props.identity) && !isSesIdentity(props.identity)) {
     fail("identity", props.identity, "is not an SES identity (an email address or a domain)");
   }
-  if (knownText(props.configurationSet) && !PATTERNS.configurationSet.test(props.configurationSet)) {
+  if (knownText(tokens, props.configurationSet) && !PATTERNS.configurationSet.test(props.configurationSet)) {
     fail("configurationSet", props.configurationSet, "is not an SES configuration set name (1 to 64 of [A-Za-z0-9_-])");
   }
-  checkRoleMayUse("identity", props.identity, "sesIdentities", props.sendingRole.sesIdentities);
-  checkRoleMayUse("configurationSet", props.configurationSet, "configurationSets", props.sendingRole.configurationSets);
-  if (!knownText(props.fromAddress)) return;
+  checkRoleMayUse(tokens, "identity", props.identity, "sesIdentities", props.sendingRole.sesIdentities);
+  checkRoleMayUse(tokens, "configurationSet", props.configurationSet, "configurationSets", props.sendingRole.configurationSets);
+  if (!knownText(tokens, props.fromAddress)) return;
   // The address without a display name: `News <a@b.co>` → `a@b.co`.
   const address = /^[^<>]*<([^<>]+)>$/.exec(props.fromAddress.trim())?.[1] ?? props.fromAddress;
   if (!address.includes("@") || !isSesIdentity(address)) {
     fail("fromAddress", props.fromAddress, "is not an email address (local@domain, or Name <local@domain>)");
   }
-  if (!knownText(props.identity)) return;
+  if (!knownText(tokens, props.identity)) return;
   // SES sends through a domain identity from the domain and its subdomains, through an address identity only from
   // that address (SES Developer Guide, "Creating and verifying identities").
   const [from, identity] = [address.toLowerCase(), props.identity.toLowerCase()];
@@ -114,9 +113,10 @@ function validateEmailChannelProps(props: PinpointSesEmailChannelProps): void {
  * may use (SES names are case-insensitive), or SES refuses every send of the
  * channel at run time.
  */
-function checkRoleMayUse(option: string, value: string | undefined, roleOption: string, allowed: readonly string[] | undefined): void {
-  if (!knownText(value) || allowed === undefined || Token.isUnresolved(allowed)) return;
-  if (allowed.some((name) => !knownText(name) || name === ALL || name.toLowerCase() === value.toLowerCase())) return;
+function checkRoleMayUse(tokens: Tokens, option: string, value: string | undefined, roleOption: string,
+  allowed: readonly string[] | undefined): void {
+  if (!knownText(tokens, value) || allowed === undefined || tokens.isUnresolved(allowed)) return;
+  if (allowed.some((name) => !knownText(tokens, name) || name === ALL || name.toLowerCase() === value.toLowerCase())) return;
   throw new Error(`${option} ${show(value)} is not in the sending role's ${roleOption} ${show(allowed)}; ` +
     `the role could not send through it, so list it there too`);
 }

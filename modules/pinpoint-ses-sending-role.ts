@@ -1,11 +1,6 @@
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
-import { Fn, Op, TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
+import { frameworkOf } from "./framework";
+import type { Core, DataAwsCallerIdentity, DataAwsPartition, IamRole, IamRolePolicy, TerraformProvider } from "./framework-types";
 import { AccountScope, SENDING_STATEMENT_SID } from "./policy-documents";
 import { sendingPolicyJson, trustPolicyJson } from "./policy-json";
 import { validateRoleProps } from "./validation";
@@ -152,21 +147,22 @@ export class PinpointSesSendingRole extends Construct {
   public readonly configurationSets?: readonly string[];
 
   constructor(scope: Construct, id: string, props: PinpointSesSendingRoleProps = {}) {
-    // Checked before super(): a bad option must leave nothing behind in the tree.
-    validateRoleProps(props);
+    // Before super(): a scope outside a stack, a missing binding or a bad option must leave nothing behind in the tree.
+    const { core, aws } = frameworkOf(scope, "PinpointSesSendingRole");
+    validateRoleProps(props, core.Token);
     super(scope, id);
 
     const provider = props.provider;
-    const partition = props.partition ?? new DataAwsPartition(this, "partition", { provider });
-    const callerIdentity = props.callerIdentity ?? new DataAwsCallerIdentity(this, "caller-identity", { provider });
+    const partition = props.partition ?? new aws.DataAwsPartition(this, "partition", { provider });
+    const callerIdentity = props.callerIdentity ?? new aws.DataAwsCallerIdentity(this, "caller-identity", { provider });
     // `id` holds the Region's name in hashicorp/aws 5.x and 6.x alike; 6.x deprecates `name`.
-    const region = props.region ?? new DataAwsRegion(this, "region", { provider }).id;
+    const region = props.region ?? new aws.DataAwsRegion(this, "region", { provider }).id;
     this.accountScope = { partition: partition.partition, region, account: callerIdentity.accountId };
 
-    this.role = new IamRole(this, "role", {
+    this.role = new aws.IamRole(this, "role", {
       provider,
       name: props.roleName,
-      namePrefix: namePrefixOf(props),
+      namePrefix: namePrefixOf(core, props),
       path: props.path,
       description: props.description ?? DEFAULT_DESCRIPTION,
       permissionsBoundary: props.permissionsBoundaryArn,
@@ -174,20 +170,20 @@ export class PinpointSesSendingRole extends Construct {
       forceDetachPolicies: true,
       maxSessionDuration: props.maxSessionDuration,
       tags: props.tags,
-      assumeRolePolicy: trustPolicyJson(this, this.accountScope, props.pinpointApplicationIds),
+      assumeRolePolicy: trustPolicyJson(core, this, this.accountScope, props.pinpointApplicationIds),
     });
 
     const policyName = props.policyName ?? SENDING_STATEMENT_SID;
-    this.policy = new IamRolePolicy(this, "policy", {
+    this.policy = new aws.IamRolePolicy(this, "policy", {
       provider,
       role: this.role.name,
       name: policyName,
-      policy: sendingPolicyJson(this, this.accountScope, props.sesIdentities, props.configurationSets),
+      policy: sendingPolicyJson(core, this, this.accountScope, props.sesIdentities, props.configurationSets),
     });
 
     if (props.exclusiveInlinePolicy) {
       const policyNames = [this.policy.name];
-      new IamRolePoliciesExclusive(this, "policies-exclusive", { provider, roleName: this.role.name, policyNames });
+      new aws.IamRolePoliciesExclusive(this, "policies-exclusive", { provider, roleName: this.role.name, policyNames });
     }
     if (props.adoptExistingRole) {
       // The provider's import ids: the role name, and ROLE:POLICY for an inline policy.
@@ -198,13 +194,13 @@ export class PinpointSesSendingRole extends Construct {
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;
     this.roleUniqueId = this.role.uniqueId;
-    this.sesIdentities = readOnlyCopy(props.sesIdentities);
-    this.configurationSets = readOnlyCopy(props.configurationSets);
+    this.sesIdentities = readOnlyCopy(core, props.sesIdentities);
+    this.configurationSets = readOnlyCopy(core, props.configurationSets);
   }
 }
 
 /** A frozen copy of a list (a token stays as it is); `undefined` for none. */
-function readOnlyCopy(list: readonly string[] | undefined): readonly string[] | undefined {
+function readOnlyCopy({ Token }: Core, list: readonly string[] | undefined): readonly string[] | undefined {
   return list === undefined || Token.isUnresolved(list) ? list : Object.freeze([...list]);
 }
 
@@ -212,7 +208,7 @@ function readOnlyCopy(list: readonly string[] | undefined): readonly string[] | 
  * `name_prefix` applies when there is no `roleName`. A `roleName` token may
  * turn out null in Terraform (an unset module variable): then the prefix applies.
  */
-function namePrefixOf(props: PinpointSesSendingRoleProps): string | undefined {
+function namePrefixOf({ Fn, Op, Token }: Core, props: PinpointSesSendingRoleProps): string | undefined {
   const prefix = props.roleNamePrefix ?? DEFAULT_ROLE_NAME_PREFIX;
   if (props.roleName === undefined) return prefix;
   if (!Token.isUnresolved(props.roleName)) return undefined;

@@ -1,7 +1,7 @@
 /**
  * The README and docs/ show only what works: every `npm run` command they
- * name exists, every file they link exists, the consumer's install line and
- * code are the example's, the deployments file shown loads, and the README
+ * name exists, every file they link exists, the consumer's install lines and
+ * code are the ones the tests run, the deployments file shown loads, and the README
  * stays short enough to read first.
  */
 import * as fs from "fs";
@@ -41,11 +41,19 @@ it("the README's layout paragraph names every top-level folder of the repository
   expect(folders.filter((folder) => !layout.includes(`\`${folder}/\``))).toEqual([]);
 });
 
-it("the README's install lines name exactly the packages and versions of examples/consumer-app", () => {
-  const words = docExample("README.md", "consumer-install").split(/\s+/).filter((word) => /^[@a-z]/.test(word) && !["npm", "install"].includes(word));
-  const expected = Object.entries({ ...example.dependencies, ...example.devDependencies })
-    .map(([name, version]) => (String(version).startsWith("file:") ? name : `${name}@${version}`));
-  expect(words.sort()).toEqual(expected.sort());
+// The install lines themselves run in __tests__/package/version-matrix.terraform.test.ts.
+it("the README's install block has one flagless npm install line per framework: framework, constructs, binding, package", () => {
+  const lines = docExample("README.md", "consumer-install").trim().split("\n").map((line) => line.split(/\s+/));
+  const names = lines.map((words) => [...words.slice(0, 2), ...words.slice(2).map((word) => word.replace(/(.)@.*$/, "$1"))]);
+  expect(names).toEqual([
+    ["npm", "install", "cdktf", "constructs", "@cdktf/provider-aws", "pinpoint-ses-sending-role"],
+    ["npm", "install", "cdktn", "constructs", "@cdktn/provider-aws", "pinpoint-ses-sending-role"],
+  ]);
+});
+
+it("the README's line for a new cdktf app's tools names exactly the devDependencies of examples/consumer-app", () => {
+  const words = /`npm install --save-dev ([^`]+)`/.exec(read("README.md"))?.[1].split(" ") ?? [];
+  expect(words.sort()).toEqual(Object.entries(example.devDependencies).map(([name, version]) => `${name}@${version}`).sort());
 });
 
 it("the README's consumer app is examples/consumer-app/main.ts, without its opening comment", () => {

@@ -58,3 +58,23 @@ export function constructOnlyOptions(): Map<string, string> {
     .filter((match): match is RegExpExecArray => match !== null)
     .map((match) => [match[1], match[2]]));
 }
+
+/**
+ * The module's resources and data sources with the names of their arguments
+ * (top-level attributes and nested blocks, as `terraform fmt` writes them),
+ * and every reference it makes, in the shape of a synthesized stack: what
+ * __tests__/support/binding-schema.ts checks against a provider binding.
+ */
+export function moduleAsStack(): { [kind: string]: any } {
+  const stack: { [kind: string]: any } = { resource: {}, data: {}, output: { references: { value: "" } } };
+  for (const file of fs.readdirSync(MODULE_DIR).filter((name) => name.endsWith(".tf"))) {
+    const text = read(file);
+    for (const [, kind, type, name, body = ""] of text.matchAll(/^(resource|data) "(\w+)" "(\w+)" \{(?:\}|\n([\s\S]*?)^\})/gm)) {
+      const argumentNames = [...body.matchAll(/^ {2}(\w+)(?: += | \{)/gm)].map((match) => match[1]);
+      stack[kind][type] = { ...stack[kind][type], [name]: Object.fromEntries(argumentNames.map((argument) => [argument, ""])) };
+    }
+    // Comments aside: they may name attributes without reading them.
+    stack.output.references.value += text.replace(/#.*$/gm, "");
+  }
+  return stack;
+}

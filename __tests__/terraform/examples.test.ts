@@ -25,6 +25,8 @@ beforeAll(async () => {
   await run(path.join(PROJECT_DIR, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json", "--outDir", path.join(builtPackage, "lib")],
     { cwd: PROJECT_DIR });
   fs.copyFileSync(path.join(PROJECT_DIR, "package.json"), path.join(builtPackage, "package.json"));
+  // As `npm run build` does: tsc does not copy the hand-written declarations of the framework types.
+  fs.copyFileSync(path.join(PROJECT_DIR, "modules", "framework-types.d.ts"), path.join(builtPackage, "lib", "framework-types.d.ts"));
 });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 

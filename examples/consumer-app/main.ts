@@ -1,7 +1,8 @@
 // A cdktf app of another team that installs this package: the README's usage
 // example. It runs where it is (package.json takes the package from this
 // repository); __tests__/terraform/examples.test.ts synthesizes it, and
-// __tests__/package/pack.terraform.test.ts compiles it against the packed tarball.
+// __tests__/package/version-matrix.terraform.test.ts runs it (on CDK Terrain
+// with cdktn's imports) in apps that install the packed tarball.
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformOutput, TerraformStack } from "cdktf";
 import { PinpointSesSendingRole } from "pinpoint-ses-sending-role";

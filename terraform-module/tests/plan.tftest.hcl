@@ -124,3 +124,23 @@ run "names_the_role_from_a_given_prefix" {
     error_message = "the role is not named from the given prefix"
   }
 }
+
+# data.aws_region differs by provider version: 5.x sets `id` and `name`, 6.x adds `region` and
+# deprecates `name`. The module reads `id`, which both set to the Region's name, and nothing else:
+# here `name` says something else (it never does in a real provider) and is not used.
+run "reads_the_region_from_id_as_aws_5_and_6_both_set_it" {
+  command = plan
+
+  override_data {
+    target = data.aws_region.current
+    values = { id = "ap-southeast-2", name = "not-read-by-the-module" }
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.this.policy).Statement[0].Resource == [
+      "arn:aws:ses:ap-southeast-2:111122223333:identity/*",
+      "arn:aws:ses:ap-southeast-2:111122223333:configuration-set/*",
+    ]
+    error_message = "the permissions policy does not use the Region from data.aws_region's id"
+  }
+}
