@@ -106,15 +106,28 @@ async function load(fake: FakeTerraformCloud, simulate: boolean): Promise<string
   }
 }
 
+/** The default stack's plan, made by real Terraform against the local endpoint. */
+async function defaultStackPlan(): Promise<object> {
+  const endpoint = await LocalAwsEndpoint.start();
+  try {
+    const workdir = await initialisedWorkdir("bench-run-task");
+    try {
+      return await workdir.plan(testEnv(endpoint.env()));
+    } finally {
+      workdir.remove();
+    }
+  } finally {
+    await endpoint.stop();
+  }
+}
+
 /** Both benchmarks, both modes; returns two Markdown tables. */
 export async function benchRunTask(runs: number): Promise<string> {
-  const endpoint = await LocalAwsEndpoint.start();
-  const workdir = await initialisedWorkdir("bench-run-task");
   const fake = await FakeTerraformCloud.start();
   // What else the machine is doing: on shared cores, the times below are only as steady as this.
   const loadBefore = os.loadavg()[0].toFixed(1);
   try {
-    fake.addPlan("plan-default", await workdir.plan(testEnv(endpoint.env())));
+    fake.addPlan("plan-default", await defaultStackPlan());
     fake.addPlan("plan-flagged", handBuiltPlan([role("aws_iam_role.open", { name: "open", trust: ANYONE })]));
     const latencyRows = [];
     const loadRows = [];
@@ -140,7 +153,5 @@ export async function benchRunTask(runs: number): Promise<string> {
     ].join("\n");
   } finally {
     await fake.stop();
-    await endpoint.stop();
-    workdir.remove();
   }
 }

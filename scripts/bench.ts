@@ -10,6 +10,8 @@ import { benchReview } from "./bench-review";
 import { benchRunTask } from "./bench-run-task";
 import { compile, medians, Sample } from "./bench-measure";
 import { command, InputError, parseArguments, runFromCommandLine } from "../tooling/command-line";
+import { providerInstallProblem } from "../tooling/provider-probe";
+import { MIRROR_ENV, terraformEnv } from "../tooling/terraform-cli-config";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SECTIONS = ["synth", "deployments", "review", "run-task"];
@@ -62,11 +64,22 @@ function benchDeployments(): string {
   ].join("\n");
 }
 
-runFromCommandLine(command("bench", async (argv, write) => {
+runFromCommandLine(command("bench", async (argv, write, fail) => {
   const sections = parseArguments(argv, { withValue: [] }, USAGE).positional;
   const unknown = sections.find((section) => !SECTIONS.includes(section));
   if (unknown !== undefined) throw new InputError(`unknown section ${unknown}; ${USAGE}`);
   const wanted = (name: string) => sections.length === 0 || sections.includes(name);
+  // The run task's benchmark plans with real Terraform: before anything slow, can terraform install the provider here?
+  const problem = wanted("run-task") ? providerInstallProblem(terraformEnv(path.join(__dirname, ".."))) : undefined;
+  if (problem) {
+    fail(`bench: ${problem}; name a provider mirror: ${MIRROR_ENV}=DIR npm run bench\n`);
+    return 1;
+  }
+  // One temporary root for the run, as the tests have (TMPDIR, which os.tmpdir(), cdktf's Testing outdirs, the shared
+  // terraform init and every child process honour), removed when the bench exits.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-bench-"));
+  process.env.TMPDIR = root;
+  process.once("exit", () => fs.rmSync(root, { recursive: true, force: true }));
   // The compiled app, baseline and review benchmark in build/.
   if (["synth", "deployments", "review"].some(wanted)) compile();
   if (wanted("synth")) {
