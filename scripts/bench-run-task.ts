@@ -3,14 +3,14 @@
  * default stack's plan (real Terraform, local endpoint) and a hand-built plan the review fails:
  * - latency: the time from a request to its callback, the first run and then the median of BENCH_RUNS more, per mode;
  * - load: 200 signed requests, 50 in flight, to the server started as docs/run-task.md runs it unattended (its own
- *   process; the requests sent from a thread of their own): accepted, refused, lost (an accepted run without exactly
+ *   process; the requests sent from a process of their own, scripts/bench-load.js): accepted, refused, lost (an accepted run without exactly
  *   one correct final result), the POST's answer time and the time from POST to callback (p50, p95), and the
  *   server's peak RSS.
  */
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Worker } from "worker_threads";
 import { LocalAwsEndpoint } from "../__tests__/support/aws-endpoint";
 import { FakeTerraformCloud } from "../__tests__/support/fake-terraform-cloud";
 import { handBuiltPlan, role } from "../__tests__/support/hand-built-plans";
@@ -54,6 +54,30 @@ async function latency(fake: FakeTerraformCloud, simulate: boolean, runs: number
   }
 }
 
+interface Answer {
+  readonly status: number;
+  readonly ms: number;
+  /** When it was sent (Date.now()). */
+  readonly sent: number;
+}
+
+/** Runs the load generator (scripts/bench-load.js) in a process of its own, as Terraform Cloud is elsewhere; at most 5 minutes. */
+function sendLoad(input: { url: string; requests: readonly { body: string; signature: string }[]; inFlight: number }): Promise<Answer[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, "bench-load.js")], { stdio: ["pipe", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5 * 60_000);
+    child.once("error", reject);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(JSON.parse(output));
+      else reject(new Error(`the load generator exited ${code}`));
+    });
+    child.stdin.end(JSON.stringify(input));
+  });
+}
+
 /** 200 requests, 50 in flight, to the server in its own process; a row of the load table. */
 async function load(fake: FakeTerraformCloud, simulate: boolean): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-bench-run-task-"));
@@ -72,11 +96,7 @@ async function load(fake: FakeTerraformCloud, simulate: boolean): Promise<string
       const body = JSON.stringify(payload);
       return { body, signature: sign(body, KEY) };
     });
-    const answers = await new Promise<{ status: number; ms: number; sent: number }[]>((resolve, reject) => {
-      const thread = new Worker(path.join(__dirname, "bench-load-thread.js"), { workerData: { url: server.url, requests, inFlight: IN_FLIGHT } });
-      thread.once("message", resolve);
-      thread.once("error", reject);
-    });
+    const answers = await sendLoad({ url: server.url, requests, inFlight: IN_FLIGHT });
     const accepted = payloads.map((payload, index) => ({ payload, index })).filter(({ index }) => answers[index].status === 200);
     const finals = (payload: { [field: string]: unknown }) => fake.resultsFor(payload).filter((result) => result.body.data.attributes.status !== "running");
     // Every accepted run's result, or two minutes without a new one.
