@@ -117,7 +117,7 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
   };
 }
 
-/** Runs the server until SIGTERM or SIGINT; resolves with the exit code. */
+/** Runs the server until SIGTERM or SIGINT (exit 0), or until its HTTP thread fails (exit 1). */
 export const main = command("run-task", async (argv, _write, fail) => {
   const settings = parseSettings(argv, process.env);
   const log = jsonLogger();
@@ -130,12 +130,14 @@ export const main = command("run-task", async (argv, _write, fail) => {
     fail(`run-task: cannot start on ${settings.host}:${settings.port}: ${error.message}\n`);
   });
   if (!server) return 1;
-  await new Promise<void>((resolve) => {
-    const stop = () => void server.stop().then(resolve);
+  // A signal stops it (exit 0); so does a failed HTTP thread (exit 1, logged as server.failed), for a supervisor to restart.
+  const failed = await new Promise<boolean>((resolve) => {
+    const stop = () => void server.stop().then(() => resolve(false));
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
+    void server.failure.then(() => server.stop()).then(() => resolve(true));
   });
-  return 0;
+  return failed ? 1 : 0;
 });
 
 if (require.main === module) runFromCommandLine(main);

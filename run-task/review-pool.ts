@@ -3,10 +3,10 @@
  * reviews one plan at a time within a time budget (the pool terminates a thread that takes longer) and a memory budget
  * (its V8 heap limit, `resourceLimits`); a thread that dies is replaced, and its review fails with the reason.
  */
-import * as path from "path";
 import { Worker } from "worker_threads";
 import type { ReviewOptions } from "../review/review";
 import type { Logger } from "./log";
+import { threadSource } from "./thread-source";
 import type { reviewResult, SerialisedResult } from "./task-result";
 
 /** One review: the plan's bytes (moved to the thread, not copied), and options passed through as they are. */
@@ -49,18 +49,6 @@ type Job = {
 
 /** A thread and what it is doing. */
 type Slot = { readonly worker: Worker; ready: boolean; job?: Job; timer?: NodeJS.Timeout; exiting?: string };
-
-/**
- * The code a thread starts with: the thread's module and, where this file runs as TypeScript, the project's loader
- * (tooling/register-ts.js) before it. `npm run run-task` preloads that loader, which a thread inherits, but jest
- * transforms TypeScript its own way, which a thread does not: the thread loads it itself either way.
- */
-function threadSource(): string {
-  const extension = path.extname(__filename);
-  const thread = JSON.stringify(path.join(__dirname, `review-thread${extension}`));
-  const loader = JSON.stringify(path.join(__dirname, "..", "tooling", "register-ts.js"));
-  return `${extension === ".ts" ? `require(${loader});\n` : ""}require(${thread});\n`;
-}
 
 export class ReviewPool {
   /** Starts `size` threads and resolves once each has loaded the review; rejects if one cannot. */
@@ -122,7 +110,7 @@ export class ReviewPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(threadSource(), {
+    const worker = new Worker(threadSource("review-thread"), {
       eval: true,
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
       workerData: { preload: this.options.preload ?? [] },

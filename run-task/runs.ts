@@ -1,15 +1,16 @@
 /**
  * The runs the server has accepted, from acceptance to their one result: each waits for a download slot, downloads
  * its plan, waits for a review thread, is reviewed there, and has its result sent. The queue is bounded by memory:
- * a run is refused (429) only when what the waiting runs hold (their requests, and plans downloaded but not yet taken
- * by a thread) would pass the budget. A run that waits or works longer than `progressMs` sends a `running` update
- * every `progressMs`, so that Terraform Cloud's 10-minute silence limit never fails it.
+ * a run is refused (429, by the HTTP thread) only when what the waiting runs hold (their requests, and plans
+ * downloaded but not yet taken by a thread) would pass the budget. A run that waits or works longer than `progressMs`
+ * sends a `running` update every `progressMs`, so that Terraform Cloud's 10-minute silence limit never fails it.
  */
 import type { ReviewOptions } from "../review/review";
 import { elapsedMs, Logger } from "./log";
 import type { Metrics } from "./metrics";
 import { fetchPlan, OutboundOptions, sendResult } from "./outbound";
-import { PLAN_STAGES, Refusal, RunTaskRequest } from "./request";
+import type { QueueBudget } from "./queue-budget";
+import { PLAN_STAGES, RunTaskRequest } from "./request";
 import { ReviewNotStarted, ReviewPool } from "./review-pool";
 import { errorResult, progressResult, SerialisedResult, serialise } from "./task-result";
 import type { Severity } from "../review/findings";
@@ -20,8 +21,8 @@ export interface RunsOptions extends OutboundOptions {
   readonly sourceUrl?: string;
   /** Passed to `reviewPlan` as it is. */
   readonly reviewOptions: ReviewOptions;
-  /** Memory the waiting runs may hold, in bytes. */
-  readonly queueBytes: number;
+  /** The memory the waiting runs may hold, which the HTTP thread reserves a run's share of before it answers 200. */
+  readonly budget: QueueBudget;
   /** Plan downloads at once. */
   readonly downloads: number;
   /** Time between progress updates of a run not yet done. */
@@ -42,22 +43,18 @@ const PROGRESS: { readonly [stage in Stage]: string } = {
   delivering: "sending the result",
 };
 
-/** What a waiting run holds besides its request body: its parsed request, timers and bookkeeping. */
-export const RUN_OVERHEAD_BYTES = 16 * 1024;
+export { RUN_OVERHEAD_BYTES } from "./queue-budget";
 
 const SHUTDOWN_MESSAGE = "the run task server stopped before the review finished; re-run the plan to review it";
 
 class Run {
   stage: Stage = "waiting";
   readonly accepted = process.hrtime.bigint();
-  /** Bytes this run holds in the queue's budget. */
-  held: number;
   /** The progress update under way, which the result waits for, so that it always comes last. */
   progress?: Promise<void>;
   progressTimer?: NodeJS.Timeout;
-  constructor(readonly request: RunTaskRequest, requestBytes: number) {
-    this.held = requestBytes + RUN_OVERHEAD_BYTES;
-  }
+  /** `held`: the bytes this run holds in the queue's budget. */
+  constructor(readonly request: RunTaskRequest, public held: number) {}
 }
 
 export class Runs {
@@ -67,7 +64,6 @@ export class Runs {
   private readonly unsent = new Set<Run>();
   private readonly waiting: Run[] = [];
   private downloading = 0;
-  private heldBytes = 0;
   private stopping = false;
   private settled?: () => void;
   /** Results being sent, which a shutdown waits for. */
@@ -78,18 +74,15 @@ export class Runs {
   /** Counts for /healthz and /metrics. */
   get counts(): { readonly queued: number; readonly active: number; readonly queueBytes: number } {
     const queued = [...this.runs].filter((run) => run.stage === "waiting" || run.stage === "queued").length;
-    return { queued, active: this.runs.size - queued, queueBytes: this.heldBytes };
+    return { queued, active: this.runs.size - queued, queueBytes: this.options.budget.held };
   }
 
-  /** Queues a run for `request` (whose body was `requestBytes` long); a 429 Refusal when it would pass the memory budget. */
-  admit(request: RunTaskRequest, requestBytes: number): void {
-    const run = new Run(request, requestBytes);
-    const { queueBytes } = this.options;
-    if (this.heldBytes + run.held > queueBytes) {
-      throw new Refusal(429, `the queue is full: ${this.runs.size} runs hold ${mib(this.heldBytes)} of its ${mib(queueBytes)} budget`,
-        request.run_id);
-    }
-    this.heldBytes += run.held;
+  /**
+   * Queues a run for `request`, which holds `held` bytes of the budget (reserved by the HTTP thread before it answered
+   * 200). Never called once `stop` has begun: the server drains the HTTP thread first.
+   */
+  admit(request: RunTaskRequest, held: number): void {
+    const run = new Run(request, held);
     this.runs.add(run);
     this.unsent.add(run);
     this.waiting.push(run);
@@ -99,7 +92,8 @@ export class Runs {
 
   /** Starts downloads while there are slots, memory, and no shutdown. */
   private pump(): void {
-    while (!this.stopping && this.downloading < this.options.downloads && this.heldBytes <= this.options.queueBytes) {
+    const { budget, downloads } = this.options;
+    while (!this.stopping && this.downloading < downloads && budget.held <= budget.limit) {
       const run = this.waiting.shift();
       if (!run) return;
       this.downloading++;
@@ -177,7 +171,7 @@ export class Runs {
 
   private hold(run: Run, bytes: number): void {
     run.held += bytes;
-    this.heldBytes += bytes;
+    this.options.budget.add(bytes);
   }
 
   /** A running update for `run`, unless one is under way or its result is being sent; one attempt. */
@@ -228,8 +222,8 @@ export class Runs {
 
   private finished(run: Run): void {
     clearInterval(run.progressTimer);
-    this.runs.delete(run);
-    this.heldBytes -= run.held;
+    if (!this.runs.delete(run)) return;
+    this.options.budget.release(run.held);
     run.held = 0;
     this.checkSettled();
   }
@@ -262,8 +256,4 @@ export class Runs {
     await Promise.all([failing, ...[...this.unsent].map((run) => this.fail(run))]);
     await Promise.all(this.delivering);
   }
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

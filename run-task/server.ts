@@ -1,21 +1,26 @@
 /**
- * The run task server: routes and connections. A request is checked (size, signature, fields, URLs) before any work;
- * its run is then queued and answered 200 (429 when the queue's memory budget is spent). The runs (run-task/runs.ts)
- * are reviewed in a pool of threads, so this event loop only answers; each gets one result by callback: the review's,
- * or a failed one that says why, so that a mandatory task never waits for Terraform Cloud's timeout.
+ * The run task server, in three parts on threads of their own:
+ * - the HTTP thread (run-task/http-thread.ts) accepts connections and checks each request (size, signature, fields,
+ *   URLs) before any work; it answers 200 once the run's share of the queue's memory budget is reserved (429 when it
+ *   is spent), and hands the run to this thread;
+ * - this thread runs the runs (run-task/runs.ts): downloads, results, progress, shutdown, metrics and the log;
+ * - the review threads (run-task/review-pool.ts) review the plans.
+ * Each run gets one result by callback: the review's, or a failed one that says why, so that a mandatory task never
+ * waits for Terraform Cloud's timeout.
  */
 import { setMaxListeners } from "events";
-import * as http from "http";
-import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
+import { Worker } from "worker_threads";
 import { Severity } from "../review/findings";
 import type { ReviewOptions } from "../review/review";
-import { elapsedMs, Logger } from "./log";
+import type { HttpCommand, HttpEvent, HttpSettings } from "./http-thread";
+import { Logger } from "./log";
 import { Metrics, METRICS_CONTENT_TYPE } from "./metrics";
-import { admit, Refusal } from "./request";
+import { QueueBudget } from "./queue-budget";
 import { ReviewPool } from "./review-pool";
 import { Runs } from "./runs";
+import { threadSource } from "./thread-source";
 
 export interface ServerOptions {
   /** Address to listen on; 127.0.0.1 behind a TLS-terminating proxy. */
@@ -98,16 +103,11 @@ export class RunTaskServer {
     });
     const server = new RunTaskServer(settings, pool);
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.http.once("error", reject);
-        server.http.listen(options.port, options.host, () => resolve());
-      });
+      server.listeningUrl = await server.listen();
     } catch (error) {
       await pool.close();
       throw error;
     }
-    const address = server.http.address() as AddressInfo;
-    server.listeningUrl = `http://${address.address}:${address.port}`;
     options.log("server.started", {
       url: server.url, tfc_origin: new URL(options.tfcUrl).origin, fail_on: options.failOn, simulate: options.simulate,
       workers: settings.workers, queue_bytes: settings.queueBytes, review_timeout_ms: settings.reviewTimeoutMs,
@@ -120,46 +120,33 @@ export class RunTaskServer {
   private listeningUrl = "";
   /** Aborts the requests the server makes, at the end of a shutdown. */
   private readonly abortRequests = new AbortController();
-  private readonly http: http.Server;
+  private readonly budget: QueueBudget;
   private readonly metrics = new Metrics();
   private readonly runs: Runs;
-  private openSockets = 0;
+  private http!: Worker;
+  /** Settles once the HTTP thread has ended. */
+  private httpEnded!: Promise<void>;
+  private drained?: () => void;
   private stopping?: Promise<void>;
+  /** Resolves `failure`. */
+  private failed?: (reason: string) => void;
+  /** Resolves with the reason if the HTTP thread fails while the server runs (the server then stops); never otherwise. */
+  readonly failure = new Promise<string>((resolve) => (this.failed = resolve));
 
   private constructor(private readonly options: ServerOptions & typeof DEFAULTS & { readonly workers: number },
     private readonly pool: ReviewPool) {
-    const { log, headersTimeoutMs, requestTimeoutMs } = options;
     // Every request in flight listens to it: hundreds at once is normal, not a leak.
     setMaxListeners(0, this.abortRequests.signal);
+    this.budget = QueueBudget.create(options.queueBytes);
     this.runs = new Runs({
       ...options,
       tfcOrigin: new URL(options.tfcUrl).origin,
       shutdown: this.abortRequests.signal,
       reviewOptions: { ...options.reviewOptions, simulate: options.simulate },
       downloads: options.downloads ?? 4 * options.workers,
+      budget: this.budget,
       pool,
       metrics: this.metrics,
-    });
-    this.http = http.createServer({
-      headersTimeout: headersTimeoutMs,
-      requestTimeout: requestTimeoutMs,
-      keepAliveTimeout: options.keepAliveTimeoutMs,
-      connectionsCheckingInterval: DEADLINE_CHECK_MS,
-    }, (request, response) => {
-      this.route(request, response).catch((error: Error) => {
-        if (error instanceof Refusal) {
-          this.metrics.refused.inc({ status: String(error.status) });
-          log("request.refused", { status: error.status, reason: error.message, run_id: error.runId });
-          return reply(response, error.status, error.message);
-        }
-        log("request.error", { reason: error.message });
-        reply(response, 500, "internal error");
-      });
-    });
-    this.http.maxConnections = options.maxConnections;
-    this.http.on("connection", (socket) => {
-      this.openSockets++;
-      socket.once("close", () => this.openSockets--);
     });
   }
 
@@ -168,31 +155,91 @@ export class RunTaskServer {
     return this.listeningUrl;
   }
 
-  /** Routes: POST / (run task requests), GET /healthz, GET /metrics. */
-  private async route(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-    const path = (request.url ?? "/").split("?")[0];
-    const routes: { [path: string]: [string, () => Promise<void> | void] } = {
-      "/": ["POST", () => this.accept(request, response)],
-      "/healthz": ["GET", () => this.health(response)],
-      "/metrics": ["GET", () => reply(response, 200, this.metricsText(), METRICS_CONTENT_TYPE)],
+  /** Starts the HTTP thread; resolves with its URL once it listens, rejects with why it cannot. */
+  private listen(): Promise<string> {
+    const { options } = this;
+    const settings: HttpSettings = {
+      host: options.host, port: options.port, hmacKey: options.hmacKey, tfcOrigin: new URL(options.tfcUrl).origin,
+      maxBodyBytes: options.maxBodyBytes, headersTimeoutMs: options.headersTimeoutMs, requestTimeoutMs: options.requestTimeoutMs,
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs, maxConnections: options.maxConnections, deadlineCheckMs: DEADLINE_CHECK_MS,
+      budget: { memory: this.budget.memory, limit: this.budget.limit },
     };
-    const route = routes[path];
-    if (!route) return reply(response, 404, `${path} not found`);
-    if (request.method !== route[0]) return reply(response, 405, `${request.method} ${path} is not allowed`);
-    return route[1]();
+    this.http = new Worker(threadSource("http-thread"), { eval: true, workerData: settings });
+    let reason = "the HTTP thread ended";
+    this.http.on("error", (error) => (reason = `the HTTP thread failed: ${error.message}`));
+    this.httpEnded = new Promise((resolve) => this.http.once("exit", () => resolve()));
+    return new Promise<string>((resolve, reject) => {
+      let listening = false;
+      this.http.on("message", (event: HttpEvent) => {
+        if (event.type === "listening") {
+          listening = true;
+          resolve(`http://${event.address}:${event.port}`);
+        } else if (event.type === "failed") {
+          reason = event.reason;
+        } else {
+          this.handle(event);
+        }
+      });
+      void this.httpEnded.then(() => {
+        if (!listening) return reject(new Error(reason));
+        if (this.stopping) return;
+        this.options.log("server.failed", { reason });
+        this.failed?.(reason);
+        void this.stop();
+      });
+    });
   }
 
-  private health(response: http.ServerResponse): void {
+  private command(command: HttpCommand): void {
+    this.http.postMessage(command);
+  }
+
+  /** What the HTTP thread tells: a run accepted, a request refused or answered, or a question for /healthz or /metrics. */
+  private handle(event: Exclude<HttpEvent, { type: "listening" | "failed" }>): void {
+    const { log } = this.options;
+    switch (event.type) {
+      case "accepted": {
+        const { request, held, ms } = event;
+        this.runs.admit(request, held);
+        this.metrics.accepted.inc();
+        log("request.accepted", {
+          run_id: request.run_id, workspace: request.workspace_name, organization: request.organization_name,
+          stage: request.stage, enforcement: request.task_result_enforcement_level, ms,
+        });
+        return;
+      }
+      case "refused":
+        this.metrics.refused.inc({ status: String(event.status) });
+        log("request.refused", { status: event.status, reason: event.reason, run_id: event.runId });
+        return;
+      case "verification":
+        log("verification.answered", {});
+        return;
+      case "error":
+        log("request.error", { reason: event.reason });
+        return;
+      case "ask":
+        this.command(event.path === "/healthz" ? this.health(event.id, event.sockets)
+          : { type: "answer", id: event.id, status: 200, text: this.metricsText(event.sockets), contentType: METRICS_CONTENT_TYPE });
+        return;
+      case "drained":
+        this.drained?.();
+        return;
+    }
+  }
+
+  private health(id: number, sockets: number): HttpCommand {
     const { queued, active } = this.runs.counts;
-    reply(response, this.stopping ? 503 : 200, JSON.stringify({
-      status: this.stopping ? "stopping" : "ok", active, queued, sockets: this.openSockets,
-    }), "application/json");
+    return {
+      type: "answer", id, status: this.stopping ? 503 : 200, contentType: "application/json",
+      text: JSON.stringify({ status: this.stopping ? "stopping" : "ok", active, queued, sockets }),
+    };
   }
 
-  private metricsText(): string {
+  private metricsText(sockets: number): string {
     const { queued, active, queueBytes } = this.runs.counts;
     return this.metrics.render({
-      run_task_open_sockets: { help: "Open client connections.", value: this.openSockets },
+      run_task_open_sockets: { help: "Open client connections.", value: sockets },
       run_task_runs_queued: { help: "Runs waiting for a download slot or a review thread.", value: queued },
       run_task_runs_active: { help: "Runs downloading, under review or sending their result.", value: active },
       run_task_queue_bytes: { help: "Memory held by waiting runs, in bytes.", value: queueBytes },
@@ -202,27 +249,14 @@ export class RunTaskServer {
     });
   }
 
-  /** Admits a run task request and queues its run; a request refused throws its Refusal. */
-  private async accept(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-    const started = process.hrtime.bigint();
-    const body = await readBody(request, this.options.maxBodyBytes);
-    const admitted = admit(body, request.headers["x-tfc-task-signature"] as string | undefined,
-      { hmacKey: this.options.hmacKey, tfcOrigin: new URL(this.options.tfcUrl).origin });
-    if (admitted === "verification") {
-      this.options.log("verification.answered", {});
-      return reply(response, 200, "ok");
-    }
-    if (this.stopping) throw new Refusal(503, "the server is stopping", admitted.run_id);
-    this.runs.admit(admitted, body.length);
-    this.metrics.accepted.inc();
-    this.options.log("request.accepted", {
-      run_id: admitted.run_id, workspace: admitted.workspace_name, organization: admitted.organization_name,
-      stage: admitted.stage, enforcement: admitted.task_result_enforcement_level, ms: elapsedMs(started),
-    });
-    reply(response, 200, "accepted");
+  /** Has the HTTP thread stop listening and refuse new runs (503); resolves once every run it accepted is here. */
+  private drain(): Promise<void> {
+    const drained = new Promise<void>((resolve) => (this.drained = resolve));
+    this.command({ type: "drain" });
+    return Promise.race([drained, this.httpEnded]);
   }
 
-  /**
+/**
    * Graceful shutdown: refuses new work (503), fails the runs that have not begun with a result, gives running ones
    * `shutdownGraceMs` to finish, fails the rest, then closes. Calling it again waits for the same shutdown.
    */
@@ -230,48 +264,15 @@ export class RunTaskServer {
     this.stopping ??= (async () => {
       const { queued, active } = this.runs.counts;
       this.options.log("server.stopping", { active, queued });
-      this.http.close();
+      await this.drain();
       await this.runs.stop(this.options.shutdownGraceMs);
       // Whatever still runs has had its result sent; its downloads and reviews need not hold the process.
       this.abortRequests.abort();
       await this.pool.close();
-      this.http.closeAllConnections();
+      this.command({ type: "close" });
+      await this.httpEnded;
       this.options.log("server.stopped", {});
     })();
     return this.stopping;
   }
-}
-
-function reply(response: http.ServerResponse, status: number, text: string, type = "text/plain; charset=utf-8"): void {
-  // A client dropped (at its deadline, or gone) has no one to answer.
-  if (response.headersSent || response.destroyed) return;
-  const body = Buffer.from(text.endsWith("\n") ? text : `${text}\n`, "utf8");
-  response.writeHead(status, { "Content-Type": type, "Content-Length": body.length, ...(status >= 400 ? { Connection: "close" } : {}) });
-  response.end(body);
-}
-
-/** The raw body; a 413 Refusal past `limit` bytes (declared or received). */
-function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const tooLarge = new Refusal(413, `the body is over ${limit} bytes`);
-    if (Number(request.headers["content-length"] ?? 0) > limit) return reject(tooLarge);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      chunks.push(chunk);
-      if (size > limit) {
-        request.off("data", onData);
-        reject(tooLarge);
-      }
-    };
-    request.on("data", onData);
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    // Dropped at its deadline (Node answers 408 and closes the connection), or gone: the first of these settles it.
-    const dropped = () => new Refusal(408, `the request did not arrive whole (${size} bytes of its body came)`);
-    request.on("error", () => reject(dropped()));
-    request.on("close", () => {
-      if (!request.complete) reject(dropped());
-    });
-  });
 }

@@ -337,10 +337,16 @@ describe("the command", () => {
       expect(await server.stop()).toBe(0);
       expect(server.events.slice(-2).map((event) => event.event)).toEqual(["server.stopping", "server.stopped"]);
       const lists = fs.readdirSync(dir).map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as string[]);
-      // The main thread's list, and one per review thread (one per core).
-      expect(lists).toHaveLength(1 + started.workers);
-      expect(lists[0].some((file) => file.includes("run-task/cli.ts"))).toBe(true);
-      expect(lists.slice(1).every((loaded) => loaded.some((file) => file.includes("review/review.ts")))).toBe(true);
+      // The main thread's list, the HTTP thread's, and one per review thread (one per core).
+      expect(lists).toHaveLength(2 + started.workers);
+      const [main, http, ...reviews] = [lists.find((loaded) => loaded.some((file) => file.includes("run-task/cli.ts"))),
+        lists.find((loaded) => loaded.some((file) => file.includes("run-task/http-thread.ts"))),
+        ...lists.filter((loaded) => loaded.some((file) => file.includes("run-task/review-thread.ts")))];
+      expect(main).toBeDefined();
+      // The HTTP thread loads no review: its event loop only answers.
+      expect(http?.filter((file) => file.includes("/review/") && !file.endsWith("review/policy.ts"))).toEqual([]);
+      expect(reviews).toHaveLength(started.workers);
+      expect(reviews.every((loaded) => loaded.some((file) => file.includes("review/review.ts")))).toBe(true);
       expect(lists.flat().filter((file) => file.includes("@cloud-copilot/iam-simulate"))).toEqual([]);
     } finally {
       server.kill();

@@ -1,12 +1,16 @@
 /**
  * The run task as a service that stays up, against a fake Terraform Cloud on hand-built plans: every request it makes
  * ends within its limit with garbage collection forced, slow clients are dropped at their deadlines, URLs carrying
- * credentials are refused and never shown, reviews run on threads within their time and memory budgets, a long run
- * sends progress, and /metrics is Prometheus's text format.
+ * credentials are refused and never shown, requests are answered on a thread of their own, reviews run on threads
+ * within their time and memory budgets, a long run sends progress, and /metrics is Prometheus's text format.
  */
+import { spawn } from "child_process";
+import * as fs from "fs";
 import * as net from "net";
+import * as os from "os";
 import * as path from "path";
 import { jsonLogger } from "../../run-task/log";
+import { sign } from "../../run-task/request";
 import { RunTaskServer, ServerOptions } from "../../run-task/server";
 import { FakeTerraformCloud, Stall } from "../support/fake-terraform-cloud";
 import { handBuiltPlan, role } from "../support/hand-built-plans";
@@ -220,6 +224,64 @@ describe("URLs carrying credentials", () => {
     const everything = [...logLines, ...answers, ...fake.results.map((result) => JSON.stringify(result.body))];
     expect(answers).toHaveLength(8);
     expect(everything.filter((text) => text.includes(SECRET) || /\/\/[^/\s"]*@/.test(text))).toEqual([]);
+  });
+});
+
+describe("the HTTP thread", () => {
+  /** A node process that POSTs `body` signed to `url` and writes `{ status, connection, at }` to `file` once answered. */
+  function postFromAnotherProcess(url: string, body: string, file: string) {
+    const script = `
+      const [url, body, signature, file] = process.argv.slice(1);
+      const request = require("http").request(url, { method: "POST", agent: false,
+        headers: { "Content-Type": "application/json", "X-TFC-Task-Signature": signature } }, (response) => {
+        response.resume().on("end", () => require("fs").writeFileSync(file,
+          JSON.stringify({ status: response.statusCode, connection: response.headers.connection, at: Date.now() })));
+      });
+      request.end(body);`;
+    return spawn(process.execPath, ["-e", script, url, body, sign(body, KEY), file], { stdio: "ignore" });
+  }
+
+  it("answers a run task request while the server's main thread is blocked, closes that connection, then runs the run", async () => {
+    const server = await startServer();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pinpoint-ses-http-thread-"));
+    const answerFile = path.join(dir, "answer.json");
+    try {
+      const payload = fake.payload(SMALL);
+      const client = postFromAnotherProcess(server.url, JSON.stringify(payload), answerFile);
+      const exited = new Promise((resolve) => client.once("exit", resolve));
+      // This thread (the server's main thread, and the fake Terraform Cloud's) does nothing else until the answer
+      // comes, or for 20 s: only the HTTP thread can answer meanwhile.
+      const blockedUntil = Date.now() + 20_000;
+      while (!fs.existsSync(answerFile) && Date.now() < blockedUntil) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      const unblocked = Date.now();
+      expect(fs.existsSync(answerFile)).toBe(true);
+      const answer = JSON.parse(fs.readFileSync(answerFile, "utf8"));
+      expect(answer).toEqual({ status: 200, connection: "close", at: expect.any(Number) });
+      expect(answer.at).toBeLessThanOrEqual(unblocked);
+      await exited;
+      // The run was handed over while this thread was blocked; it is reviewed now.
+      while (fake.resultsFor(payload).length === 0) await fake.waitForResults(fake.results.length + 1);
+      expect(fake.resultsFor(payload).map((result) => result.body.data.attributes.status)).toEqual(["passed"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("logs server.failed, stops as on SIGTERM and exits 1 when the HTTP thread ends on its own", async () => {
+    const server = await RunTaskProcess.start(["--tfc-url", fake.apiUrl, "--no-simulation", "--workers", "1"], {
+      env: { RUN_TASK_HMAC_KEY: KEY },
+      nodeOptions: ["--require", path.join(__dirname, "..", "support", "end-http-thread-on-signal.js")],
+    });
+    try {
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      server.child.kill("SIGUSR2");
+      expect(await server.exited).toBe(1);
+      expect(server.events.slice(1).map((event) => event.event)).toEqual(["server.failed", "server.stopping", "server.stopped"]);
+      expect(server.events[1].reason).toBe("the HTTP thread ended");
+      await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    } finally {
+      server.kill();
+    }
   });
 });
 
