@@ -139,7 +139,7 @@ describe("results", () => {
     const since = fake.requests.length;
     const payload = fake.payload(CLEAN);
     await fake.send(server.url, payload, { key: KEY });
-    await fake.waitForResults(fake.results.length + 1);
+    await fake.waitForResultsOf(payload);
     const requests = fake.requests.slice(since).map((request) => ({ origin: request.origin, method: request.method,
       authorization: request.authorization }));
     const bearer = `Bearer ${payload.access_token}`;
@@ -195,7 +195,7 @@ describe("refused requests cause no outbound request", () => {
     const since = fake.requests.length;
     const payload = fake.payload(CLEAN);
     expect((await fake.send(strict.url, payload, { key: KEY })).status).toBe(200);
-    await fake.waitForResults(fake.results.length + 1);
+    await fake.waitForResultsOf(payload);
     expect(fake.resultsFor(payload)[0].body.data.attributes.message)
       .toContain(`plan redirect to ${fake.archivistUrl} is not allowed`);
     expect(fake.requests.slice(since).map((request) => request.origin)).toEqual(["api", "api"]);
@@ -210,8 +210,9 @@ describe("refused requests cause no outbound request", () => {
     };
     expect((await fake.send(small.url, padded(4097), { key: KEY })).status).toBe(413);
     expect(fake.requests.slice(since)).toEqual([]);
+    const before = fake.results.length;
     expect((await fake.send(small.url, padded(4096), { key: KEY })).status).toBe(200);
-    await fake.waitForResults(fake.results.length + 1);
+    await fake.waitForResults(before + 1);
   });
 
   it("answers the verification request sent when the task is created, and fetches nothing", async () => {
@@ -332,8 +333,7 @@ describe("the command", () => {
       expect(started).toEqual(expect.objectContaining({ event: "server.started", simulate: false, signed: true, tfc_origin: fake.apiUrl }));
       const payload = fake.payload(FLAGGED);
       expect((await fake.send(server.url, payload, { key: KEY })).status).toBe(200);
-      await fake.waitForResults(fake.results.length + 1);
-      expect(fake.resultsFor(payload)[0].body.data.attributes.status).toBe("failed");
+      expect((await fake.waitForResultsOf(payload))[0].body.data.attributes.status).toBe("failed");
       expect(await server.stop()).toBe(0);
       expect(server.events.slice(-2).map((event) => event.event)).toEqual(["server.stopping", "server.stopped"]);
       const lists = fs.readdirSync(dir).map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as string[]);

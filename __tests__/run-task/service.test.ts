@@ -313,8 +313,7 @@ describe("review threads", () => {
     const health = await (await fetch(`${server.url}/healthz`)).json();
     expect(fake.resultsFor(payload)).toEqual([]);
     expect(health).toEqual(expect.objectContaining({ active: 1, queued: 0 }));
-    await fake.waitForResults(fake.results.length + 1);
-    expect(fake.resultsFor(payload).map((result) => result.body.data.attributes.status)).toEqual(["passed"]);
+    expect((await fake.waitForResultsOf(payload)).map((result) => result.body.data.attributes.status)).toEqual(["passed"]);
   });
 });
 

@@ -220,6 +220,20 @@ export class FakeTerraformCloud {
     }
   }
 
+  /**
+   * Resolves with the callbacks of `payload`'s run once there are `count`, however many came before the call (a run
+   * may send its result before its requester sees the 200); rejects after `timeoutMs`.
+   */
+  async waitForResultsOf(payload: { [field: string]: unknown }, count = 1, timeoutMs = 60_000): Promise<RecordedResult[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.resultsFor(payload).length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`waited ${timeoutMs} ms for ${count} results of ${payload.run_id}; got ${this.resultsFor(payload).length}`);
+      await this.waitForResults(this.results.length + 1, left).catch(() => undefined);
+    }
+    return this.resultsFor(payload);
+  }
+
   async stop(): Promise<void> {
     clearTimeout(this.lifetime);
     this.releaseHold?.();
