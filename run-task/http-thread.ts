@@ -10,7 +10,7 @@
 import * as http from "http";
 import { parentPort, workerData } from "worker_threads";
 import { QueueBudget, RUN_OVERHEAD_BYTES } from "./queue-budget";
-import { admit, Refusal, RunTaskRequest } from "./request";
+import { admit, fieldsRead, Refusal, RunTaskRequest } from "./request";
 
 /** What the thread starts with. */
 export interface HttpSettings {
@@ -107,7 +107,7 @@ async function accept(request: http.IncomingMessage, response: http.ServerRespon
     throw new Refusal(429, `the queue is full: ${budget.runs} runs hold ${mib(budget.held)} of its ${mib(budget.limit)} budget`,
       admitted.run_id);
   }
-  post({ type: "accepted", request: admitted, held, ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10 });
+  post({ type: "accepted", request: fieldsRead(admitted), held, ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10 });
   // Terraform Cloud sends one request per run: closing the connection sends the next one through the kernel's
   // queue of new connections, first come first served, rather than ahead of them on a kept-alive connection.
   reply(response, 200, "accepted", undefined, true);

@@ -18,6 +18,19 @@ export interface RunTaskRequest {
   readonly workspace_name?: string;
 }
 
+/**
+ * The fields of an admitted request that the server reads, and no others (`capabilities` as `{ outcomes }`): what the
+ * HTTP thread hands to the main thread with a run, and what the run holds while it waits.
+ */
+export function fieldsRead(request: RunTaskRequest): RunTaskRequest {
+  const { stage, access_token, capabilities, organization_name, plan_json_api_url, run_id, task_result_callback_url,
+    task_result_enforcement_level, workspace_name } = request;
+  return {
+    stage, access_token, capabilities: { outcomes: capabilities?.outcomes === true }, organization_name, plan_json_api_url, run_id,
+    task_result_callback_url, task_result_enforcement_level, workspace_name,
+  };
+}
+
 /** The stages whose request carries `plan_json_api_url`. */
 export const PLAN_STAGES: ReadonlySet<string> = new Set(["post_plan", "pre_apply", "post_apply"]);
 

@@ -13,7 +13,7 @@ import { reviewPlan } from "../../review/review";
 import { main, parseSettings } from "../../run-task/cli";
 import { jsonLogger } from "../../run-task/log";
 import { fetchPlan, OutboundOptions } from "../../run-task/outbound";
-import { admit, Refusal, sign, verifySignature } from "../../run-task/request";
+import { admit, fieldsRead, Refusal, RunTaskRequest, sign, verifySignature } from "../../run-task/request";
 import { RUN_OVERHEAD_BYTES } from "../../run-task/runs";
 import { RunTaskServer, ServerOptions } from "../../run-task/server";
 import { errorResult, limitBody, reviewResult } from "../../run-task/task-result";
@@ -103,6 +103,16 @@ describe("request", () => {
     { body: "null", message: /^the body is not a JSON object$/ },
   ])("rejects the body $body", ({ body, message }) => {
     expect(refusal(() => admitBody(body))).toEqual({ status: 400, reason: expect.stringMatching(message) });
+  });
+
+  it("hands on only the fields the server reads, with capabilities as { outcomes }", () => {
+    const full = { ...VALID, capabilities: { outcomes: true, other: 1 }, organization_name: "org", workspace_name: "ws",
+      task_result_enforcement_level: "mandatory", run_message: "a message", vcs_commit_url: "https://example.com/c", is_speculative: false };
+    const { payload_version: _version, run_message: _message, vcs_commit_url: _vcs, is_speculative: _speculative, ...read } = full;
+    expect(fieldsRead(admitBody(full) as RunTaskRequest)).toEqual({ ...read, capabilities: { outcomes: true } });
+    for (const capabilities of [undefined, null, "outcomes", { outcomes: "true" }]) {
+      expect(fieldsRead(admitBody({ ...VALID, capabilities }) as RunTaskRequest).capabilities).toEqual({ outcomes: false });
+    }
   });
 
   it("knows the verification request by its test token, and only it", () => {
