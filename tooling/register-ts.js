@@ -10,6 +10,7 @@
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
+const { threadId } = require("worker_threads");
 
 const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "pinpoint-ses-ts");
 const TRANSFORMS = ["typescript", "imports"];
@@ -27,8 +28,9 @@ function compile(source, filename) {
   const { code } = sucrase.transform(source, { transforms: TRANSFORMS, filePath: filename });
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });
-    // Written under a temporary name and renamed, so a parallel run never reads half a file.
-    const temporary = `${cached}.${process.pid}`;
+    // Written under a temporary name and renamed, so a parallel run never reads half a file. The name is the
+    // thread's own: the run task's threads compile the same files at once, in one process.
+    const temporary = `${cached}.${process.pid}.${threadId}`;
     fs.writeFileSync(temporary, code);
     fs.renameSync(temporary, cached);
   } catch (error) {
