@@ -8,6 +8,7 @@
  * accepted one every 15-20 ms while the kept-alive ones were read again and again.
  */
 import * as http from "http";
+import type { Socket } from "net";
 import { parentPort, workerData } from "worker_threads";
 import { QueueBudget, RUN_OVERHEAD_BYTES } from "./queue-budget";
 import { admit, fieldsRead, Refusal, RunTaskRequest } from "./request";
@@ -55,6 +56,8 @@ const post = (event: HttpEvent) => port.postMessage(event);
 let openSockets = 0;
 let draining = false;
 let nextQuestion = 0;
+/** Connections that have carried a POST: its answer closes them, so a second one is never answered. */
+const posted = new WeakSet<Socket>();
 /** Answers the main thread owes, by question. */
 const pending = new Map<number, http.ServerResponse>();
 
@@ -85,7 +88,13 @@ async function route(request: http.IncomingMessage, response: http.ServerRespons
   const method = path === "/" ? "POST" : path === "/healthz" || path === "/metrics" ? "GET" : undefined;
   if (!method) return reply(response, 404, `${path} not found`);
   if (request.method !== method) return reply(response, 405, `${request.method} ${path} is not allowed`);
-  if (path === "/") return accept(request, response);
+  if (path === "/") {
+    // A client that pipelines a second POST behind the first would get no answer to it (the first answer closes the
+    // connection): it must not be run either, or a client that sends it again gets a second run.
+    if (posted.has(request.socket)) throw new Refusal(400, "a connection carries one run task request; send the next on a new connection");
+    posted.add(request.socket);
+    return accept(request, response);
+  }
   const id = nextQuestion++;
   pending.set(id, response);
   post({ type: "ask", id, path: path as "/healthz" | "/metrics", sockets: openSockets });

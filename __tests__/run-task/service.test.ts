@@ -174,6 +174,28 @@ describe("inbound deadlines and connections", () => {
     expect(closed - connection.opened).toBeLessThanOrEqual(KEEP_ALIVE_MS + 2000);
   });
 
+  it("runs only the first of two POSTs pipelined on one connection, whose answer closes it, and refuses the second", async () => {
+    const [first, second] = [fake.payload(SMALL), fake.payload(SMALL)];
+    const post = (payload: object) => {
+      const body = JSON.stringify(payload);
+      return `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-TFC-Task-Signature: ${sign(body, KEY)}\r\n\r\n${body}`;
+    };
+    const since = logLines.length;
+    const connection = connect(server.url);
+    connection.socket.write(post(first) + post(second));
+    await connection.closed;
+    expect(connection.received.match(/^HTTP\/1\.1 \d+/gm)).toEqual(["HTTP/1.1 200"]);
+    expect(connection.received).toMatch(/\r\nConnection: close\r\n/i);
+    expect((await fake.waitForResultsOf(first)).map((result) => result.body.data.attributes.status)).toEqual(["passed"]);
+    // Refused before its body is read, so without a run id.
+    const refused = () => logLines.slice(since).map((line) => JSON.parse(line)).filter((event) => event.event === "request.refused");
+    for (let tries = 0; tries < 100 && refused().length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(refused()).toEqual([{ time: expect.any(String), event: "request.refused", status: 400,
+      reason: "a connection carries one run task request; send the next on a new connection" }]);
+    expect(fake.resultsFor(second)).toEqual([]);
+  });
+
   it("counts open sockets in /healthz", async () => {
     const idle = [connect(server.url), connect(server.url), connect(server.url)];
     await Promise.all(idle.map((connection) => new Promise((resolve) => connection.socket.once("connect", resolve))));
